@@ -1,0 +1,44 @@
+# rhi-report: every target does its own set-up, so a fresh clone needs only `make report` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CONFIG ?= config.yaml
+
+.PHONY: report test validate lint bench sample sysdeps clean
+
+report: $(STAMP) sysdeps
+	$(BIN)/rhi-report run --config $(CONFIG)
+
+validate: $(STAMP)
+	$(BIN)/rhi-report validate --config $(CONFIG)
+
+test: $(STAMP) sysdeps
+	$(BIN)/ruff check pipeline tests scripts
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests scripts
+	$(BIN)/ruff format --check pipeline tests scripts
+
+bench: $(STAMP) sysdeps
+	$(BIN)/python scripts/bench.py
+
+# Regenerates the bundled sample extracts from their committed, deterministic generator.
+sample: $(STAMP)
+	$(BIN)/python scripts/make_sample.py --out inputs
+
+# The virtual environment is rebuilt whenever the lock or the project metadata changes.
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+# WeasyPrint needs pango; libharfbuzz-subset0 makes font subsetting fast and PDFs byte-stable;
+# the tests read PDFs with pdftotext (poppler-utils).
+sysdeps:
+	@bash scripts/sysdeps.sh
+
+clean:
+	rm -rf $(VENV) reports/*/ bench/data bench/out

@@ -1,0 +1,169 @@
+"""The run's configuration: a typed, validated reading of config.yaml.
+
+Every key has a default, so an empty file is a valid configuration that reads canonical
+extracts. Unknown keys are rejected with the closest valid key suggested, because a typo'd
+key silently ignored would give the board a wrong paper.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pipeline.errors import UsageError
+
+Audience = Literal["public", "internal"]
+
+# A local value maps either to one canonical value, or to several canonical columns at once
+# (e.g. "Offered and Declined (by YP)" -> outcome: declined, declined_by: child).
+ValueTarget = str | dict[str, str]
+
+
+class Strict(BaseModel):
+    """A config section that rejects keys it does not know."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ExtractConfig(Strict):
+    """Where one extract is and how its local headers and codes map to canonical ones."""
+
+    path: Path | None = Field(None, description="CSV or XLSX file, relative to the config file")
+    sheet: str | None = Field(None, description="XLSX sheet name; default the first sheet")
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="local header -> canonical column"
+    )
+    values: dict[str, dict[str, ValueTarget]] = Field(
+        default_factory=dict,
+        description="canonical column -> {local value -> canonical value or {column: value}}",
+    )
+
+
+class Target(Strict):
+    """A target for one metric and how far short of it still counts as amber."""
+
+    target: float
+    amber_within: float = Field(0.1, ge=0, description="shortfall still rated amber")
+
+
+class SpcConfig(Strict):
+    """Statistical process control options (NHS Making Data Count)."""
+
+    run_length: Annotated[int, Field(ge=6, le=8)] = 7
+    trend_length: Annotated[int, Field(ge=6, le=8)] = 7
+    rebase_months: list[str] = Field(
+        default_factory=list, description="YYYY-MM months at which the limits are recalculated"
+    )
+
+
+class Config(Strict):
+    """The whole configuration. See config.yaml for each key's meaning."""
+
+    council_name: str = "Example Council"
+    board_name: str = "Corporate Parenting Board"
+    report_title: str = "Children missing from home and care: return home interviews"
+    report_owner: str = "Director of Children's Services"
+    report_date: date | None = None
+    audience: Audience = "public"
+    episodes: ExtractConfig = ExtractConfig()
+    interviews: ExtractConfig = ExtractConfig()
+    timeliness_hours: Annotated[float, Field(gt=0)] = 72
+    repeat_threshold: Annotated[int, Field(ge=2)] = 3
+    independent_roles: list[str] = Field(
+        default_factory=lambda: ["independent_practitioner", "host_authority_practitioner"]
+    )
+    suppress_below: Annotated[int, Field(ge=0)] = 5
+    trend_quarters: Annotated[int, Field(ge=1, le=8)] = 8
+    targets: dict[str, Target] = Field(default_factory=dict)
+    spc: SpcConfig = SpcConfig()
+    labels: dict[str, str] = Field(
+        default_factory=dict, description="category code -> label shown in the report"
+    )
+    commentary: Path | None = None
+    # Where the config file lives: relative paths inside it are resolved against this.
+    base_dir: Path = Field(Path("."), exclude=True)
+
+    @field_validator("targets", mode="before")
+    @classmethod
+    def _target_shorthand(cls, value: Any) -> Any:
+        """Allow `rhi_timely_rate: 0.9` as shorthand for `{target: 0.9}`."""
+        if isinstance(value, dict):
+            return {k: ({"target": v} if isinstance(v, int | float) else v) for k, v in value.items()}
+        return value
+
+    def resolve(self, path: Path | None) -> Path | None:
+        """Resolve a path from the config against the config file's folder."""
+        if path is None:
+            return None
+        return path if path.is_absolute() else self.base_dir / path
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return [name for name in model.model_fields if name != "base_dir"]
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The config section a validation error location points into."""
+    model: type[BaseModel] | None = Config
+    for part in loc[:-1]:
+        if model is None or not isinstance(part, str) or part not in model.model_fields:
+            return None
+        annotation = model.model_fields[part].annotation
+        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    return model
+
+
+def _describe(error: Any, file: Path) -> str:
+    """One plain sentence for one pydantic error."""
+    loc = tuple(error["loc"])
+    key = ".".join(str(p) for p in loc)
+    if error["type"] == "extra_forbidden":
+        model = _model_at(loc)
+        hint = ""
+        if model is not None:
+            close = difflib.get_close_matches(str(loc[-1]), _field_names(model), n=1)
+            if close:
+                hint = f" Did you mean '{close[0]}'?"
+        return f"{file}: unknown key '{key}'.{hint} Remove it or correct its spelling."
+    value = error.get("input")
+    return (
+        f"{file}: key '{key}' has the value {value!r}, which is not valid: {error['msg']}. "
+        "Correct it in the config file."
+    )
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a config file; raise UsageError with plain sentences if it is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(
+            f"{path}: config file not found. Give the right path with --config, "
+            "or create the file (an empty file uses every default)."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: config file could not be read ({exc}).") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise UsageError(
+            f"{path}: the YAML is malformed{where}: {problem}. Fix the indentation or quoting there."
+        ) from None
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: the YAML is malformed: {exc}.") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: the config must be a mapping of keys to values, not a list or text.")
+    try:
+        return Config.model_validate({**data, "base_dir": path.parent})
+    except ValidationError as exc:
+        raise UsageError(*[_describe(err, path) for err in exc.errors()]) from None
