@@ -1,0 +1,277 @@
+"""Reading an extract file into a text table with canonical headers and canonical codes.
+
+Loading never interprets a value beyond mapping it: types are read by `pipeline.parse` in the
+validation stage, so every unreadable cell becomes a finding with its row and column.
+Extract files are only ever read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.config import ExtractConfig
+from pipeline.errors import UsageError
+from pipeline.parse import canonical_code, clean_text
+from pipeline.schema import EXTRACTS, FIRST_DATA_ROW, ROW, Column
+
+# Excel's day zero for serial dates (the 1900 leap-year bug makes it 30 December 1899).
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_ENCODINGS = ("utf-8-sig", "cp1252")
+# Columns holding several `;`-separated codes, each mapped on its own.
+MULTI_VALUED = frozenset({"risks"})
+
+
+@dataclass
+class RawExtract:
+    """One extract as text: canonical headers, mapped codes, and each record's spreadsheet row.
+
+    `frame` holds every canonical column that was found (as `str`, blank = NA) plus `row`.
+    `missing_columns` lists canonical columns the file lacks; `local_names` maps each canonical
+    column back to the header the user's file calls it, for messages.
+    """
+
+    name: str
+    path: Path
+    frame: pd.DataFrame
+    missing_columns: list[str] = field(default_factory=list)
+    local_names: dict[str, str] = field(default_factory=dict)
+    sha256: str = ""
+    encoding: str = ""
+
+    @property
+    def file(self) -> str:
+        """The file name as messages show it."""
+        return self.path.name
+
+    def header(self, column: str) -> str:
+        """The user's own header for a canonical column."""
+        return self.local_names.get(column, column)
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _cell_text(value: object) -> object:
+    """An XLSX cell as text; Excel dates become ISO text so they parse like CSV dates."""
+    if value is None:
+        return pd.NA
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:
+    from openpyxl import load_workbook  # only XLSX runs pay for openpyxl
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a bad file
+        raise UsageError(
+            f"{path.name}: could not be opened as an Excel workbook ({type(exc).__name__}). "
+            "Save it again as .xlsx, or export it as CSV."
+        ) from None
+    try:
+        if sheet is None:
+            ws = book.worksheets[0]
+        elif sheet in book.sheetnames:
+            ws = book[sheet]
+        else:
+            raise UsageError(
+                f"{path.name}: has no sheet called '{sheet}' (it has: {', '.join(book.sheetnames)}). "
+                "Correct the sheet name in the config."
+            )
+        rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not rows:
+        return pd.DataFrame()
+    header = [str(h).strip() if h is not pd.NA else "" for h in rows[0]]
+    width = len(header)
+    body = [(r + [pd.NA] * width)[:width] for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=header, dtype="str")
+    frame.index = range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    return frame
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
+    raw = path.read_bytes()
+    for encoding in _ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        break
+    else:  # cp1252 leaves a few bytes undefined
+        raise UsageError(
+            f"{path.name}: is neither UTF-8 nor Windows-1252 text. Export it again as CSV UTF-8."
+        )
+    from io import StringIO
+
+    try:
+        frame = pd.read_csv(
+            StringIO(text),
+            dtype="str",
+            keep_default_na=False,
+            na_values=[],
+            skip_blank_lines=False,
+            skipinitialspace=False,
+        )
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(), encoding
+    except pd.errors.ParserError as exc:
+        raise UsageError(f"{path.name}: is not a well-formed CSV file ({exc}).") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.index = range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    return frame, encoding
+
+
+def read_table(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, str]:
+    """Read a CSV or XLSX file as text, indexed by spreadsheet row; returns (table, encoding)."""
+    if not path.exists():
+        raise UsageError(
+            f"{path}: file not found. Check the path in the config or give it with a flag."
+        )
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return _read_xlsx(path, sheet), "xlsx"
+    if suffix in {".csv", ".txt"}:
+        return _read_csv(path)
+    raise UsageError(
+        f"{path.name}: has the extension '{path.suffix}'; rhi-report reads .csv and .xlsx files."
+    )
+
+
+def _map_headers(
+    frame: pd.DataFrame, columns: tuple[Column, ...], mapping: dict[str, str], file: str
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rename local headers to canonical ones; drop every column we don't know."""
+    known = {c.name for c in columns}
+    by_key = {k.strip().casefold(): v for k, v in mapping.items()}
+    renamed: dict[str, str] = {}
+    for header in frame.columns:
+        key = header.casefold()
+        target = by_key.get(key) or (header if header in known else None)
+        if target is None and key in known:
+            target = key
+        if target is None or target not in known:
+            continue
+        if target in renamed.values():
+            raise UsageError(
+                f"{file}: two columns map to '{target}' ('{header}' and another). "
+                "Remove one or correct the column mapping in the config."
+            )
+        renamed[header] = target
+    kept = frame[list(renamed)].rename(columns=renamed)
+    return kept, {v: k for k, v in renamed.items()}
+
+
+def _map_values(frame: pd.DataFrame, values: dict[str, dict[str, object]]) -> pd.DataFrame:
+    """Apply the config's value mapping, vectorised over the distinct values of each column."""
+    for column, mapping in values.items():
+        if column not in frame.columns or not mapping:
+            continue
+        lookup = {str(k).strip().casefold(): v for k, v in mapping.items()}
+        source = frame[column]
+        if column in MULTI_VALUED:
+            frame[column] = _map_multi(source, lookup)
+            continue
+        distinct = source.dropna().unique()
+        targets = {v: lookup.get(str(v).strip().casefold()) for v in distinct}
+        simple = {k: t for k, t in targets.items() if isinstance(t, str)}
+        spread = {k: t for k, t in targets.items() if isinstance(t, dict)}
+        mapped = source.map(simple)
+        frame[column] = mapped.where(mapped.notna(), source).astype("str")
+        for local, assignment in spread.items():
+            hit = source == local
+            for target_column, target_value in assignment.items():
+                if target_column not in frame.columns:
+                    frame[target_column] = pd.Series(pd.NA, index=frame.index, dtype="str")
+                frame.loc[hit, target_column] = target_value
+    return frame
+
+
+def _map_multi(source: pd.Series, lookup: dict[str, object]) -> pd.Series:
+    """Map each `;`-separated item of a multi-valued cell."""
+
+    def one(cell: str) -> str:
+        items = [i.strip() for i in cell.split(";") if i.strip()]
+        out = []
+        for item in items:
+            target = lookup.get(item.casefold(), item)
+            out.append(target if isinstance(target, str) else item)
+        return ";".join(out)
+
+    distinct = source.dropna().unique()
+    return source.map({v: one(v) for v in distinct}).astype("str")
+
+
+def _excel_serials(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.DataFrame:
+    """Date cells an XLSX file holds as bare serial numbers (no date format) become ISO text."""
+    for col in columns:
+        if col.kind not in {"datetime", "date"} or col.name not in frame.columns:
+            continue
+        numbers = pd.to_numeric(frame[col.name], errors="coerce")
+        serial = numbers.notna() & numbers.between(1, 2958465)  # Excel's last day is 9999-12-31
+        if serial.any():
+            stamps = pd.Timestamp(_EXCEL_EPOCH) + pd.to_timedelta(numbers[serial], unit="D")
+            frame.loc[serial, col.name] = stamps.dt.round("s").dt.strftime("%Y-%m-%d %H:%M:%S")
+    return frame
+
+
+def _normalise(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.DataFrame:
+    """Trim text, blank -> NA, and category cells to canonical spelling where that is one."""
+    for col in columns:
+        if col.name not in frame.columns:
+            continue
+        text = clean_text(frame[col.name])
+        if col.kind == "category":
+            coded = canonical_code(text)
+            text = coded.where(coded.isin(col.allowed), text)
+        if col.name in MULTI_VALUED:
+            text = text.str.lower().str.replace(r"\s*;\s*", ";", regex=True)
+            text = text.str.replace(r"[\s\-]+", "_", regex=True)
+        frame[col.name] = text
+    return frame
+
+
+def load_extract(name: str, path: Path, spec: ExtractConfig) -> RawExtract:
+    """Read one extract and map it to canonical headers and codes (see inputs.md)."""
+    columns = EXTRACTS[name]
+    table, encoding = read_table(path, spec.sheet)
+    table = table.loc[~table.apply(lambda c: c.str.strip().fillna("").eq("")).all(axis=1)]
+    frame, local_names = _map_headers(table, columns, spec.columns, path.name)
+    frame = _map_values(frame.copy(), spec.values)
+    if encoding == "xlsx":
+        frame = _excel_serials(frame, columns)
+    frame = _normalise(frame, columns)
+    frame[ROW] = frame.index.astype("int64")
+    frame = frame.reset_index(drop=True)
+    missing = [c.name for c in columns if c.required and c.name not in frame.columns]
+    return RawExtract(
+        name=name,
+        path=path,
+        frame=frame,
+        missing_columns=missing,
+        local_names=local_names,
+        sha256=sha256_of(path),
+        encoding=encoding,
+    )
+
+
