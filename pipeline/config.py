@@ -93,7 +93,9 @@ class Config(Strict):
     def _target_shorthand(cls, value: Any) -> Any:
         """Allow `rhi_timely_rate: 0.9` as shorthand for `{target: 0.9}`."""
         if isinstance(value, dict):
-            return {k: ({"target": v} if isinstance(v, int | float) else v) for k, v in value.items()}
+            return {
+                k: ({"target": v} if isinstance(v, int | float) else v) for k, v in value.items()
+            }
         return value
 
     def resolve(self, path: Path | None) -> Path | None:
@@ -114,7 +116,11 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
         if model is None or not isinstance(part, str) or part not in model.model_fields:
             return None
         annotation = model.model_fields[part].annotation
-        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+        model = (
+            annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel)
+            else None
+        )
     return model
 
 
@@ -155,14 +161,17 @@ def load_config(path: Path) -> Config:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = exc.problem or exc.context or "malformed YAML"
         raise UsageError(
-            f"{path}: the YAML is malformed{where}: {problem}. Fix the indentation or quoting there."
+            f"{path}: the YAML is malformed{where}: {problem}. "
+            "Fix the indentation or quoting there."
         ) from None
     except yaml.YAMLError as exc:
         raise UsageError(f"{path}: the YAML is malformed: {exc}.") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise UsageError(f"{path}: the config must be a mapping of keys to values, not a list or text.")
+        raise UsageError(
+            f"{path}: the config must be a mapping of keys to values, not a list or text."
+        )
     try:
         return Config.model_validate({**data, "base_dir": path.parent})
     except ValidationError as exc:

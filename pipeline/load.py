@@ -94,7 +94,8 @@ def _read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:
             ws = book[sheet]
         else:
             raise UsageError(
-                f"{path.name}: has no sheet called '{sheet}' (it has: {', '.join(book.sheetnames)}). "
+                f"{path.name}: has no sheet called '{sheet}' "
+                f"(it has: {', '.join(book.sheetnames)}). "
                 "Correct the sheet name in the config."
             )
         rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
@@ -273,5 +274,3 @@ def load_extract(name: str, path: Path, spec: ExtractConfig) -> RawExtract:
         sha256=sha256_of(path),
         encoding=encoding,
     )
-
-

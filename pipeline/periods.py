@@ -12,9 +12,20 @@ from datetime import date
 import pandas as pd
 
 _ID = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @dataclass(frozen=True, order=True)
@@ -82,7 +93,9 @@ class Quarter:
         first, last = self.start, self.last_day
         span = f"{_MONTHS[first.month - 1]} to {_MONTHS[last.month - 1]} {last.year}"
         if first.year != last.year:
-            span = f"{_MONTHS[first.month - 1]} {first.year} to {_MONTHS[last.month - 1]} {last.year}"
+            span = (
+                f"{_MONTHS[first.month - 1]} {first.year} to {_MONTHS[last.month - 1]} {last.year}"
+            )
         return f"Quarter {self.number} {self.financial_year} ({span})"
 
     @property

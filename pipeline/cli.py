@@ -1,0 +1,111 @@
+"""The `rhi-report` command line: `run` and `validate` (see docs and outputs.md).
+
+Heavy libraries are imported only by the stages that need them, so `validate` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from pipeline.errors import UsageError, UserError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one plain sentence and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise UsageError(f"rhi-report: {message}. Run 'rhi-report --help' for the options.")
+
+
+def _as_at(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--as-at '{text}' is not a date in the form YYYY-MM-DD"
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for both subcommands."""
+    parser = _Parser(
+        prog="rhi-report",
+        description="Turn missing-episode and return home interview extracts into the "
+        "Corporate Parenting Board's performance paper.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--config",
+            type=Path,
+            default=Path("config.yaml"),
+            help="config file (default: config.yaml in the current folder)",
+        )
+        p.add_argument("--episodes", type=Path, help="episodes extract (CSV or XLSX)")
+        p.add_argument("--interviews", type=Path, help="interviews extract (CSV or XLSX)")
+
+    run = sub.add_parser("run", help="validate the extracts and write the board paper and tables")
+    common(run)
+    run.add_argument(
+        "--quarter",
+        help="financial quarter to report, e.g. 2026-27-Q1 "
+        "(default: the latest ended quarter with episodes)",
+    )
+    run.add_argument(
+        "--as-at",
+        type=_as_at,
+        dest="as_at",
+        help="date the extracts were taken, YYYY-MM-DD "
+        "(default: the latest date in either extract)",
+    )
+    run.add_argument(
+        "--audience",
+        choices=["public", "internal"],
+        help="public (default; small numbers suppressed) or internal",
+    )
+    run.add_argument("--out", type=Path, help="output folder (default: reports/<quarter>/)")
+
+    validate = sub.add_parser("validate", help="check the extracts and list every finding")
+    common(validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 data failed, 2 usage)."""
+    try:
+        args = build_parser().parse_args(argv)
+        from pipeline.config import load_config
+
+        config = load_config(args.config)
+        if args.command == "validate":
+            from pipeline.run import validate_only
+
+            return validate_only(config, episodes=args.episodes, interviews=args.interviews)
+        from pipeline.run import run_pipeline
+
+        run_pipeline(
+            config,
+            episodes=args.episodes,
+            interviews=args.interviews,
+            quarter=args.quarter,
+            as_at=args.as_at,
+            audience=args.audience,
+            out=args.out,
+            config_path=args.config,
+        )
+        return 0
+    except UserError as err:
+        for message in err.messages:
+            print(message, file=sys.stderr)
+        return err.exit_status
+    except SystemExit as exc:  # --help, or argparse's own exits
+        return int(exc.code or 0) if isinstance(exc.code, int) else 2
+    except KeyboardInterrupt:
+        print("rhi-report: stopped; no outputs were changed.", file=sys.stderr)
+        return 130

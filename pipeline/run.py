@@ -1,0 +1,248 @@
+"""The pipeline from extract to files: load, validate, compute, analyse, disclose, render.
+
+Outputs are written to a temporary folder beside the out folder and moved into place only
+when every file has been written, so a failed run leaves earlier outputs untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.errors import UsageError
+from pipeline.periods import Quarter, quarter_ids
+
+PUBLIC_FILES = (
+    "board-report.pdf",
+    "board-report.html",
+    "metrics.csv",
+    "tables.xlsx",
+    "data-quality.csv",
+    "manifest.json",
+)
+
+
+def _extract_path(config: Config, name: str, flag: Path | None) -> Path:
+    """The extract's path: the flag if given, else the config's (relative to the config)."""
+    if flag is not None:
+        return flag
+    spec = getattr(config, name)
+    path = config.resolve(spec.path)
+    if path is None:
+        raise UsageError(
+            f"No {name} extract was given: set {name}.path in the config or pass --{name} FILE."
+        )
+    return path
+
+
+def load_and_validate(
+    config: Config,
+    *,
+    episodes: Path | None = None,
+    interviews: Path | None = None,
+    as_at: date | None = None,
+):
+    """Load both extracts and validate them; returns (Dataset, [RawExtract, RawExtract])."""
+    from pipeline.load import load_extract
+    from pipeline.quality.validate import validate
+
+    raw_episodes = load_extract(
+        "episodes", _extract_path(config, "episodes", episodes), config.episodes
+    )
+    raw_interviews = load_extract(
+        "interviews", _extract_path(config, "interviews", interviews), config.interviews
+    )
+    dataset = validate(raw_episodes, raw_interviews, config=config, as_at=as_at)
+    return dataset, [raw_episodes, raw_interviews]
+
+
+def validate_only(
+    config: Config, *, episodes: Path | None = None, interviews: Path | None = None
+) -> int:
+    """`rhi-report validate`: print the findings table; 1 if any finding is fatal."""
+    from pipeline.errors import DataError
+    from pipeline.quality.summary import summary_table
+
+    try:
+        dataset, raws = load_and_validate(config, episodes=episodes, interviews=interviews)
+    except DataError as err:
+        for message in err.messages:
+            print(message, file=sys.stderr)
+        print("Validation failed: fix the problems above and run again.", file=sys.stderr)
+        return 1
+    print(summary_table(dataset.findings))
+    rows = ", ".join(f"{r.file}: {len(r.frame):,} rows" for r in raws)
+    print(f"Validation passed ({rows}; {len(dataset.findings)} warnings).")
+    return 0
+
+
+def default_quarter(starts, as_at: date) -> Quarter:
+    """The latest quarter that has episodes and has ended by the as-at date."""
+    ended = [
+        Quarter.parse(q)
+        for q in quarter_ids(starts).dropna().unique()
+        if Quarter.parse(q).last_day <= as_at
+    ]
+    if not ended:
+        raise UsageError(
+            f"No quarter with episodes has ended by the as-at date {as_at:%d %B %Y}. "
+            "Give the quarter with --quarter, or a later --as-at date."
+        )
+    return max(ended)
+
+
+def trend_quarters(starts, quarter: Quarter, count: int) -> list[Quarter]:
+    """Up to `count` quarters ending with `quarter`, starting no earlier than the data."""
+    first = Quarter.containing(starts.min())
+    out = [quarter]
+    while len(out) < count and out[0] > first:
+        out.insert(0, out[0].previous())
+    return out
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a run produced, for the command line to report."""
+
+    out_dir: Path
+    quarter: Quarter
+    files: tuple[str, ...]
+    warnings: int
+
+
+def _sha256_text(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_pipeline(
+    config: Config,
+    *,
+    episodes: Path | None = None,
+    interviews: Path | None = None,
+    quarter: str | None = None,
+    as_at: date | None = None,
+    audience: str | None = None,
+    out: Path | None = None,
+    config_path: Path | None = None,
+) -> RunSummary:
+    """Run every stage and write the outputs atomically; raise UserError on a user problem."""
+    audience = audience or config.audience
+    dataset, raws = load_and_validate(config, episodes=episodes, interviews=interviews, as_at=as_at)
+    starts = dataset.episodes["start"]
+    if quarter is None:
+        reported = default_quarter(starts, dataset.as_at)
+    else:
+        try:
+            reported = Quarter.parse(quarter)
+        except ValueError:
+            raise UsageError(
+                f"--quarter '{quarter}' is not a financial quarter; write it like 2026-27-Q1."
+            ) from None
+        if not (quarter_ids(starts) == reported.id).any():
+            raise UsageError(
+                f"No episodes start in {reported.label}. Choose a quarter that is in the "
+                "episodes extract."
+            )
+    quarters = trend_quarters(starts, reported, config.trend_quarters)
+
+    from pipeline.analysis import analyse, write_narrative
+    from pipeline.disclosure import suppress_metrics
+    from pipeline.metrics.breakdowns import breakdowns
+    from pipeline.metrics.table import metric_table, monthly_series
+    from pipeline.results import InputFile, Results
+
+    episodes_table = dataset.episodes
+    metrics = metric_table(
+        episodes_table,
+        quarters,
+        timeliness_hours=config.timeliness_hours,
+        repeat_threshold=config.repeat_threshold,
+        independent_roles=config.independent_roles,
+    )
+    months = [m for q in quarters for m in q.months]
+    monthly = monthly_series(episodes_table, months, timeliness_hours=config.timeliness_hours)
+    parts = breakdowns(
+        episodes_table,
+        reported,
+        labels=config.labels,
+        repeat_threshold=config.repeat_threshold,
+    )
+    analysis = analyse(metrics, monthly, quarter=reported, quarters=quarters, config=config)
+    disclosed = suppress_metrics(metrics, threshold=config.suppress_below, audience=audience)
+    analysis = write_narrative(analysis, disclosed, config)
+
+    config_file = config_path if config_path is not None else config.base_dir / "config.yaml"
+    results = Results(
+        config=config,
+        quarter=reported,
+        quarters=quarters,
+        as_at=dataset.as_at,
+        audience=audience,
+        findings=dataset.findings,
+        episodes=episodes_table,
+        metrics=disclosed,
+        breakdowns=parts,
+        analysis=analysis,
+        inputs=[
+            InputFile(
+                name=raw.name,
+                path=_display_path(raw.path, config.base_dir),
+                sha256=raw.sha256,
+                rows=len(raw.frame),
+            )
+            for raw in raws
+        ],
+        config_sha256=_sha256_text(config_file) if config_file.exists() else "",
+    )
+    out_dir = out if out is not None else config.base_dir / "reports" / reported.id
+    files = write_outputs(results, out_dir)
+    summary = RunSummary(out_dir, reported, tuple(files), len(dataset.findings))
+    print(
+        f"Wrote {len(files)} files for {reported.label} ({audience} audience) to {out_dir}"
+        + (
+            f"; {summary.warnings} data-quality warnings, see data-quality.csv."
+            if summary.warnings
+            else "."
+        ),
+        file=sys.stderr,
+    )
+    return summary
+
+
+def _display_path(path: Path, base: Path) -> str:
+    """A path as the manifest shows it: relative to the config folder when inside it."""
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def write_outputs(results, out_dir: Path) -> list[str]:
+    """Render every file into a temporary folder, then move them all into `out_dir`."""
+    from pipeline.render.csvs import write_data_quality_csv, write_metrics_csv
+    from pipeline.render.manifest import write_manifest
+    from pipeline.render.report import render
+    from pipeline.render.workbook import write_workbook
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".rhi-report-", dir=out_dir.parent))
+    try:
+        names: list[str] = []
+        names += render(results, staging)
+        names.append(write_metrics_csv(results, staging))
+        names.append(write_workbook(results, staging))
+        names.append(write_data_quality_csv(results, staging))
+        names.append(write_manifest(results, staging, names))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            os.replace(staging / name, out_dir / name)
+        return names
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

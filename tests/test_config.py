@@ -1,0 +1,80 @@
+"""Config loading: defaults, typo'd keys, malformed YAML — each a plain sentence."""
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Config, load_config
+from pipeline.errors import UsageError
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_empty_config_uses_every_default(tmp_path):
+    for text in ("", "{}\n"):
+        config = load_config(_write(tmp_path, text))
+        assert config.timeliness_hours == 72
+        assert config.repeat_threshold == 3
+        assert config.suppress_below == 5
+        assert config.independent_roles == [
+            "independent_practitioner",
+            "host_authority_practitioner",
+        ]
+        assert config.audience == "public"
+        assert config.episodes.columns == {}
+
+
+def test_typo_is_rejected_with_the_closest_key(tmp_path):
+    with pytest.raises(UsageError) as err:
+        load_config(_write(tmp_path, "timeliness_hour: 48\n"))
+    (message,) = err.value.messages
+    assert "unknown key 'timeliness_hour'" in message
+    assert "Did you mean 'timeliness_hours'?" in message
+    assert err.value.exit_status == 2
+
+
+def test_nested_typo_suggests_within_its_section(tmp_path):
+    with pytest.raises(UsageError) as err:
+        load_config(_write(tmp_path, "episodes:\n  colums: {}\n"))
+    assert "unknown key 'episodes.colums'" in err.value.messages[0]
+    assert "Did you mean 'columns'?" in err.value.messages[0]
+
+
+def test_malformed_yaml_names_the_line(tmp_path):
+    path = _write(tmp_path, "council_name: Example\nboard_name: [unclosed\nx: 1\n")
+    with pytest.raises(UsageError) as err:
+        load_config(path)
+    message = err.value.messages[0]
+    assert str(path) in message and "line" in message
+
+
+def test_wrong_type_is_named(tmp_path):
+    with pytest.raises(UsageError) as err:
+        load_config(_write(tmp_path, "repeat_threshold: lots\n"))
+    assert "repeat_threshold" in err.value.messages[0]
+    assert "'lots'" in err.value.messages[0]
+
+
+def test_missing_file_says_how_to_fix(tmp_path):
+    with pytest.raises(UsageError) as err:
+        load_config(tmp_path / "nope.yaml")
+    assert "not found" in err.value.messages[0]
+
+
+def test_target_shorthand_and_relative_paths(tmp_path):
+    config = load_config(
+        _write(tmp_path, "targets:\n  rhi_timely_rate: 0.9\nepisodes:\n  path: data/e.csv\n")
+    )
+    assert config.targets["rhi_timely_rate"].target == 0.9
+    assert config.targets["rhi_timely_rate"].amber_within == 0.1
+    assert config.resolve(config.episodes.path) == tmp_path / "data" / "e.csv"
+
+
+def test_bundled_config_is_valid():
+    config = load_config(Path(__file__).parent.parent / "config.yaml")
+    assert isinstance(config, Config)
+    assert config.episodes.columns["Missing Start Date"] == "start"

@@ -1,0 +1,146 @@
+"""Loading extracts: encodings, XLSX cells, header and value mapping, spreadsheet rows."""
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from pipeline.config import ExtractConfig
+from pipeline.errors import UsageError
+from pipeline.load import load_extract
+
+LOCAL = ExtractConfig(
+    columns={
+        "Episode ID": "episode_id",
+        "Person ID": "child_id",
+        "Start": "start",
+        "Legal Status": "looked_after",
+    },
+    values={"looked_after": {"Looked After": "yes", "Child in Need": "no"}},
+)
+
+
+def _csv(tmp_path: Path, text: str, encoding: str) -> Path:
+    path = tmp_path / "episodes.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_each_encoding_reads_the_same(tmp_path, encoding):
+    # "’" (curly apostrophe) is byte 0x92 in Windows-1252 and 3 bytes in UTF-8.
+    text = "Episode ID,Person ID,Start,Legal Status,Sex\r\nE1,C1,03/04/2026,Looked After,O’Neil\r\n"
+    raw = load_extract("episodes", _csv(tmp_path, text, encoding), LOCAL)
+    frame = raw.frame
+    assert frame["episode_id"].tolist() == ["E1"]
+    assert frame["looked_after"].tolist() == ["yes"]
+    # Sex is not mapped, and not canonical under its local name, so it is dropped.
+    assert "Sex" not in frame.columns
+
+
+def test_header_and_value_mapping_and_rows(tmp_path):
+    text = (
+        "Episode ID,Person ID,Start,Legal Status,Notes\n"
+        "E1,C1,03/04/2026,Looked After,free text here\n"
+        ",,,,\n"
+        "E2,C2,04/04/2026,Child in Need,\n"
+    )
+    raw = load_extract("episodes", _csv(tmp_path, text, "utf-8"), LOCAL)
+    # Header is row 1; E1 is row 2; the blank row 3 is skipped; E2 is row 4.
+    assert raw.frame["row"].tolist() == [2, 4]
+    assert raw.frame["looked_after"].tolist() == ["yes", "no"]
+    assert "Notes" not in raw.frame.columns
+    assert raw.header("start") == "Start"
+
+
+def test_missing_required_columns_are_listed(tmp_path):
+    raw = load_extract(
+        "episodes",
+        _csv(tmp_path, "Episode ID,Start\nE1,2026-04-03\n", "utf-8"),
+        ExtractConfig(columns={"Episode ID": "episode_id", "Start": "start"}),
+    )
+    assert raw.missing_columns == ["child_id", "looked_after"]
+
+
+def test_canonical_file_needs_no_mapping(tmp_path):
+    text = (
+        "episode_id,child_id,start,looked_after,placement_area\n"
+        "E1,C1,2026-04-03,yes,In Area\n"
+    )
+    raw = load_extract("episodes", _csv(tmp_path, text, "utf-8"), ExtractConfig())
+    # "In Area" is spelt canonically once normalised.
+    assert raw.frame["placement_area"].tolist() == ["in_area"]
+
+
+def test_outcome_code_can_set_two_columns(tmp_path):
+    path = tmp_path / "rhi.csv"
+    path.write_text(
+        "Episode ID,RHI Outcome\nE1,Offered and Declined (by YP)\nE2,Offered and Accepted\n"
+    )
+    spec = ExtractConfig(
+        columns={"Episode ID": "episode_id", "RHI Outcome": "outcome"},
+        values={
+            "outcome": {
+                "Offered and Declined (by YP)": {"outcome": "declined", "declined_by": "child"},
+                "Offered and Accepted": "completed",
+            }
+        },
+    )
+    frame = load_extract("interviews", path, spec).frame
+    assert frame["outcome"].tolist() == ["declined", "completed"]
+    assert frame["declined_by"].iloc[0] == "child"
+    assert frame["declined_by"].isna().iloc[1]
+
+
+def test_each_risk_in_a_list_is_mapped(tmp_path):
+    path = tmp_path / "rhi.csv"
+    path.write_text("Episode ID,Risks\nE1,CSE; County Lines\nE2,\nE3,Modern Slavery\n")
+    spec = ExtractConfig(
+        columns={"Episode ID": "episode_id", "Risks": "risks"},
+        values={"risks": {"County Lines": "county_lines", "CSE": "cse"}},
+    )
+    frame = load_extract("interviews", path, spec).frame
+    # Unmapped "Modern Slavery" still reaches canonical spelling by normalisation.
+    assert frame["risks"].iloc[0] == "cse;county_lines"
+    assert frame["risks"].isna().iloc[1]
+    assert frame["risks"].iloc[2] == "modern_slavery"
+
+
+def test_xlsx_dates_serials_blank_rows_and_sheet(tmp_path):
+    book = Workbook()
+    ws = book.active
+    ws.title = "RHI"
+    ws.append(["Episode ID", "RHI Completed Date", "Date Offered"])
+    ws.append(["E1", datetime(2026, 4, 3, 14, 30), 46115])  # 46115 = 2026-04-03 as a serial
+    ws.append([None, None, None])
+    ws.append(["E2", "05/04/2026 09:00", None])
+    path = tmp_path / "rhi.xlsx"
+    book.save(path)
+    spec = ExtractConfig(
+        sheet="RHI",
+        columns={
+            "Episode ID": "episode_id",
+            "RHI Completed Date": "completed_at",
+            "Date Offered": "offered_at",
+        },
+    )
+    frame = load_extract("interviews", path, spec).frame
+    assert frame["row"].tolist() == [2, 4]
+    assert frame["completed_at"].tolist() == ["2026-04-03 14:30:00", "05/04/2026 09:00"]
+    # Serial 46115 days after 30/12/1899: 2026-04-03 (46023 = 2026-01-01, + 92 days).
+    assert frame["offered_at"].iloc[0] == "2026-04-03 00:00:00"
+
+
+def test_unknown_sheet_and_extension_are_usage_errors(tmp_path):
+    book = Workbook()
+    path = tmp_path / "x.xlsx"
+    book.save(path)
+    with pytest.raises(UsageError, match="no sheet called 'Nope'"):
+        load_extract("interviews", path, ExtractConfig(sheet="Nope"))
+    other = tmp_path / "x.json"
+    other.write_text("{}")
+    with pytest.raises(UsageError, match=r"reads \.csv and \.xlsx"):
+        load_extract("interviews", other, ExtractConfig())
+    with pytest.raises(UsageError, match="file not found"):
+        load_extract("interviews", tmp_path / "missing.csv", ExtractConfig())
