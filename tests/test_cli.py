@@ -1,0 +1,89 @@
+"""The command line's usage errors: one plain sentence, exit status 2, no traceback."""
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+
+def _err(capsys) -> str:
+    return capsys.readouterr().err
+
+
+def test_unknown_subcommand_is_exit_2(capsys):
+    assert main(["publish"]) == 2
+    err = _err(capsys)
+    assert "Traceback" not in err
+    assert "rhi-report" in err
+
+
+def test_bad_as_at_date_is_exit_2(capsys, tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("{}\n")
+    assert main(["run", "--config", str(config), "--as-at", "14/07/2026"]) == 2
+    assert "--as-at '14/07/2026' is not a date in the form YYYY-MM-DD" in _err(capsys)
+
+
+def test_bad_audience_is_exit_2(capsys):
+    assert main(["run", "--audience", "everyone"]) == 2
+    assert "invalid choice" in _err(capsys)
+
+
+def test_typo_in_config_is_exit_2(capsys, tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("supress_below: 10\n")
+    assert main(["validate", "--config", str(config)]) == 2
+    err = _err(capsys)
+    assert "unknown key 'supress_below'. Did you mean 'suppress_below'?" in err
+    assert "Traceback" not in err
+
+
+def test_missing_config_is_exit_2(capsys, tmp_path):
+    assert main(["validate", "--config", str(tmp_path / "absent.yaml")]) == 2
+    assert "config file not found" in _err(capsys)
+
+
+def test_empty_config_without_extract_paths_says_what_to_give(capsys, tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("{}\n")
+    assert main(["validate", "--config", str(config)]) == 2
+    assert "No episodes extract was given" in _err(capsys)
+
+
+def test_missing_extract_is_exit_2(capsys, tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("{}\n")
+    code = main(
+        [
+            "validate",
+            "--config",
+            str(config),
+            "--episodes",
+            str(tmp_path / "e.csv"),
+            "--interviews",
+            str(tmp_path / "i.csv"),
+        ]
+    )
+    assert code == 2
+    assert "file not found" in _err(capsys)
+
+
+def test_help_exits_0(capsys):
+    assert main(["run", "--help"]) == 0
+    assert "--quarter" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("module", ["pipeline"])
+def test_python_dash_m_is_the_same_program(module):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--help"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert done.returncode == 0
+    assert "validate" in done.stdout
