@@ -154,3 +154,11 @@ def test_headline_kpis_exist_in_the_registry() -> None:
 
     for metric, cohort in HEADLINE_KPIS:
         assert metric in REGISTRY and cohort in COHORTS
+
+
+def test_shown_values_for_hours_and_numbers() -> None:
+    from pipeline.analysis.trends import shown_values
+
+    # 47.6 h -> 48 hours; 49 h -> 2.0 days (49/24 = 2.04) = 48 h as shown; 1.84 -> 1.8
+    got = shown_values(np.array([47.6, 49.0, 1.84]), np.array(["hours", "hours", "number"]))
+    assert got.tolist() == pytest.approx([48, 48, 1.8])

@@ -6,8 +6,8 @@ the same quarter a year earlier, and a judgement made from the metric's better d
 the registry. Percentages change in percentage points, counts in numbers, medians in hours.
 
 A change is judged on the figures as the report shows them (whole-number percentages,
-numbers and hours to one decimal place), so the paper never says "worse" beside two
-figures that read the same.
+numbers to one decimal place, whole hours or days to one decimal place), so the paper never
+says "worse" beside two figures that read the same.
 """
 
 from __future__ import annotations
@@ -81,14 +81,19 @@ def round_half_away(values: np.ndarray | float, decimals: int = 0) -> np.ndarray
 
 
 def shown_values(values: np.ndarray, shown_as: np.ndarray) -> np.ndarray:
-    """Values as the report shows them: percentages whole, numbers and hours to 0.1."""
+    """Values as the report shows them (see pipeline.metrics.present), in their own units."""
     values = np.asarray(values, dtype="float64")
     shown_as = np.asarray(shown_as, dtype=object)
     out = values.copy()
     pct = shown_as == "percent"
     out[pct] = round_half_away(values[pct] * 100)
-    tenth = (shown_as == "number") | (shown_as == "hours")
-    out[tenth] = round_half_away(values[tenth], 1)
+    num = shown_as == "number"
+    out[num] = round_half_away(values[num], 1)
+    # Times show as whole hours up to 48, then as days to one decimal place (present.hours).
+    hrs = shown_as == "hours"
+    whole = round_half_away(values[hrs])
+    days = round_half_away(values[hrs] / 24, 1) * 24
+    out[hrs] = np.where(whole <= 48, whole, days)
     return out
 
 
