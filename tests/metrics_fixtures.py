@@ -24,7 +24,15 @@ TEXT = [
     "exception",
     "risks",
 ]
-STAMPS = ["start", "end", "date_of_birth", "notified_at", "assigned_at", "offered_at", "completed_at"]
+STAMPS = [
+    "start",
+    "end",
+    "date_of_birth",
+    "notified_at",
+    "assigned_at",
+    "offered_at",
+    "completed_at",
+]
 COLUMNS = [
     "episode_id",
     "child_id",
