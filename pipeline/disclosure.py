@@ -1,0 +1,379 @@
+"""Disclosure control: which figures the public audience must not see.
+
+Nothing here changes a number. `suppress_metrics` adds a boolean `suppressed` column to the
+metrics table and `suppress_breakdown` returns a boolean mask the shape of a breakdown's count
+columns; every renderer then shows `[c]` where the flag is set. The internal audience sees
+every figure (all flags False), and a threshold of 0 or 1 turns suppression off.
+
+Rules for the public audience (metrics.md, "Presentation rules"):
+
+1. Primary: a count from 1 to threshold - 1 is suppressed. Zero is shown.
+2. A rate or median is suppressed when its numerator or denominator is suppressed, or is
+   itself a count from 1 to threshold - 1 (e.g. a median over n = 3).
+3. Secondary: wherever figures add up (a total and its parts), a single withheld figure could
+   be recovered by subtraction, so another one is withheld: the smallest non-zero part still
+   shown (ties: the first in the relation's order), or, if no part can be, the total. This is
+   repeated until no relation has exactly one withheld figure, then rule 2 is applied again so
+   that rates built on a newly withheld count are withheld too.
+
+The relations are in `METRIC_RELATIONS` (among metrics, within a cohort) and
+`COHORT_RELATIONS` (among cohorts, for a metric that counts episodes). Counts of children are
+not additive across cohorts (a child can be in two), so `children` and `children_repeat` take
+part only in rules 1 and 2. The numerators and denominators of rates that are not themselves
+metrics (e.g. the completed RHIs within 72 hours, or a median's n) count episodes, so they are
+treated as additive across cohorts too: otherwise a withheld numerator for one cohort could be
+read off as `all` minus the other cohorts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# Columns of a breakdown frame that are not counts.
+BREAKDOWN_KEYS = ("category", "label")
+
+# A total and the parts it is the sum of, by metric ID (each within one quarter and cohort).
+METRIC_RELATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("episodes", ("episodes_ongoing", "rhi_due")),
+    ("rhi_due", ("rhi_offered", "rhi_not_offered")),
+    ("rhi_offered", ("rhi_declined", "rhi_completed", "rhi_pending")),
+)
+
+# A cohort and the cohorts it is the sum of (for counts of episodes).
+COHORT_RELATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("all", ("looked_after", "not_looked_after")),
+    ("looked_after", ("looked_after_in_area", "looked_after_out_of_area")),
+    ("all", ("looked_after_in_area", "looked_after_out_of_area", "not_looked_after")),
+)
+
+# Count metrics that count episodes, so each cohort's figure is the sum of its sub-cohorts'.
+COHORT_ADDITIVE_METRICS = frozenset(
+    {
+        "episodes",
+        "episodes_ongoing",
+        "rhi_due",
+        "rhi_offered",
+        "rhi_not_offered",
+        "rhi_declined",
+        "rhi_completed",
+        "rhi_pending",
+    }
+)
+
+Cell = tuple[Hashable, Hashable]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """`total` is the sum of `parts`; each is a (row label, column label) cell of a table."""
+
+    total: Cell
+    parts: tuple[Cell, ...]
+
+
+def is_public(audience: str, threshold: int) -> bool:
+    """True when disclosure control applies: the public audience with a threshold above 1."""
+    if audience not in ("public", "internal"):
+        raise ValueError(f"unknown audience {audience!r}; expected public or internal")
+    return audience == "public" and threshold > 1
+
+
+def primary_mask(counts: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Rule 1: True where a count is from 1 to threshold - 1 (blank and zero are shown)."""
+    values = counts.astype("float64")
+    return (values >= 1) & (values < threshold)
+
+
+def suppress_table(
+    counts: pd.DataFrame,
+    relations: Iterable[Relation],
+    threshold: int,
+    *,
+    hidden: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Primary and secondary suppression of a table of counts.
+
+    `counts` is any table of counts (NaN = no figure); `relations` say which cells add up to
+    which; `hidden` optionally marks cells already withheld for another reason (for example a
+    total withheld in another table). Returns a boolean mask of the same shape: True = show
+    `[c]`. Relations naming a cell that is not in the table, or a blank total, are skipped.
+    """
+    values = counts.astype("float64")
+    mask = primary_mask(values, threshold) if threshold > 1 else values.isna() & False
+    if hidden is not None:
+        extra = hidden.reindex(index=mask.index, columns=mask.columns, fill_value=False)
+        mask = mask | extra.astype(bool)
+    grid = mask.to_numpy(dtype=bool, copy=True)
+    numbers = values.to_numpy(dtype="float64")
+    rows = {label: i for i, label in enumerate(values.index)}
+    cols = {label: j for j, label in enumerate(values.columns)}
+
+    # Relations as positions, keeping only cells that hold a figure.
+    resolved: list[tuple[tuple[int, int], list[tuple[int, int]]]] = []
+    for relation in relations:
+        total = _position(relation.total, rows, cols)
+        if total is None or np.isnan(numbers[total]):
+            continue
+        parts = [p for p in (_position(c, rows, cols) for c in relation.parts) if p is not None]
+        parts = [p for p in parts if not np.isnan(numbers[p])]
+        if parts:
+            resolved.append((total, parts))
+
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in resolved:
+            withheld = int(grid[total]) + sum(int(grid[p]) for p in parts)
+            if withheld != 1:
+                continue
+            # One withheld figure in a sum can be recovered by subtraction: withhold another.
+            shown = [p for p in parts if not grid[p] and numbers[p] != 0]
+            if shown:
+                # min() keeps the first of equal values, so ties follow the relation's order.
+                grid[min(shown, key=lambda p: numbers[p])] = True
+                changed = True
+            elif not grid[total]:
+                grid[total] = True
+                changed = True
+    return pd.DataFrame(grid, index=values.index, columns=values.columns)
+
+
+def _position(
+    cell: Cell, rows: Mapping[Hashable, int], cols: Mapping[Hashable, int]
+) -> tuple[int, int] | None:
+    row, col = cell
+    if row not in rows or col not in cols:
+        return None
+    return rows[row], cols[col]
+
+
+def cohort_relations(
+    row: Hashable, columns: Collection[Hashable]
+) -> list[Relation]:
+    """The cohort sums (`COHORT_RELATIONS`) that can be formed in one row of a table whose
+    columns are cohort IDs."""
+    return [
+        Relation((row, total), tuple((row, part) for part in parts))
+        for total, parts in COHORT_RELATIONS
+        if total in columns and all(part in columns for part in parts)
+    ]
+
+
+# ----------------------------------------------------------------------------------------
+# The metrics table
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What disclosure needs to know of a metric: its kind and the metrics it is built on."""
+
+    id: str
+    kind: str
+    numerator: str | None
+    denominator: str | None
+
+
+def _specs(registry: Any) -> dict[str, _Spec]:
+    """Read a registry (a mapping of ID to spec, or an iterable of specs) into `_Spec`s."""
+    if registry is None:
+        from pipeline.metrics.registry import REGISTRY
+
+        registry = REGISTRY
+    items = registry.values() if isinstance(registry, Mapping) else registry
+    out: dict[str, _Spec] = {}
+    for spec in items:
+        out[spec.id] = _Spec(
+            spec.id,
+            spec.kind,
+            getattr(spec, "numerator", None) or None,
+            getattr(spec, "denominator", None) or None,
+        )
+    return out
+
+
+def _kinds(metrics: pd.DataFrame, specs: Mapping[str, _Spec]) -> pd.Series:
+    """Each row's kind: from the registry, or for a metric it does not know, from the row's
+    shape (a count has neither numerator nor denominator)."""
+    known = metrics["metric"].map({k: s.kind for k, s in specs.items()})
+    shaped = np.where(
+        metrics["numerator"].isna() & metrics["denominator"].isna(), "count", "ratio"
+    )
+    return known.fillna(pd.Series(shaped, index=metrics.index)).astype("str")
+
+
+def suppress_metrics(
+    metrics: pd.DataFrame,
+    *,
+    threshold: int,
+    audience: str,
+    registry: Any = None,
+) -> pd.DataFrame:
+    """The metrics table with a boolean `suppressed` column added (values unchanged).
+
+    `registry` is the metric catalogue (default `pipeline.metrics.registry.REGISTRY`): each
+    spec's `id`, `kind` ("count", "ratio" or "median_hours") and, for a ratio built on other
+    metrics, the IDs in `numerator` and `denominator`.
+    """
+    out = metrics.copy()
+    out["suppressed"] = False
+    if not is_public(audience, threshold) or out.empty:
+        return out
+    specs = _specs(registry)
+    kinds = _kinds(out, specs)
+    present = set(out["metric"].unique())
+
+    # Rows of the per-quarter count table: count metrics by ID, plus each rate's numerator
+    # and denominator that is not a metric of its own, as "<rate>:numerator" etc.
+    is_count = kinds == "count"
+    long = [out.loc[is_count, ["quarter", "metric", "cohort", "value"]]]
+    links: dict[str, tuple[str | None, str | None]] = {}
+    for metric in sorted(present - set(out.loc[is_count, "metric"].unique())):
+        spec = specs.get(metric)
+        row_keys: list[str | None] = []
+        for part in ("numerator", "denominator"):
+            linked = getattr(spec, part) if spec is not None else None
+            if linked in present and kinds[out["metric"] == linked].eq("count").all():
+                row_keys.append(linked)
+                continue
+            key = f"{metric}:{part}"
+            rows = out.loc[out["metric"] == metric, ["quarter", "cohort", part]]
+            long.append(rows.rename(columns={part: "value"}).assign(metric=key))
+            row_keys.append(key)
+        links[metric] = (row_keys[0], row_keys[1])
+    table = pd.concat(long, ignore_index=True)
+    cohort_additive = COHORT_ADDITIVE_METRICS | {
+        key for pair in links.values() for key in pair if key and key not in present
+    }
+
+    masks: list[pd.DataFrame] = []
+    for quarter, rows in table.groupby("quarter", sort=True):
+        counts = rows.pivot(index="metric", columns="cohort", values="value")
+        relations = _metric_relations(counts.index, counts.columns, cohort_additive)
+        mask = suppress_table(counts, relations, threshold)
+        stacked = mask.stack().rename("suppressed").reset_index()
+        masks.append(stacked.assign(quarter=quarter))
+    flags = pd.concat(masks, ignore_index=True).set_index(["quarter", "metric", "cohort"])[
+        "suppressed"
+    ]
+
+    def flag(metric_keys: pd.Series) -> pd.Series:
+        index = pd.MultiIndex.from_arrays([out["quarter"], metric_keys, out["cohort"]])
+        return pd.Series(
+            flags.reindex(index).fillna(False).to_numpy(dtype=bool), index=out.index
+        )
+
+    suppressed = flag(out["metric"]) & is_count
+    for part in (0, 1):
+        keys = out["metric"].map({m: (links[m][part] if m in links else "") for m in present})
+        suppressed |= flag(keys) & ~is_count
+    out["suppressed"] = suppressed.to_numpy(dtype=bool)
+    return out
+
+
+def _metric_relations(
+    rows: Sequence[Hashable], columns: Collection[Hashable], cohort_additive: Collection[str]
+) -> list[Relation]:
+    """Every sum that holds in one quarter's table of counts (rows metrics, columns cohorts)."""
+    relations = [
+        Relation((total, cohort), tuple((part, cohort) for part in parts))
+        for cohort in columns
+        for total, parts in METRIC_RELATIONS
+    ]
+    for row in rows:
+        if row in cohort_additive:
+            relations.extend(cohort_relations(row, columns))
+    return relations
+
+
+# ----------------------------------------------------------------------------------------
+# Breakdowns
+
+
+def count_columns(frame: pd.DataFrame) -> list[str]:
+    """A breakdown frame's count columns: every column but `category` and `label`."""
+    return [c for c in frame.columns if c not in BREAKDOWN_KEYS]
+
+
+def suppress_breakdown(
+    breakdown: Any,
+    *,
+    threshold: int,
+    audience: str,
+    hidden_totals: Collection[str] = (),
+) -> pd.DataFrame:
+    """A boolean mask the shape of a breakdown's count columns: True = show `[c]`.
+
+    Primary suppression everywhere; for an `additive` breakdown (categories that add up to
+    the column's total), secondary suppression against each column's total, which is treated
+    as shown unless it is small itself or named in `hidden_totals` (a total withheld in
+    another table, e.g. by `hidden_breakdown_totals`); and, in every breakdown, across cohort
+    columns where one cohort is the sum of others shown.
+    """
+    frame = breakdown.frame
+    columns = count_columns(frame)
+    counts = frame[columns].astype("float64").reset_index(drop=True)
+    if not is_public(audience, threshold):
+        return pd.DataFrame(False, index=frame.index, columns=columns)
+    n = len(counts)
+    relations: list[Relation] = []
+    hidden = None
+    if breakdown.additive and n:
+        # Row n is the column total, which a reader can work out even when it is not printed.
+        counts.loc[n] = counts.sum(axis=0, min_count=1)
+        relations.extend(
+            Relation((n, col), tuple((i, col) for i in range(n))) for col in columns
+        )
+        hidden = pd.DataFrame(False, index=counts.index, columns=columns)
+        for col in hidden_totals:
+            if col in hidden.columns:
+                hidden.loc[n, col] = True
+    for row in counts.index:
+        relations.extend(cohort_relations(row, columns))
+    mask = suppress_table(counts, relations, threshold, hidden=hidden)
+    result = mask.iloc[:n]
+    result.index = frame.index
+    return result
+
+
+def hidden_breakdown_totals(
+    breakdown: Any, metrics: pd.DataFrame, quarter: str
+) -> list[str]:
+    """Cohort columns of an additive breakdown whose total equals a count the metrics table
+    withholds for that cohort in `quarter`.
+
+    Such a total would let a reader recover the withheld count by adding the breakdown up, so
+    the breakdown must treat it as withheld too. Matching by value errs towards withholding
+    more, never less. `metrics` must carry the `suppressed` column.
+    """
+    if not breakdown.additive:
+        return []
+    frame = breakdown.frame
+    withheld = metrics[(metrics["quarter"] == quarter) & metrics["suppressed"]]
+    out = []
+    for col in count_columns(frame):
+        total = frame[col].astype("float64").sum(min_count=1)
+        cohort_values = withheld.loc[withheld["cohort"] == col, "value"].astype("float64")
+        if not np.isnan(total) and bool((cohort_values == total).any()):
+            out.append(col)
+    return out
+
+
+__all__ = [
+    "COHORT_ADDITIVE_METRICS",
+    "COHORT_RELATIONS",
+    "METRIC_RELATIONS",
+    "Relation",
+    "cohort_relations",
+    "count_columns",
+    "hidden_breakdown_totals",
+    "is_public",
+    "primary_mask",
+    "suppress_breakdown",
+    "suppress_metrics",
+    "suppress_table",
+]
