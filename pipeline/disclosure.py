@@ -363,6 +363,110 @@ def hidden_breakdown_totals(
     return out
 
 
+def mask_breakdown(
+    breakdown: Any,
+    *,
+    metrics: pd.DataFrame,
+    quarter: str,
+    threshold: int,
+    audience: str,
+) -> pd.DataFrame:
+    """The mask every renderer uses for a breakdown of `quarter`: `suppress_breakdown`, with
+    column totals that the disclosed metrics table withholds treated as withheld."""
+    hidden = (
+        hidden_breakdown_totals(breakdown, metrics, quarter)
+        if is_public(audience, threshold) and "suppressed" in metrics
+        else []
+    )
+    return suppress_breakdown(
+        breakdown, threshold=threshold, audience=audience, hidden_totals=hidden
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Monthly series (SPC charts)
+
+# Monthly count column -> (metric ID, column of the metrics table) holding its quarter total.
+MONTHLY_TOTALS: dict[str, tuple[str, str]] = {
+    "episodes": ("episodes", "value"),
+    "rhi_due": ("rhi_due", "value"),
+    "rhi_offered": ("rhi_offered", "value"),
+    "rhi_timely": ("rhi_timely_rate", "numerator"),
+    "T": ("rhi_timely_rate", "denominator"),
+}
+
+# Monthly rate column -> its numerator and denominator columns.
+MONTHLY_RATES: dict[str, tuple[str, str]] = {
+    "rhi_offered_rate": ("rhi_offered", "rhi_due"),
+    "rhi_timely_rate": ("rhi_timely", "T"),
+}
+
+
+def _quarter_of_month(month: str) -> str:
+    """`2026-04` -> `2026-27-Q1`."""
+    year, number = int(month[:4]), int(month[5:7])
+    fy = year if number >= 4 else year - 1
+    return f"{fy}-{(fy + 1) % 100:02d}-Q{(number - 4) % 12 // 3 + 1}"
+
+
+def suppress_monthly(
+    monthly: pd.DataFrame,
+    *,
+    metrics: pd.DataFrame | None,
+    threshold: int,
+    audience: str,
+) -> pd.DataFrame:
+    """A boolean mask for the monthly series (pipeline.metrics.table.monthly_series), one
+    column per count or rate column present, indexed like `monthly`.
+
+    Counts: primary suppression, then secondary against each quarter's total (the three
+    months add up to the quarter's figure for all children, which the report shows; a total
+    the disclosed `metrics` withholds counts as withheld). Rates: withheld with their
+    numerator or denominator.
+    """
+    count_cols = [c for c in MONTHLY_TOTALS if c in monthly.columns]
+    rate_cols = [
+        c
+        for c, parts in MONTHLY_RATES.items()
+        if c in monthly.columns and set(parts) <= set(count_cols)
+    ]
+    if not is_public(audience, threshold) or monthly.empty:
+        return pd.DataFrame(False, index=monthly.index, columns=count_cols + rate_cols)
+    months = monthly["month"].astype("str").tolist()
+    quarters = [_quarter_of_month(m) for m in months]
+    n = len(months)
+    table = monthly[count_cols].astype("float64").reset_index(drop=True)
+    order = list(dict.fromkeys(quarters))
+    totals = (
+        table.groupby(pd.Series(quarters), sort=False).sum(min_count=1).reindex(order)
+    )
+    totals.index = [f"total:{q}" for q in order]
+    counts = pd.concat([table, totals])
+    hidden = pd.DataFrame(False, index=counts.index, columns=count_cols)
+    if metrics is not None and "suppressed" in metrics:
+        everyone = metrics[metrics["cohort"] == "all"]
+        for col in count_cols:
+            metric, _ = MONTHLY_TOTALS[col]
+            withheld = everyone.loc[
+                (everyone["metric"] == metric) & everyone["suppressed"], "quarter"
+            ]
+            for q in set(withheld) & set(order):
+                hidden.loc[f"total:{q}", col] = True
+    relations = [
+        Relation(
+            (f"total:{q}", col), tuple((i, col) for i in range(n) if quarters[i] == q)
+        )
+        for q in order
+        for col in count_cols
+    ]
+    mask = suppress_table(counts, relations, threshold, hidden=hidden).iloc[:n]
+    for rate in rate_cols:
+        numerator, denominator = MONTHLY_RATES[rate]
+        mask[rate] = mask[numerator] | mask[denominator]
+    mask.index = monthly.index
+    return mask
+
+
 __all__ = [
     "COHORT_ADDITIVE_METRICS",
     "COHORT_RELATIONS",
@@ -372,8 +476,10 @@ __all__ = [
     "count_columns",
     "hidden_breakdown_totals",
     "is_public",
+    "mask_breakdown",
     "primary_mask",
     "suppress_breakdown",
     "suppress_metrics",
+    "suppress_monthly",
     "suppress_table",
 ]

@@ -12,9 +12,11 @@ import pytest
 from pipeline.disclosure import (
     Relation,
     hidden_breakdown_totals,
+    mask_breakdown,
     primary_mask,
     suppress_breakdown,
     suppress_metrics,
+    suppress_monthly,
     suppress_table,
 )
 
@@ -370,3 +372,59 @@ def test_breakdown_total_withheld_elsewhere():
     assert hidden_breakdown_totals(
         Breakdown("x", "X", "x", False, frame), metrics, "2026-27-Q1"
     ) == []
+
+
+# ---- monthly series ---------------------------------------------------------------------
+
+
+def test_monthly_series_small_month_and_its_partner_against_the_quarter_total():
+    # Q1 2026-27 episodes by month: Apr 12, May 3, Jun 9 (quarter total 24, shown in the
+    # report). Primary: May 3. Secondary: the smallest other month, Jun 9.
+    # rhi_due: 10, 3, 8 -> May primary, Jun 8 secondary. rhi_offered: 9, 0, 8 -> nothing
+    # small (the zero is shown). Rate offered/due withheld where due is: May, Jun.
+    # T: 6, 0, 6 and rhi_timely: 5, 0, 6: none small, rate shown.
+    monthly = pd.DataFrame(
+        {
+            "month": ["2026-04", "2026-05", "2026-06"],
+            "episodes": [12, 3, 9],
+            "rhi_due": [10, 3, 8],
+            "rhi_offered": [9, 0, 8],
+            "rhi_offered_rate": [0.9, 0.0, 1.0],
+            "rhi_timely": [5, 0, 6],
+            "T": [6, 0, 6],
+            "rhi_timely_rate": [5 / 6, np.nan, 1.0],
+        }
+    )
+    mask = suppress_monthly(monthly, metrics=None, threshold=5, audience="public")
+    assert mask["episodes"].tolist() == [False, True, True]
+    assert mask["rhi_due"].tolist() == [False, True, True]
+    assert mask["rhi_offered"].tolist() == [False, False, False]
+    assert mask["rhi_offered_rate"].tolist() == [False, True, True]
+    assert not mask[["rhi_timely", "T", "rhi_timely_rate"]].any().any()
+    assert not suppress_monthly(monthly, metrics=None, threshold=5, audience="internal").any().any()
+
+
+def test_monthly_series_respects_a_quarter_total_withheld_in_the_metrics():
+    # rhi_offered 9 + 0 + 8 = 17 for the quarter; the metrics table withholds rhi_offered for
+    # `all` in that quarter (secondary suppression there), so the months must not add up to
+    # it: the smallest non-zero month, Jun 8, is withheld.
+    monthly = pd.DataFrame(
+        {"month": ["2026-04", "2026-05", "2026-06"], "rhi_offered": [9, 0, 8]}
+    )
+    metrics = pd.DataFrame(counts("rhi_offered", {"all": 17}))
+    metrics["suppressed"] = [True]
+    mask = suppress_monthly(monthly, metrics=metrics, threshold=5, audience="public")
+    assert mask["rhi_offered"].tolist() == [False, False, True]
+
+
+def test_mask_breakdown_links_the_metrics_table():
+    frame = pd.DataFrame(
+        {"category": ["a", "b"], "label": ["A", "B"], "all": [6, 7]}
+    )
+    b = Breakdown("x", "X", "x", True, frame)
+    metrics = pd.DataFrame(counts("episodes", {"all": 13}))
+    metrics["suppressed"] = [True]
+    # Total 13 withheld in the metrics -> smaller part 6 withheld (13 = ? + 7).
+    kwargs = {"metrics": metrics, "quarter": "2026-27-Q1", "threshold": 5}
+    assert mask_breakdown(b, audience="public", **kwargs)["all"].tolist() == [True, False]
+    assert mask_breakdown(b, audience="internal", **kwargs)["all"].tolist() == [False, False]
