@@ -1,0 +1,809 @@
+"""The data-quality rules: each a small named function that returns its findings.
+
+Every rule reads typed tables (`Table`) and returns `Finding`s whose message is one sentence:
+the file, the spreadsheet row a person sees, the user's own column header, the offending value,
+how to fix it and, for a warning, what the run does with the record meanwhile. `RULES` holds
+each rule's severity and treatment; docs/data-quality.md describes the same rules and a test
+keeps the two in step.
+
+Rules are vectorised: each builds its messages as whole columns of text, so a million-row
+extract is checked in seconds. Dates of birth and child IDs are never echoed in a message (the
+row number finds them); episode IDs are, because the analyst needs them to find the record.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from pipeline.findings import Finding, Severity
+from pipeline.load import RawExtract
+from pipeline.schema import EXTRACTS, RISKS, ROW, Column
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one rule finds, how serious it is, and what the run does about it."""
+
+    id: str
+    severity: Severity
+    description: str
+    treatment: str
+    ssda903: str = ""
+
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        Rule(
+            "missing_column",
+            "fatal",
+            "A required column is not in the extract (or its header is not mapped in the config).",
+            "The run stops.",
+        ),
+        Rule(
+            "no_episodes",
+            "fatal",
+            "The episodes extract has no data rows.",
+            "The run stops.",
+        ),
+        Rule(
+            "blank_required",
+            "fatal",
+            "A required value is blank: episode ID, child ID, start or looked-after status of "
+            "an episode; episode ID or outcome of an RHI row.",
+            "The run stops.",
+            "564 (missing start date blank)",
+        ),
+        Rule(
+            "invalid_date",
+            "fatal",
+            "A date cannot be read, or is not a real date (31/02/2026, month-first 12/25/2026).",
+            "The run stops: a date is never guessed.",
+            "1004, 1005 (invalid missing start or end date)",
+        ),
+        Rule(
+            "invalid_yes_no",
+            "fatal",
+            "A yes/no value (looked after, reported to police) cannot be read.",
+            "The run stops.",
+        ),
+        Rule(
+            "unknown_code",
+            "fatal",
+            "A coded value is not one of the canonical values after the config's mapping: "
+            "episode type, placement area (of a looked-after child), RHI outcome, mode, "
+            "interviewer role, declined by.",
+            "The run stops: add the local code to the config's value mapping, or correct the cell.",
+            "1006 (invalid missing type)",
+        ),
+        Rule(
+            "duplicate_episode_id",
+            "fatal",
+            "Two or more episode rows have the same episode ID.",
+            "The run stops: a repeated episode would be counted twice.",
+        ),
+        Rule(
+            "duplicate_rhi",
+            "fatal",
+            "An episode has more than one RHI row.",
+            "The run stops: an episode can have only one RHI outcome.",
+        ),
+        Rule(
+            "date_after_as_at",
+            "fatal",
+            "A start, end or RHI date is after the as-at date (given with --as-at; by default "
+            "the as-at date is the latest date in either extract, so this cannot happen).",
+            "The run stops: nothing can be dated after the extract was taken, so the date is a "
+            "typo or the as-at date is wrong.",
+        ),
+        Rule(
+            "rhi_unknown_episode",
+            "warning",
+            "An RHI row names an episode ID that is not in the episodes extract.",
+            "The RHI row is dropped: it counts in no figure.",
+        ),
+        Rule(
+            "end_before_start",
+            "warning",
+            "An episode ends before it starts.",
+            "The episode is counted (in the quarter of its start) and as returned, so it is "
+            "owed an RHI; it leaves the duration bands, and its RHI leaves the 72-hour "
+            "timeliness measure, because one of its two dates is wrong.",
+            "567",
+        ),
+        Rule(
+            "overlapping_episodes",
+            "warning",
+            "A child's episode starts while an earlier episode of the same child is still open "
+            "(no end) or had not yet ended.",
+            "Both episodes are counted as recorded.",
+            "574",
+        ),
+        Rule(
+            "start_before_birth",
+            "warning",
+            "An episode starts before the child's date of birth.",
+            "The episode is counted; the date of birth is set aside, so the child's age is "
+            "shown as not known.",
+            "586",
+        ),
+        Rule(
+            "looked_after_without_area",
+            "warning",
+            "A looked-after episode has no placement area (in area or out of area).",
+            "The episode is counted in the all and looked-after figures, but in neither the "
+            "in-area nor the out-of-area figures.",
+        ),
+        Rule(
+            "area_without_looked_after",
+            "warning",
+            "An episode of a child who is not looked after has a placement area.",
+            "The episode is counted as not looked after; the placement area is ignored.",
+        ),
+        Rule(
+            "ongoing_with_rhi_outcome",
+            "warning",
+            "An RHI row says completed, declined or pending for an episode that has no end "
+            "date (the child is recorded as still missing).",
+            "The episode is counted as ongoing, which is not yet owed an RHI; its RHI row is "
+            "treated as not offered and leaves every RHI figure until the end date is entered.",
+        ),
+        Rule(
+            "completed_without_date",
+            "warning",
+            "A completed RHI has no completed date.",
+            "Counted as completed; it leaves the 72-hour timeliness measure (and the "
+            "target-met and process-time measures that need the date).",
+        ),
+        Rule(
+            "completed_without_mode",
+            "warning",
+            "A completed RHI has no mode (face to face, telephone, video).",
+            "Counted as completed; not counted as face to face (the mode is not recorded).",
+        ),
+        Rule(
+            "completed_without_role",
+            "warning",
+            "A completed RHI has no interviewer role.",
+            "Counted as completed; not counted as independent (the role is not recorded).",
+        ),
+        Rule(
+            "completed_before_end",
+            "warning",
+            "An RHI's completed date is before the child returned (the episode's end).",
+            "Counted as completed; it leaves the 72-hour timeliness measure.",
+        ),
+        Rule(
+            "unknown_risk",
+            "warning",
+            "A risk in the risks column is not one of the canonical risk codes after the "
+            "config's mapping.",
+            "The unknown risk is counted as 'other'.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One extract read into types, ready for the rules.
+
+    `frame` has every canonical column of the extract (all-NA when the file lacks it) typed as
+    docs/architecture.md says, plus `row`, on the same index as `extract.frame`. `unreadable`
+    maps each date and yes/no column to the mask of non-blank cells that could not be read.
+    """
+
+    extract: RawExtract
+    frame: pd.DataFrame
+    unreadable: dict[str, pd.Series]
+
+    @property
+    def file(self) -> str:
+        """The file name as messages show it."""
+        return self.extract.file
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The canonical columns of this extract."""
+        return EXTRACTS[self.extract.name]
+
+    def present(self, column: str) -> bool:
+        """Whether the user's file has this column (after header mapping)."""
+        return column in self.extract.frame.columns
+
+    def text(self, column: str) -> pd.Series:
+        """A column exactly as the file gave it (after mapping), as text; NA when absent."""
+        if self.present(column):
+            return self.extract.frame[column]
+        return pd.Series(pd.NA, index=self.frame.index, dtype="str")
+
+
+# ---------------------------------------------------------------------------------------------
+# Message building
+
+
+def where(table: Table, column: str) -> str:
+    """How a message names a column: the user's header, with the canonical name if different."""
+    header = table.extract.header(column)
+    return f"column '{header}'" if header == column else f"column '{header}' ({column})"
+
+
+def quoted(values: pd.Series) -> pd.Series:
+    """Text values in single quotes, for echoing in a message."""
+    return "'" + values.astype("str").fillna("") + "'"
+
+
+def uk(stamps: pd.Series) -> pd.Series:
+    """Date-times as the user writes them: dd/mm/yyyy hh:mm."""
+    return stamps.dt.strftime("%d/%m/%Y %H:%M").astype("str").fillna("")
+
+
+def emit(
+    rule: str, table: Table, mask: pd.Series, column: str | None, body: pd.Series | str
+) -> list[Finding]:
+    """Findings of `rule` for the rows of `table` where `mask` holds.
+
+    `body` is the message after "file row N, column 'X' (x): ", as one text or a text per row.
+    """
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        return []
+    rows = table.frame.loc[mask, ROW]
+    if isinstance(body, str):
+        body = pd.Series(body, index=rows.index, dtype="str")
+    else:
+        body = body.loc[rows.index].astype("str")
+    place = f", {where(table, column)}: " if column else ": "
+    messages = table.file + " row " + rows.astype("str") + place + body
+    severity = RULES[rule].severity
+    return [
+        Finding(severity, table.file, int(row), column, rule, message)
+        for row, message in zip(rows.tolist(), messages.tolist(), strict=True)
+    ]
+
+
+def _file_finding(rule: str, table: Table, column: str | None, message: str) -> Finding:
+    return Finding(RULES[rule].severity, table.file, None, column, rule, message)
+
+
+def _episode(table: Table) -> pd.Series:
+    """ "episode 'X'" for each row, naming the record in messages."""
+    return "episode " + quoted(table.frame["episode_id"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Structure
+
+
+def missing_column(table: Table) -> list[Finding]:
+    """A required canonical column the file lacks."""
+    findings = []
+    for name in table.extract.missing_columns:
+        meaning = next((c.meaning for c in table.columns if c.name == name), "")
+        about = f" ({meaning})" if meaning else ""
+        findings.append(
+            _file_finding(
+                "missing_column",
+                table,
+                name,
+                f"{table.file}: has no column for '{name}'{about}; add the column, or map your "
+                f"header to it in the config under {table.extract.name}: columns: "
+                f"(for example 'Your Header': {name}).",
+            )
+        )
+    return findings
+
+
+def no_episodes(episodes: Table) -> list[Finding]:
+    """An episodes extract with a header but no data rows."""
+    if len(episodes.frame):
+        return []
+    return [
+        _file_finding(
+            "no_episodes",
+            episodes,
+            None,
+            f"{episodes.file}: has no data rows; check that the right file was exported "
+            "and that the episodes are on its first sheet.",
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+def blank_required(table: Table) -> list[Finding]:
+    """A blank cell in a column every row must fill (903 rule 564 for the start)."""
+    findings: list[Finding] = []
+    for col in table.columns:
+        if not col.required or not table.present(col.name):
+            continue
+        empty = table.text(col.name).isna()
+        findings += emit(
+            "blank_required",
+            table,
+            empty,
+            col.name,
+            "is blank, but every row needs a value here; fill it in, or delete the row if it "
+            "is not a real record.",
+        )
+    return findings
+
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2,4})\b")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_HOW = "enter it day first as dd/mm/yyyy hh:mm (or as yyyy-mm-dd hh:mm)"
+
+
+def date_problem(value: str) -> str:
+    """Why one date text could not be read, and how to write it, as a message body."""
+    shown = f"'{value}'"
+    match = _NUMERIC_DATE.match(value)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        if month > 12 and 1 <= day <= 12:
+            return (
+                f"{shown} has no month {month}: it looks month first (US order), but dates are "
+                f"read day first; {_HOW}, e.g. '{month:02d}/{day:02d}/{year}'."
+            )
+        if month > 12 or month == 0:
+            return f"{shown} is not a real date (there is no month {month}); {_HOW}."
+        if len(match.group(3)) != 4:
+            return f"{shown} has a two-digit year; {_HOW}, with a four-digit year."
+        if day == 0 or day > calendar.monthrange(year, month)[1]:
+            return (
+                f"{shown} is not a real date ({calendar.month_name[month]} {year} has no "
+                f"day {day}); {_HOW}."
+            )
+        return f"{shown} has a time that cannot be read; {_HOW}, with a 24-hour time."
+    match = _ISO_DATE.match(value)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        if not 1 <= month <= 12 or day == 0 or day > calendar.monthrange(year, month)[1]:
+            return f"{shown} is not a real date; {_HOW}."
+        return f"{shown} has a time that cannot be read; {_HOW}, with a 24-hour time."
+    return f"{shown} is not a date in a form that can be read; {_HOW}."
+
+
+def invalid_date(table: Table) -> list[Finding]:
+    """A date cell that is not blank but cannot be read as a real date (903 1004/1005)."""
+    findings: list[Finding] = []
+    for col in table.columns:
+        if col.kind not in {"datetime", "date"} or col.name not in table.unreadable:
+            continue
+        bad = table.unreadable[col.name]
+        if not bad.any():
+            continue
+        if col.name == "date_of_birth":
+            # A date of birth identifies the child: the row number is enough to find it.
+            body: pd.Series | str = (
+                "the date of birth cannot be read as a real date (it is not shown here, to keep "
+                "it private); enter it day first as dd/mm/yyyy (or as yyyy-mm-dd)."
+            )
+        else:
+            text = table.text(col.name)[bad]
+            # One explanation per distinct bad value, not per row: bad values are few.
+            explain = {value: date_problem(value) for value in text.unique()}
+            body = text.map(explain)
+        findings += emit("invalid_date", table, bad, col.name, body)
+    return findings
+
+
+def invalid_yes_no(table: Table) -> list[Finding]:
+    """A yes/no cell that is not one of yes/no, y/n, true/false, 1/0."""
+    findings: list[Finding] = []
+    for col in table.columns:
+        if col.kind != "bool" or col.name not in table.unreadable:
+            continue
+        bad = table.unreadable[col.name]
+        body = (
+            quoted(table.text(col.name))
+            + " is not yes or no; enter yes or no (y/n, true/false and 1/0 are read too), "
+            f"or map this value in the config under {table.extract.name}: values: {col.name}:."
+        )
+        findings += emit("invalid_yes_no", table, bad, col.name, body)
+    return findings
+
+
+_CODE_NOUNS = {
+    "episode_type": "episode type",
+    "placement_area": "placement area",
+    "outcome": "RHI outcome",
+    "mode": "RHI mode",
+    "interviewer_role": "interviewer role",
+    "declined_by": "'declined by' value",
+}
+
+
+def unknown_code(table: Table) -> list[Finding]:
+    """A coded cell whose value is not canonical after the config's value mapping (903 1006).
+
+    The placement area of a child who is not looked after is ignored (see
+    `area_without_looked_after`), so an odd code there does not stop the run.
+    """
+    findings: list[Finding] = []
+    for col in table.columns:
+        if col.kind != "category" or not table.present(col.name):
+            continue
+        text = table.text(col.name)
+        bad = text.notna() & ~text.isin(col.allowed)
+        if col.name == "placement_area":
+            bad &= table.frame["looked_after"].ne(False).fillna(True).astype(bool)
+        noun = _CODE_NOUNS.get(col.name, col.name)
+        body = (
+            quoted(text)
+            + f" is not a known {noun}; map it in the config under {table.extract.name}: "
+            f"values: {col.name}: to one of {', '.join(col.allowed)}, or correct the cell."
+        )
+        findings += emit("unknown_code", table, bad, col.name, body)
+    return findings
+
+
+def _repeats(ids: pd.Series, rows: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Rows whose ID appeared on an earlier row, and the first row with that ID."""
+    repeated = ids.notna() & ids.duplicated(keep="first")
+    first_row = rows.groupby(ids).transform("min")
+    return repeated, first_row
+
+
+def duplicate_episode_id(episodes: Table) -> list[Finding]:
+    """An episode ID used on more than one row: the episode would be counted twice."""
+    if not episodes.present("episode_id"):
+        return []
+    ids = episodes.frame["episode_id"]
+    repeated, first = _repeats(ids, episodes.frame[ROW])
+    body = (
+        quoted(ids)
+        + " is also the episode ID of row "
+        + first.astype("Int64").astype("str").fillna("")
+        + "; every episode must appear once: delete the repeated row, or correct its ID."
+    )
+    return emit("duplicate_episode_id", episodes, repeated, "episode_id", body)
+
+
+def duplicate_rhi(interviews: Table) -> list[Finding]:
+    """More than one RHI row for one episode."""
+    if not interviews.present("episode_id"):
+        return []
+    ids = interviews.frame["episode_id"]
+    repeated, first = _repeats(ids, interviews.frame[ROW])
+    body = (
+        _episode(interviews)
+        + " already has an RHI row at row "
+        + first.astype("Int64").astype("str").fillna("")
+        + "; keep one RHI row per episode: delete the extra row, or correct its episode ID."
+    )
+    return emit("duplicate_rhi", interviews, repeated, "episode_id", body)
+
+
+def date_after_as_at(table: Table, as_at: date | None) -> list[Finding]:
+    """A start, end or RHI date after the as-at date: nothing is dated after the extract."""
+    if as_at is None:
+        return []
+    limit = pd.Timestamp(as_at) + pd.Timedelta(days=1)  # any time on the as-at day is fine
+    findings: list[Finding] = []
+    for col in table.columns:
+        if col.kind != "datetime" or not table.present(col.name):
+            continue
+        late = table.frame[col.name] >= limit
+        body = (
+            quoted(table.text(col.name))
+            + f" is after the as-at date {as_at:%d/%m/%Y}, and nothing can be dated after the "
+            "extract was taken; correct the date, or give the date the extract was taken "
+            "with --as-at."
+        )
+        findings += emit("date_after_as_at", table, late, col.name, body)
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-record and cross-file
+
+
+def episode_lookup(episodes: Table) -> pd.DataFrame:
+    """Each episode's start, end and row by episode ID (first row of a repeated ID)."""
+    frame = episodes.frame.loc[
+        episodes.frame["episode_id"].notna(), ["episode_id", "start", "end", ROW]
+    ]
+    return frame.drop_duplicates("episode_id").set_index("episode_id")
+
+
+def matched(episodes: Table, interviews: Table) -> pd.Series:
+    """True for each RHI row whose episode ID is in the episodes extract."""
+    known = episodes.frame["episode_id"].dropna()
+    return interviews.frame["episode_id"].isin(known)
+
+
+def rhi_unknown_episode(episodes: Table, interviews: Table) -> list[Finding]:
+    """An RHI row for an episode ID the episodes extract does not have: it is dropped."""
+    ids = interviews.frame["episode_id"]
+    orphan = ids.notna() & ~matched(episodes, interviews)
+    body = (
+        _episode(interviews)
+        + f" is not in {episodes.file}; correct the episode ID, or add the episode to the "
+        "episodes extract; until then this RHI row is left out of every figure."
+    )
+    return emit("rhi_unknown_episode", interviews, orphan, "episode_id", body)
+
+
+def end_before_start(episodes: Table) -> list[Finding]:
+    """An episode whose end is before its start (903 rule 567)."""
+    frame = episodes.frame
+    backwards = frame["end"] < frame["start"]
+    body = (
+        quoted(episodes.text("end"))
+        + " is before the start "
+        + quoted(episodes.text("start"))
+        + " of "
+        + _episode(episodes)
+        + "; correct whichever date is wrong; until then the episode is counted as returned "
+        "but left out of the duration bands, and its RHI out of the 72-hour measure."
+    )
+    return emit("end_before_start", episodes, backwards, "end", body)
+
+
+def overlapping_episodes(episodes: Table) -> list[Finding]:
+    """A child's episode starting while an earlier one is open or not yet ended (903 rule 574).
+
+    Episodes are compared with every earlier episode of the same child, not only the one just
+    before: the running latest end per child catches a long open episode.
+    """
+    frame = episodes.frame
+    usable = frame["child_id"].notna() & frame["start"].notna()
+    part = frame.loc[usable, ["child_id", "start", "end", "episode_id", ROW]]
+    if part.empty:
+        return []
+    part = part.sort_values(["child_id", "start", ROW], kind="stable")
+    # An open episode never ends; an end before the start is read as ending at the start.
+    sane = part["end"].isna() | (part["end"] >= part["start"])
+    reach = part["end"].fillna(pd.Timestamp.max).where(sane, part["start"])
+    child = part["child_id"]
+    running = reach.groupby(child, sort=False).cummax()
+    # Which row holds the running latest end: the last row that raised it.
+    holder = pd.Series(range(len(part)), index=part.index).where(reach.eq(running))
+    holder = holder.groupby(child, sort=False).ffill()
+    earlier_reach = running.groupby(child, sort=False).shift(1)
+    earlier_pos = holder.groupby(child, sort=False).shift(1)
+    clash = part["start"] < earlier_reach
+    if not clash.any():
+        return []
+    positions = earlier_pos[clash].astype("int64").to_numpy()
+    other = part.iloc[positions]
+    ended = pd.Series(uk(other["end"]).to_numpy(), index=part.index[clash], dtype="str")
+    still_open = pd.Series(other["end"].isna().to_numpy(), index=part.index[clash])
+    detail = (" (it ended " + ended + ")").mask(still_open, " (it has no end date)")
+    other_id = pd.Series(other["episode_id"].to_numpy(), index=part.index[clash], dtype="str")
+    other_row = pd.Series(other[ROW].to_numpy(), index=part.index[clash]).astype("str")
+    mask = pd.Series(False, index=frame.index)
+    mask.loc[part.index[clash]] = True
+    body = (
+        _episode(episodes)
+        + " starts "
+        + quoted(episodes.text("start"))
+        + ", before the same child's episode "
+        + quoted(other_id)
+        + " (row "
+        + other_row
+        + ") had ended"
+        + detail
+        + "; correct the dates, or merge the two rows if they are one episode; both are counted."
+    )
+    return emit("overlapping_episodes", episodes, mask, "start", body.reindex(frame.index))
+
+
+def start_before_birth(episodes: Table) -> list[Finding]:
+    """An episode starting before the child's date of birth (903 rule 586)."""
+    frame = episodes.frame
+    unborn = frame["date_of_birth"] > frame["start"]
+    body = (
+        "the date of birth is after the start of "
+        + _episode(episodes)
+        + " (neither date is shown here, to keep the child's details private); correct "
+        "whichever is wrong; until then the episode is counted with the child's age not known."
+    )
+    return emit("start_before_birth", episodes, unborn, "date_of_birth", body)
+
+
+def looked_after_without_area(episodes: Table) -> list[Finding]:
+    """A looked-after episode with no placement area."""
+    frame = episodes.frame
+    lacking = frame["looked_after"].eq(True).fillna(False) & episodes.text("placement_area").isna()
+    body = (
+        _episode(episodes)
+        + " is of a looked-after child but has no placement area; enter where the child was "
+        "placed (in area or out of area); until then it counts as looked after but in neither "
+        "the in-area nor the out-of-area figures."
+    )
+    return emit("looked_after_without_area", episodes, lacking, "placement_area", body)
+
+
+def area_without_looked_after(episodes: Table) -> list[Finding]:
+    """A placement area on an episode of a child who is not looked after: it is ignored."""
+    frame = episodes.frame
+    text = episodes.text("placement_area")
+    extra = frame["looked_after"].eq(False).fillna(False) & text.notna()
+    body = (
+        _episode(episodes)
+        + " is of a child who is not looked after but has the placement area "
+        + quoted(text)
+        + "; clear the cell, or correct the looked-after status; until then the area is ignored."
+    )
+    return emit("area_without_looked_after", episodes, extra, "placement_area", body)
+
+
+def _with_episode(episodes: Table, interviews: Table) -> pd.DataFrame:
+    """Each RHI row's episode start, end and row (NA for an unknown episode)."""
+    lookup = episode_lookup(episodes)
+    ids = interviews.frame["episode_id"]
+    return pd.DataFrame(
+        {
+            "start": ids.map(lookup["start"]),
+            "end": ids.map(lookup["end"]),
+            "episode_row": ids.map(lookup[ROW]).astype("Int64"),
+        },
+        index=interviews.frame.index,
+    )
+
+
+OFFERED = ("completed", "declined", "pending")
+
+
+def ongoing_with_rhi_outcome(episodes: Table, interviews: Table) -> list[Finding]:
+    """An RHI outcome other than not offered for an episode with no end (still missing)."""
+    ep = _with_episode(episodes, interviews)
+    outcome = interviews.frame["outcome"]
+    ongoing = outcome.isin(OFFERED) & ep["start"].notna() & ep["end"].isna()
+    body = (
+        quoted(outcome)
+        + " is recorded for "
+        + _episode(interviews)
+        + f", but the episode has no end date in {episodes.file} (row "
+        + ep["episode_row"].astype("str").fillna("")
+        + "), so the child is recorded as still missing; enter the end date if the child has "
+        "returned; until then this RHI is left out of every RHI figure."
+    )
+    return emit("ongoing_with_rhi_outcome", interviews, ongoing, "outcome", body)
+
+
+def _completed_without(
+    rule: str, episodes: Table, interviews: Table, column: str, what: str, meanwhile: str
+) -> list[Finding]:
+    frame = interviews.frame
+    missing = interviews.text(column).isna()
+    if column in interviews.unreadable:
+        missing &= ~interviews.unreadable[column]  # an unreadable date is its own finding
+    lacking = (
+        frame["outcome"].eq("completed").fillna(False) & missing & matched(episodes, interviews)
+    )
+    body = (
+        "the RHI for "
+        + _episode(interviews)
+        + f" is completed but has no {what}; enter it; until then it is counted as completed "
+        f"but {meanwhile}."
+    )
+    return emit(rule, interviews, lacking, column, body)
+
+
+def completed_without_date(episodes: Table, interviews: Table) -> list[Finding]:
+    """A completed RHI with no completed date: it leaves the 72-hour measure."""
+    return _completed_without(
+        "completed_without_date",
+        episodes,
+        interviews,
+        "completed_at",
+        "completed date",
+        "left out of the 72-hour measure",
+    )
+
+
+def completed_without_mode(episodes: Table, interviews: Table) -> list[Finding]:
+    """A completed RHI with no mode: it is not counted as face to face."""
+    return _completed_without(
+        "completed_without_mode",
+        episodes,
+        interviews,
+        "mode",
+        "mode (face to face, telephone or video)",
+        "not as face to face",
+    )
+
+
+def completed_without_role(episodes: Table, interviews: Table) -> list[Finding]:
+    """A completed RHI with no interviewer role: it is not counted as independent."""
+    return _completed_without(
+        "completed_without_role",
+        episodes,
+        interviews,
+        "interviewer_role",
+        "interviewer role",
+        "not as independent",
+    )
+
+
+def completed_before_end(episodes: Table, interviews: Table) -> list[Finding]:
+    """An RHI completed before the child returned: it leaves the 72-hour measure."""
+    ep = _with_episode(episodes, interviews)
+    early = interviews.frame["completed_at"] < ep["end"]
+    body = (
+        quoted(interviews.text("completed_at"))
+        + " is before the child returned ("
+        + uk(ep["end"])
+        + f", {episodes.file} row "
+        + ep["episode_row"].astype("str").fillna("")
+        + ") for "
+        + _episode(interviews)
+        + "; correct whichever date is wrong; until then the RHI is counted as completed but "
+        "left out of the 72-hour measure."
+    )
+    return emit("completed_before_end", interviews, early, "completed_at", body)
+
+
+def unknown_risks(risks: pd.Series) -> pd.Series:
+    """For each risks cell, its items that are not canonical codes, `;`-joined (NA if none)."""
+    present = risks.dropna()
+    if present.empty:
+        return pd.Series(pd.NA, index=risks.index, dtype="str")
+    items = present.str.split(";").explode()
+    items = items[items.str.len() > 0]
+    odd = items[~items.isin(RISKS)]
+    joined = odd.groupby(level=0).agg(";".join) if len(odd) else pd.Series(dtype="str")
+    return joined.reindex(risks.index).astype("str")
+
+
+def unknown_risk(interviews: Table) -> list[Finding]:
+    """A risk that is not a canonical risk code: it is counted as `other`."""
+    odd = unknown_risks(interviews.text("risks"))
+    body = (
+        quoted(odd)
+        + " is not a known risk; map it in the config under interviews: values: risks: to one "
+        f"of {', '.join(RISKS)}, or correct the cell; until then it is counted as other."
+    )
+    return emit("unknown_risk", interviews, odd.notna(), "risks", body)
+
+
+def run_rules(episodes: Table, interviews: Table, as_at: date | None) -> list[Finding]:
+    """Every rule, in `RULES` order, over both extracts."""
+    both = (episodes, interviews)
+    findings: list[Finding] = []
+    for table in both:
+        findings += missing_column(table)
+    findings += no_episodes(episodes)
+    for rule in (blank_required, invalid_date, invalid_yes_no, unknown_code):
+        for table in both:
+            findings += rule(table)
+    findings += duplicate_episode_id(episodes)
+    findings += duplicate_rhi(interviews)
+    for table in both:
+        findings += date_after_as_at(table, as_at)
+    findings += rhi_unknown_episode(episodes, interviews)
+    for episode_rule in (
+        end_before_start,
+        overlapping_episodes,
+        start_before_birth,
+        looked_after_without_area,
+        area_without_looked_after,
+    ):
+        findings += episode_rule(episodes)
+    for cross_rule in (
+        ongoing_with_rhi_outcome,
+        completed_without_date,
+        completed_without_mode,
+        completed_without_role,
+        completed_before_end,
+    ):
+        findings += cross_rule(episodes, interviews)
+    findings += unknown_risk(interviews)
+    return findings
+
+
+def rule_ids(findings: Iterable[Finding]) -> list[str]:
+    """The distinct rule IDs among findings, in `RULES` order."""
+    seen = {f.rule for f in findings}
+    return [rule for rule in RULES if rule in seen]

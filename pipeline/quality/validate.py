@@ -1,0 +1,172 @@
+"""The validation stage: type the extracts, run every rule, apply the treatments, join.
+
+`validate` either raises `FatalFindings` (a `DataError`, exit status 1) listing every fatal
+problem, summarised per rule, or returns the `Dataset` every later stage reads. The treatments
+applied to warnings are described rule by rule in docs/data-quality.md.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from pipeline.config import Config
+from pipeline.dataset import EPISODE_TABLE_COLUMNS, Dataset
+from pipeline.errors import DataError
+from pipeline.findings import Finding
+from pipeline.load import RawExtract
+from pipeline.parse import DATETIME_UNIT, parse_bools, parse_datetimes
+from pipeline.quality.rules import OFFERED, Table, matched, run_rules, unknown_risks
+from pipeline.quality.summary import order, summarise
+from pipeline.schema import RISKS, ROW
+
+
+class FatalFindings(DataError):
+    """Validation found at least one fatal problem; `findings` holds every finding (fatal first)."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        fatal = [f for f in findings if f.severity == "fatal"]
+        super().__init__(*summarise(fatal))
+        self.findings = findings
+
+
+def type_table(extract: RawExtract) -> Table:
+    """Read an extract's text into types: every canonical column, missing ones all-NA."""
+    text = extract.frame
+    typed: dict[str, pd.Series] = {}
+    unreadable: dict[str, pd.Series] = {}
+    for col in Table(extract, text, {}).columns:
+        values = (
+            text[col.name]
+            if col.name in text.columns
+            else pd.Series(pd.NA, index=text.index, dtype="str")
+        )
+        if col.kind in {"datetime", "date"}:
+            typed[col.name], unreadable[col.name] = parse_datetimes(values)
+        elif col.kind == "bool":
+            typed[col.name], unreadable[col.name] = parse_bools(values)
+        else:
+            typed[col.name] = values.astype("str")
+    typed[ROW] = (
+        text[ROW].astype("int64")
+        if ROW in text.columns
+        else pd.Series([], index=text.index, dtype="int64")
+    )
+    return Table(extract, pd.DataFrame(typed, index=text.index), unreadable)
+
+
+def resolve_as_at(episodes: Table, interviews: Table, as_at: date | None) -> date | None:
+    """The as-at date: as given, else the latest date-time in either extract (None if none).
+
+    Dates of birth are left out: they are never later than an episode, and a mistyped one
+    must not move the as-at date.
+    """
+    if as_at is not None:
+        return as_at
+    latest: list[pd.Timestamp] = []
+    for table in (episodes, interviews):
+        for col in table.columns:
+            if col.kind == "datetime":
+                top = table.frame[col.name].max()
+                if pd.notna(top):
+                    latest.append(top)
+    return max(latest).date() if latest else None
+
+
+def validate(
+    episodes: RawExtract, interviews: RawExtract, *, config: Config, as_at: date | None
+) -> Dataset:
+    """Check both extracts; raise FatalFindings on any fatal finding, else build the Dataset.
+
+    `as_at=None` means the latest date in either extract. `config` is accepted so rules can
+    follow configuration; the checks themselves need none of it today.
+    """
+    del config  # every rule is fixed by inputs.md; kept in the signature for the stage contract
+    ep, rhi = type_table(episodes), type_table(interviews)
+    resolved = resolve_as_at(ep, rhi, as_at)
+    findings = run_rules(ep, rhi, resolved)
+    findings = order(findings)
+    if any(f.severity == "fatal" for f in findings):
+        raise FatalFindings(findings)
+    assert resolved is not None  # a readable, non-blank start exists when nothing is fatal
+    return Dataset(
+        episodes=joined_episodes(ep, rhi),
+        interviews=typed_interviews(ep, rhi),
+        findings=findings,
+        as_at=resolved,
+        episode_rows=len(episodes.frame),
+        interview_rows=len(interviews.frame),
+    )
+
+
+def typed_interviews(episodes: Table, interviews: Table) -> pd.DataFrame:
+    """Every RHI row, typed, with `matched` False where the episode is unknown (dropped)."""
+    frame = interviews.frame.copy()
+    frame["matched"] = matched(episodes, interviews).astype(bool)
+    return frame.reset_index(drop=True)
+
+
+def _canonical_risks(risks: pd.Series) -> pd.Series:
+    """Risks cells with every unknown item replaced by `other` (each code once, in order)."""
+    odd = unknown_risks(risks).notna()
+    if not odd.any():
+        return risks
+    items = risks[odd].str.split(";").explode()
+    items = items[items.str.len() > 0]
+    items = items.where(items.isin(RISKS), "other")
+    items = items.to_frame("item").reset_index(names="cell").drop_duplicates()
+    fixed = items.groupby("cell", sort=False)["item"].agg(";".join)
+    out = risks.copy()
+    out.loc[fixed.index] = fixed
+    return out
+
+
+def joined_episodes(episodes: Table, interviews: Table) -> pd.DataFrame:
+    """The joined episode table of docs/architecture.md, with every treatment applied.
+
+    Only called when nothing is fatal, so IDs are unique, starts and looked-after are filled.
+    """
+    ep = episodes.frame.copy()
+    start, end = ep["start"], ep["end"]
+    ep["episode_type"] = ep["episode_type"].fillna("missing")
+    ep["looked_after"] = ep["looked_after"].astype(bool)
+    # The area of a child who is not looked after is ignored (area_without_looked_after).
+    ep["placement_area"] = ep["placement_area"].where(ep["looked_after"]).astype("str")
+    # A date of birth after the start is set aside (start_before_birth).
+    ep["date_of_birth"] = ep["date_of_birth"].mask(ep["date_of_birth"] > start)
+    backwards = (end < start).fillna(False).astype(bool)
+    ep["duration_excluded"] = backwards
+
+    rhi = interviews.frame.loc[matched(episodes, interviews)].drop(columns=[ROW])
+    rhi = rhi.assign(has_rhi_row=True)
+    rhi["risks"] = _canonical_risks(rhi["risks"])
+    joined = ep.merge(rhi, on="episode_id", how="left", validate="one_to_one", sort=False)
+    joined.index = ep.index
+    has_row = joined["has_rhi_row"].eq(True).fillna(False).astype(bool)
+    joined["has_rhi_row"] = has_row
+
+    # ongoing_with_rhi_outcome: an episode with no end is not yet owed an RHI.
+    ongoing_offered = has_row & joined["outcome"].isin(OFFERED) & joined["end"].isna()
+    completed = joined["outcome"].eq("completed").fillna(False)
+    no_date = completed & joined["completed_at"].isna()
+    early = (joined["completed_at"] < joined["end"]).fillna(False)
+    joined["timeliness_excluded"] = (
+        has_row & (no_date | early | backwards | ongoing_offered)
+    ).astype(bool)
+    joined.loc[ongoing_offered, "outcome"] = "not_offered"
+    joined["outcome"] = joined["outcome"].fillna("not_offered").astype("str")
+
+    for name in (
+        "notified_at",
+        "assigned_at",
+        "offered_at",
+        "completed_at",
+        "start",
+        "end",
+        "date_of_birth",
+    ):
+        joined[name] = joined[name].astype(DATETIME_UNIT)
+    joined[ROW] = joined[ROW].astype("int64")
+    joined["reported_to_police"] = joined["reported_to_police"].astype("boolean")
+    return joined.loc[:, list(EPISODE_TABLE_COLUMNS)].reset_index(drop=True)
