@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -56,7 +57,11 @@ class Figure:
 
 def _blank(text: pd.Series) -> np.ndarray:
     """True where a text value is missing or only whitespace."""
-    return (text.isna() | (text.astype("str").str.strip() == "")).to_numpy(dtype=bool)
+    blank = text.isna().to_numpy(dtype=bool, copy=True)
+    present = ~blank
+    # Strip only the values present: most are missing, and stripping is per value.
+    blank[present] = (text[present].astype("str").str.strip() == "").to_numpy(dtype=bool)
+    return blank
 
 
 def _bool(values: pd.Series) -> np.ndarray:
@@ -86,6 +91,7 @@ class EpisodeFlags:
     pending: np.ndarray
     in_timeliness: np.ndarray  # in T, the timeliness denominator
     timely: np.ndarray  # in T and within the window
+    target_met: np.ndarray  # timely and face to face
     face_to_face: np.ndarray  # completed face to face
     independent: np.ndarray  # completed by an independent role
     hours_return_to_notification: np.ndarray
@@ -106,7 +112,7 @@ class EpisodeFlags:
         end = episodes["end"]
         due = end.notna().to_numpy(dtype=bool)
         outcome = episodes["outcome"].fillna("not_offered").astype("str")
-        out = outcome.str.strip().to_numpy(dtype=object)
+        out = outcome.to_numpy(dtype=object)
         # Only due episodes count towards the RHI figures (an ongoing episode owes nothing yet).
         completed = due & (out == "completed")
         declined = due & (out == "declined")
@@ -148,6 +154,7 @@ class EpisodeFlags:
             pending=pending,
             in_timeliness=in_timeliness,
             timely=timely,
+            target_met=timely & face_to_face,
             face_to_face=face_to_face,
             independent=independent,
             hours_return_to_notification=times("end", "notified_at"),
@@ -171,18 +178,28 @@ class Grouped:
     n_groups: int
     repeat_threshold: int
 
-    def count(self, flag: np.ndarray | None = None) -> np.ndarray:
-        """How many member episodes per group have `flag` (all of them when None)."""
-        if flag is None:
-            return np.bincount(self.group, minlength=self.n_groups)
-        keep = flag[self.rows]
-        return np.bincount(self.group[keep], minlength=self.n_groups)
+    def count(self, flag: str | None = None) -> np.ndarray:
+        """How many member episodes per group have the `EpisodeFlags` flag named `flag` (all
+        of them when None). Cached, because several metrics share a count."""
+        cache: dict[str | None, np.ndarray] = self.__dict__.setdefault("_counts", {})
+        if flag not in cache:
+            if flag is None:
+                cache[flag] = np.bincount(self.group, minlength=self.n_groups)
+            else:
+                weights = getattr(self.flags, flag)[self.rows]
+                cache[flag] = np.bincount(self.group[weights], minlength=self.n_groups)
+        return cache[flag]
 
-    def child_episode_counts(self) -> tuple[np.ndarray, np.ndarray]:
+    @cached_property
+    def _child_episode_counts(self) -> tuple[np.ndarray, np.ndarray]:
         """Each distinct (group, child) pair's group and its number of episodes."""
         pairs = self.group * np.int64(max(self.flags.n_children, 1)) + self.flags.child[self.rows]
         unique, counts = np.unique(pairs, return_counts=True)
         return unique // max(self.flags.n_children, 1), counts
+
+    def child_episode_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each distinct (group, child) pair's group and its number of episodes."""
+        return self._child_episode_counts
 
     def median(self, hours: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Median of the non-blank `hours` per group (mean of the middle two when even), and n."""
@@ -224,42 +241,42 @@ def children_repeat(g: Grouped) -> Figure:
 def episodes_ongoing(g: Grouped) -> Figure:
     """Episodes that started in the quarter and have no end recorded: the child was still
     missing when the data was extracted."""
-    return Figure.count(g.count(g.flags.ongoing))
+    return Figure.count(g.count("ongoing"))
 
 
 def rhi_due(g: Grouped) -> Figure:
     """Episodes that started in the quarter and have ended (the child was found or returned).
     Each one is owed the offer of a return home interview."""
-    return Figure.count(g.count(g.flags.due))
+    return Figure.count(g.count("due"))
 
 
 def rhi_offered(g: Grouped) -> Figure:
     """Episodes due an interview where one was offered: the interview was held, was declined,
     or was still pending when the data was extracted."""
-    return Figure.count(g.count(g.flags.offered))
+    return Figure.count(g.count("offered"))
 
 
 def rhi_declined(g: Grouped) -> Figure:
     """Episodes due an interview where the offer was declined by the child or their parent or
     carer."""
-    return Figure.count(g.count(g.flags.declined))
+    return Figure.count(g.count("declined"))
 
 
 def rhi_completed(g: Grouped) -> Figure:
     """Episodes due an interview where the interview was held."""
-    return Figure.count(g.count(g.flags.completed))
+    return Figure.count(g.count("completed"))
 
 
 def rhi_pending(g: Grouped) -> Figure:
     """Episodes due an interview where one was offered but had not been held or declined when
     the data was extracted."""
-    return Figure.count(g.count(g.flags.pending))
+    return Figure.count(g.count("pending"))
 
 
 def rhi_not_offered(g: Grouped) -> Figure:
     """Episodes due an interview where none was offered, including episodes with no interview
     record at all (episodes due an interview minus those offered one)."""
-    return Figure.count(g.count(g.flags.due) - g.count(g.flags.offered))
+    return Figure.count(g.count("due") - g.count("offered"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,18 +297,18 @@ def children_repeat_rate(g: Grouped) -> Figure:
 def rhi_offered_rate(g: Grouped) -> Figure:
     """Of the episodes due an interview, the proportion where one was offered (held, declined
     or pending)."""
-    return Figure.ratio(g.count(g.flags.offered), g.count(g.flags.due))
+    return Figure.ratio(g.count("offered"), g.count("due"))
 
 
 def rhi_decline_rate(g: Grouped) -> Figure:
     """Of the interviews offered, the proportion declined by the child or their parent or
     carer."""
-    return Figure.ratio(g.count(g.flags.declined), g.count(g.flags.offered))
+    return Figure.ratio(g.count("declined"), g.count("offered"))
 
 
 def rhi_completed_rate(g: Grouped) -> Figure:
     """Of the episodes due an interview, the proportion where the interview was held."""
-    return Figure.ratio(g.count(g.flags.completed), g.count(g.flags.due))
+    return Figure.ratio(g.count("completed"), g.count("due"))
 
 
 def rhi_timely_rate(g: Grouped) -> Figure:
@@ -299,25 +316,24 @@ def rhi_timely_rate(g: Grouped) -> Figure:
     within {timeliness_hours} hours of the child's return (exactly {timeliness_hours} hours
     counts as within). Interviews recorded as held before the return, and interviews a
     data-quality check removed from the timeliness measure, are left out."""
-    return Figure.ratio(g.count(g.flags.timely), g.count(g.flags.in_timeliness))
+    return Figure.ratio(g.count("timely"), g.count("in_timeliness"))
 
 
 def rhi_target_met_rate(g: Grouped) -> Figure:
     """Of the same interviews as the timeliness rate, the proportion held both face to face and
     within {timeliness_hours} hours of the child's return: the council's target."""
-    met = g.flags.timely & g.flags.face_to_face
-    return Figure.ratio(g.count(met), g.count(g.flags.in_timeliness))
+    return Figure.ratio(g.count("target_met"), g.count("in_timeliness"))
 
 
 def rhi_face_to_face_rate(g: Grouped) -> Figure:
     """Of the interviews held, the proportion held face to face (not by telephone or video)."""
-    return Figure.ratio(g.count(g.flags.face_to_face), g.count(g.flags.completed))
+    return Figure.ratio(g.count("face_to_face"), g.count("completed"))
 
 
 def rhi_independent_rate(g: Grouped) -> Figure:
     """Of the interviews held, the proportion carried out by an independent interviewer: one
     whose role is {independent_roles}."""
-    return Figure.ratio(g.count(g.flags.independent), g.count(g.flags.completed))
+    return Figure.ratio(g.count("independent"), g.count("completed"))
 
 
 # ---------------------------------------------------------------------------------------------
