@@ -1,0 +1,470 @@
+"""Charts for the board paper, drawn with matplotlib as SVG with real, selectable text.
+
+Every chart follows the UK Analysis Function guidance: the colour-blind-safe afcharts palette,
+at most four coloured categories, direct labels instead of legends where possible, and a
+title (shown as the figure caption) that states the message. Each chart carries alt text built
+from its own data and the data itself as a table, so no figure relies on the picture alone.
+
+The charts never format a figure themselves: the caller passes the text for every value (made
+by `pipeline.metrics.present`), and a suppressed value is drawn as no bar and labelled `[c]`.
+
+Bytes are stable: SVG text stays text (`svg.fonttype = none`), the hash salt is fixed per
+chart, the date is left out, and every SVG id is prefixed with the chart's id so that two
+charts inlined in one HTML page never share an id.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+# UK Analysis Function (afcharts) palette, in the order that keeps adjacent colours at 3:1.
+PALETTE: tuple[str, ...] = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+MAX_SERIES = 4
+TEXT = "#0B0C0C"
+MUTED = "#505A5F"  # 7:1 on white: still passes for small text
+GRID = "#D9D9D9"
+FONT_FAMILY = "Atkinson Hyperlegible"
+FONT_DIR = Path(__file__).resolve().parents[2] / "templates" / "fonts"
+WIDTH_IN = 6.4  # fits the A4 text block (170 mm) at 100%
+# Distinct marker shapes, so line series differ by more than colour.
+MARKERS = ("o", "s", "^", "D")
+
+_fonts_ready = False
+
+
+@dataclass(frozen=True)
+class Series:
+    """One coloured category of a chart: a name, its numbers and the text shown for each.
+
+    `values` are the numbers to draw (None or NaN = nothing to draw); `labels` the text for each
+    value, already formatted for the reader (e.g. "60%", "[c]", "no cases"); `suppressed`
+    marks values hidden by disclosure control, which are never drawn.
+    """
+
+    name: str
+    values: Sequence[float | None]
+    labels: Sequence[str]
+    suppressed: Sequence[bool] = ()
+
+    def hidden(self, i: int) -> bool:
+        """True when value i must not be drawn (suppressed or missing)."""
+        if self.suppressed and self.suppressed[i]:
+            return True
+        value = self.values[i]
+        return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """A chart's data as a simple table: caption, header row, and rows of text cells.
+
+    The first cell of each row is that row's header.
+    """
+
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A drawn chart: its id, the message title, alt text, the SVG markup and its data."""
+
+    id: str
+    title: str
+    alt: str
+    svg: str
+    table: DataTable
+    note: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def setup_fonts() -> str:
+    """Make the shipped Atkinson Hyperlegible font known to matplotlib; return its family name."""
+    global _fonts_ready
+    if not _fonts_ready:
+        from matplotlib import font_manager
+
+        for path in sorted(FONT_DIR.glob("AtkinsonHyperlegible-*.ttf")):
+            font_manager.fontManager.addfont(str(path))
+        _fonts_ready = True
+    return FONT_FAMILY
+
+
+def _rc(chart_id: str) -> dict[str, object]:
+    """matplotlib settings for one chart: real text, fixed ids, the shipped font."""
+    return {
+        "svg.fonttype": "none",
+        "svg.hashsalt": chart_id,
+        "font.family": FONT_FAMILY,
+        "font.size": 9.5,
+        "text.color": TEXT,
+        "axes.labelcolor": TEXT,
+        "axes.edgecolor": MUTED,
+        "xtick.color": TEXT,
+        "ytick.color": TEXT,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.image_inline": True,
+    }
+
+
+_ID_ATTR = re.compile(r'\bid="([^"]+)"')
+
+
+def _finish_svg(fig: object, chart_id: str) -> str:
+    """Save a figure as SVG and make it safe to inline: no prolog, no metadata, unique ids."""
+    import matplotlib.pyplot as plt
+
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})  # type: ignore[attr-defined]
+    plt.close(fig)  # type: ignore[arg-type]
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
+    prefix = f"{chart_id}-"
+    svg = _ID_ATTR.sub(lambda m: f'id="{prefix}{m[1].replace(".", "-")}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m[1]})", svg)
+    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m[1]}"', svg)
+    # Trailing spaces inside path data are noise; strip them so the bytes are tidy.
+    svg = re.sub(r"[ \t]+\n", "\n", svg)
+    return svg.strip() + "\n"
+
+
+def _alt_values(categories: Sequence[str], series: Sequence[Series]) -> str:
+    """Plain-English listing of every value, e.g. 'Face to face: in county 40, out of county 3'."""
+    parts = []
+    for i, category in enumerate(categories):
+        if len(series) == 1:
+            parts.append(f"{category}: {series[0].labels[i]}")
+        else:
+            inner = ", ".join(f"{s.name} {s.labels[i]}" for s in series)
+            parts.append(f"{category}: {inner}")
+    return "; ".join(parts) + "."
+
+
+def _table(caption: str, first: str, categories: Sequence[str], series: Sequence[Series]) -> DataTable:
+    headers = [first, *[s.name for s in series]]
+    rows = [[c, *[s.labels[i] for s in series]] for i, c in enumerate(categories)]
+    return DataTable(caption=caption, headers=headers, rows=rows)
+
+
+def _check(categories: Sequence[str], series: Sequence[Series]) -> None:
+    if not 1 <= len(series) <= MAX_SERIES:
+        raise ValueError(f"a chart shows 1 to {MAX_SERIES} categories of colour, not {len(series)}")
+    for s in series:
+        if len(s.values) != len(categories) or len(s.labels) != len(categories):
+            raise ValueError(f"series {s.name!r} does not have one value per category")
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    axis_label: str = "",
+    percent: bool = False,
+    first_header: str = "Category",
+) -> Chart:
+    """Horizontal bars, grouped when there are several series, each bar labelled with its text.
+
+    Categories read top to bottom in the order given. A hidden value draws no bar and shows its
+    label (e.g. `[c]`) at the axis so the gap is explained.
+    """
+    _check(categories, series)
+    setup_fonts()
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    n, k = len(categories), len(series)
+    height = 0.9 + n * (0.26 + 0.2 * k)
+    with plt.rc_context(_rc(chart_id)):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
+        bar_h = 0.8 / k
+        drawn = [
+            float(v)
+            for s in series
+            for i, v in enumerate(s.values)
+            if not s.hidden(i)
+        ]
+        top = max([*drawn, 1.0 if percent else 1.0])
+        if percent:
+            top = max(top, 1.0)
+        for j, s in enumerate(series):
+            for i in range(n):
+                y = (n - 1 - i) + (k - 1) / 2 * bar_h - j * bar_h
+                if s.hidden(i):
+                    ax.text(top * 0.005, y, s.labels[i], va="center", ha="left", color=TEXT)
+                    continue
+                value = float(s.values[i])  # type: ignore[arg-type]
+                ax.barh(y, value, height=bar_h * 0.9, color=PALETTE[j], linewidth=0)
+                ax.text(value + top * 0.01, y, s.labels[i], va="center", ha="left", color=TEXT)
+        ax.set_yticks(range(n))
+        ax.set_yticklabels(list(reversed(list(categories))))
+        ax.set_xlim(0, top * 1.15)
+        ax.tick_params(axis="y", length=0)
+        ax.xaxis.grid(True, color=GRID, linewidth=0.6)
+        ax.set_axisbelow(True)
+        if percent:
+            from matplotlib.ticker import PercentFormatter
+
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        if axis_label:
+            ax.set_xlabel(axis_label)
+        if k > 1:
+            handles = [
+                plt.Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in range(k)
+            ]
+            ax.legend(
+                handles,
+                [s.name for s in series],
+                loc="lower center",
+                bbox_to_anchor=(0.5, 1.0),
+                ncol=k,
+                frameon=False,
+            )
+        fig.tight_layout()
+        svg = _finish_svg(fig, chart_id)
+    kind = "Grouped bar chart" if k > 1 else "Bar chart"
+    alt = f"{kind}. {title}. {_alt_values(categories, series)}"
+    return Chart(chart_id, title, alt, svg, _table(title, first_header, categories, series))
+
+
+def line_chart(
+    chart_id: str,
+    title: str,
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    percent: bool = False,
+    axis_label: str = "",
+    first_header: str = "Quarter",
+) -> Chart:
+    """Lines over time, one per series, with a distinct marker each and a label at the line's end.
+
+    Hidden points (suppressed or missing) break the line rather than being drawn.
+    """
+    _check(x_labels, series)
+    setup_fonts()
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    n = len(x_labels)
+    with plt.rc_context(_rc(chart_id)):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.0))
+        top = 0.0
+        for j, s in enumerate(series):
+            ys = [math.nan if s.hidden(i) else float(s.values[i]) for i in range(n)]  # type: ignore[arg-type]
+            top = max([top, *[y for y in ys if not math.isnan(y)]])
+            ax.plot(range(n), ys, color=PALETTE[j], marker=MARKERS[j], linewidth=2, markersize=5)
+            last = max((i for i in range(n) if not math.isnan(ys[i])), default=None)
+            if last is not None:
+                ax.annotate(
+                    f"{s.name} {s.labels[last]}",
+                    (last, ys[last]),
+                    xytext=(6, 0),
+                    textcoords="offset points",
+                    va="center",
+                    color=TEXT,
+                )
+        ax.set_xticks(range(n))
+        ax.set_xticklabels(list(x_labels))
+        ax.set_xlim(-0.3, n - 1 + 2.2)
+        if percent:
+            from matplotlib.ticker import PercentFormatter
+
+            ax.set_ylim(0, 1.05)
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        else:
+            ax.set_ylim(0, max(top * 1.15, 1))
+        ax.yaxis.grid(True, color=GRID, linewidth=0.6)
+        ax.set_axisbelow(True)
+        if axis_label:
+            ax.set_ylabel(axis_label)
+        fig.tight_layout()
+        svg = _finish_svg(fig, chart_id)
+    parts = []
+    for s in series:
+        points = ", ".join(f"{x} {s.labels[i]}" for i, x in enumerate(x_labels))
+        parts.append(f"{s.name}: {points}")
+    alt = f"Line chart. {title}. " + "; ".join(parts) + "."
+    headers = [first_header, *[s.name for s in series]]
+    rows = [[x, *[s.labels[i] for s in series]] for i, x in enumerate(x_labels)]
+    return Chart(chart_id, title, alt, svg, DataTable(title, headers, rows))
+
+
+def stacked_bar_chart(
+    chart_id: str,
+    title: str,
+    categories: Sequence[str],
+    segments: Sequence[Series],
+    *,
+    reference: float | None = None,
+    reference_label: str = "",
+    axis_label: str = "",
+    first_header: str = "Group",
+) -> Chart:
+    """Horizontal stacked bars: each category's bar is the sum of its segments, left to right.
+
+    A hidden segment makes the whole bar for that category undrawn (a stack with a gap would
+    misplace the segments after it); its label says why. An optional dashed reference line
+    (e.g. the 72-hour standard) is drawn and labelled.
+    """
+    _check(categories, segments)
+    setup_fonts()
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    n, k = len(categories), len(segments)
+    with plt.rc_context(_rc(chart_id)):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 1.3 + 0.55 * n))
+        top = reference or 0.0
+        for i in range(n):
+            y = n - 1 - i
+            if any(s.hidden(i) for s in segments):
+                reason = next(s.labels[i] for s in segments if s.hidden(i))
+                ax.text(0, y, f"  {reason}", va="center", ha="left", color=TEXT)
+                continue
+            left = 0.0
+            for j, s in enumerate(segments):
+                width = float(s.values[i])  # type: ignore[arg-type]
+                ax.barh(y, width, left=left, height=0.6, color=PALETTE[j], linewidth=0.8,
+                        edgecolor="white")
+                left += width
+            top = max(top, left)
+        if reference is not None:
+            ax.axvline(reference, color=TEXT, linestyle="--", linewidth=1.2)
+            ax.text(reference, n - 0.45, f" {reference_label}", va="bottom", ha="left",
+                    color=TEXT)
+        ax.set_yticks(range(n))
+        ax.set_yticklabels(list(reversed(list(categories))))
+        ax.set_xlim(0, top * 1.12 if top else 1)
+        ax.set_ylim(-0.6, n - 0.1 + 0.4)
+        ax.tick_params(axis="y", length=0)
+        ax.xaxis.grid(True, color=GRID, linewidth=0.6)
+        ax.set_axisbelow(True)
+        if axis_label:
+            ax.set_xlabel(axis_label)
+        handles = [plt.Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in range(k)]
+        ax.legend(handles, [s.name for s in segments], loc="upper center",
+                  bbox_to_anchor=(0.5, -0.28 if axis_label else -0.12), ncol=min(k, 3),
+                  frameon=False)
+        fig.tight_layout()
+        svg = _finish_svg(fig, chart_id)
+    alt = f"Stacked bar chart. {title}. {_alt_values(categories, segments)}"
+    return Chart(chart_id, title, alt, svg, _table(title, first_header, categories, segments))
+
+
+def spc_chart(
+    chart_id: str,
+    title: str,
+    x_labels: Sequence[str],
+    values: Sequence[float],
+    mean: Sequence[float],
+    lower: Sequence[float],
+    upper: Sequence[float],
+    special: Sequence[bool],
+    labels: Sequence[str],
+    *,
+    percent: bool = False,
+    summary: str = "",
+    limit_labels: Sequence[str] = (),
+) -> Chart:
+    """An XmR control chart: the monthly values, their mean and process limits.
+
+    Points flagged as special cause are drawn larger, as squares and in a second colour, so the
+    signal does not depend on colour. `summary` (the SPC result's plain-English text) is added
+    to the alt text.
+    """
+    n = len(x_labels)
+    if not (len(values) == len(mean) == len(lower) == len(upper) == len(special) == n):
+        raise ValueError("an SPC chart needs one value, mean, limit and flag per point")
+    setup_fonts()
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    def clean(xs: Sequence[float]) -> list[float]:
+        return [math.nan if x is None else float(x) for x in xs]
+
+    ys, ms, lo, hi = clean(values), clean(mean), clean(lower), clean(upper)
+    with plt.rc_context(_rc(chart_id)):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.0))
+        xs = list(range(n))
+        ax.plot(xs, hi, color=MUTED, linestyle="--", linewidth=1, drawstyle="steps-mid")
+        ax.plot(xs, lo, color=MUTED, linestyle="--", linewidth=1, drawstyle="steps-mid")
+        ax.plot(xs, ms, color=MUTED, linestyle="-", linewidth=1, drawstyle="steps-mid")
+        ax.plot(xs, ys, color=PALETTE[0], marker="o", markersize=4, linewidth=1.8)
+        sx = [x for x in xs if special[x] and not math.isnan(ys[x])]
+        if sx:
+            ax.plot(sx, [ys[x] for x in sx], linestyle="none", marker="s", markersize=8,
+                    color=PALETTE[3], markeredgecolor=TEXT, markeredgewidth=0.8)
+        ax.set_xticks(xs)
+        ax.set_xticklabels(list(x_labels), rotation=0)
+        step = max(1, math.ceil(n / 8))
+        for i, tick in enumerate(ax.get_xticklabels()):
+            tick.set_visible(i % step == (n - 1) % step)
+        finite = [v for v in [*ys, *hi, *lo] if not math.isnan(v)]
+        low = min([0.0, *finite])
+        top = max([1.0 if percent else 1.0, *finite])
+        if percent:
+            from matplotlib.ticker import PercentFormatter
+
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            ax.set_ylim(max(low, 0), min(max(top * 1.08, 0.1), 1.15))
+        else:
+            ax.set_ylim(max(low, 0), top * 1.12)
+        ax.set_xlim(-0.5, n - 0.5 + 1.6)
+        last = n - 1
+        if limit_labels and not math.isnan(hi[last]):
+            for y, text in ((hi[last], limit_labels[0]), (ms[last], limit_labels[1]),
+                            (lo[last], limit_labels[2])):
+                if not math.isnan(y):
+                    ax.annotate(text, (last, y), xytext=(8, 0), textcoords="offset points",
+                                va="center", color=MUTED, fontsize=8.5)
+        ax.yaxis.grid(True, color=GRID, linewidth=0.6)
+        ax.set_axisbelow(True)
+        fig.tight_layout()
+        svg = _finish_svg(fig, chart_id)
+    flagged = [x_labels[x] for x in sx]
+    signal = (
+        f" Special-cause points: {', '.join(flagged)}." if flagged else " No special-cause points."
+    )
+    points = ", ".join(f"{x} {labels[i]}" for i, x in enumerate(x_labels))
+    alt = f"Control chart. {title}. {points}.{signal} {summary}".strip()
+    rows = [
+        [x, labels[i], "Yes" if special[i] else "No"] for i, x in enumerate(x_labels)
+    ]
+    table = DataTable(title, ["Month", "Value", "Special cause"], rows)
+    return Chart(chart_id, title, alt, svg, table)
+
+
+Kind = Literal["bar", "line", "stacked", "spc"]
+
+__all__ = [
+    "MAX_SERIES",
+    "PALETTE",
+    "Chart",
+    "DataTable",
+    "Series",
+    "bar_chart",
+    "line_chart",
+    "setup_fonts",
+    "spc_chart",
+    "stacked_bar_chart",
+]

@@ -1,0 +1,243 @@
+"""The board paper: board-report.html and its tagged PDF/UA-1 twin, from one template.
+
+`render(results, out_dir)` builds the view once (every figure already words, every chart
+drawn once), then fills `templates/report.html.j2` twice:
+
+- HTML: one self-contained page: CSS and the two font files inline (base64), charts inline as
+  `<svg role="img">` with `<title>`/`<desc>`, each followed by its data table. No external
+  request of any kind.
+- PDF: WeasyPrint with `pdf_variant="pdf/ua-1"`, charts as `<img alt>` inside `<figure>` so the
+  PDF Figure gets its alt text, the stylesheet and fonts fetched only from `templates/` by a
+  locked-down URL fetcher, and WeasyPrint's logged errors (a missing alt or lang) turned into a
+  failed build. Running headers and footers are re-marked as artifacts (see `pdf.py`).
+
+Jinja autoescaping is on for every template; the only markup marked safe is SVG drawn by
+`charts.py` (with its text escaped here) and director's commentary made safe upstream.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markupsafe import Markup, escape
+
+from pipeline.render.charts import Chart
+from pipeline.render.view import ReportView, build_view
+from pipeline.results import Results
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+HTML_NAME = "board-report.html"
+PDF_NAME = "board-report.pdf"
+# The fonts the HTML twin embeds: the two weights the stylesheet uses.
+HTML_FONTS = ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf")
+
+_font_config: Any = None
+# What the fetcher may serve, by extension (the stylesheet and the fonts).
+_MIME = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".woff2": "font/woff2"}
+
+
+class RenderError(RuntimeError):
+    """The paper could not be rendered to the standard required (e.g. WeasyPrint logged an error)."""
+
+
+def css_string(text: str) -> Markup:
+    """Quote text as a CSS string, escaping everything but letters, digits and spaces.
+
+    Used for running headers, whose text comes from the config: CSS hex escapes mean no quote,
+    backslash or `</style>` in a council's name can break out of the string.
+    """
+    out = []
+    for ch in str(text):
+        if ch.isalnum() and ch.isascii() or ch == " ":
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):06x}")
+    return Markup('"' + "".join(out) + '"')
+
+
+def environment() -> Any:
+    """The Jinja environment: templates from `templates/`, autoescaping on for everything."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+# --------------------------------------------------------------------------------------------
+# Charts as the two outputs need them
+
+
+def inline_svg(chart: Chart) -> Markup:
+    """The chart as inline SVG for the HTML page: role img, labelled by its title and desc."""
+    svg = chart.svg
+    start = svg.index("<svg")
+    end = svg.index(">", start)
+    opening = svg[start:end]
+    opening = re.sub(r'\s(width|height)="[^"]*"', "", opening)
+    labels = f"{chart.id}-title {chart.id}-desc"
+    head = (
+        f'{opening} role="img" aria-labelledby="{labels}" focusable="false">'
+        f'\n <title id="{chart.id}-title">{escape(chart.title)}</title>'
+        f'\n <desc id="{chart.id}-desc">{escape(chart.alt)}</desc>'
+    )
+    return Markup(svg[:start] + head + svg[end + 1 :])
+
+
+def svg_data_uri(chart: Chart) -> str:
+    """The chart as a data: URI for `<img src>` in the PDF (WeasyPrint tags `<img alt>`)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(chart.svg.encode("utf-8")).decode()
+
+
+def inline_css() -> str:
+    """The stylesheet with its font files embedded as base64, for the self-contained HTML."""
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    for name in HTML_FONTS:
+        data = base64.b64encode((TEMPLATES / "fonts" / name).read_bytes()).decode()
+        css = css.replace(f'url("fonts/{name}")', f'url("data:font/ttf;base64,{data}") format("truetype")')
+    if 'url("fonts/' in css:
+        # A font the HTML does not embed would be an external request: drop those rules.
+        css = re.sub(r"@font-face\s*{[^}]*url\(\"fonts/[^}]*}\s*", "", css)
+    return css
+
+
+def render_html(view: ReportView, *, mode: str = "html") -> str:
+    """The filled template: `mode` "html" (self-contained page) or "pdf" (WeasyPrint input)."""
+    env = environment()
+    template = env.get_template("report.html.j2")
+    if mode == "html":
+        images = {c.id: inline_svg(c) for c in view.charts}
+        css = Markup(inline_css())  # our own file; it contains no markup to escape
+    elif mode == "pdf":
+        images = {c.id: svg_data_uri(c) for c in view.charts}
+        css = Markup("")
+    else:
+        raise ValueError(f"unknown mode {mode!r}")
+    return template.render(v=view, mode=mode, images=images, css=css)
+
+
+# --------------------------------------------------------------------------------------------
+# PDF
+
+
+def template_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that serves only files under `templates/` and data: URIs.
+
+    Anything else (http, https, ftp, a file outside templates/) raises a fatal error, so a
+    stray URL in the content can never reach the network or read arbitrary local files.
+    """
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    root = TEMPLATES.resolve()
+
+    class TemplateFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:  # noqa: ARG002 - WeasyPrint API
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                raise FatalURLFetchingError(f"refused to fetch {url!r}: only template files")
+            path = Path(unquote(parts.path)).resolve()
+            if not path.is_relative_to(root) or not path.is_file():
+                raise FatalURLFetchingError(f"refused to fetch {url!r}: outside templates/")
+            kind = _MIME.get(path.suffix.lower(), "application/octet-stream")
+            return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": kind})
+
+    return TemplateFetcher()
+
+
+class _ErrorCollector(logging.Handler):
+    """Collects WeasyPrint's ERROR records (missing alt, missing lang, failed fetches)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def weasyprint_errors_fail() -> Iterator[None]:
+    """Raise RenderError if WeasyPrint logs an error while the block runs."""
+    logger = logging.getLogger("weasyprint")
+    handler = _ErrorCollector()
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.messages:
+        raise RenderError(
+            "The PDF did not meet the accessibility standard: " + "; ".join(handler.messages)
+        )
+
+
+def _fonts() -> Any:
+    """One WeasyPrint FontConfiguration for the process (building one is costly)."""
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def render_pdf(view: ReportView) -> bytes:
+    """The tagged PDF/UA-1 paper as bytes, from a fresh WeasyPrint document."""
+    from weasyprint import HTML
+
+    from pipeline.render.pdf import artifact_page_furniture
+
+    html = render_html(view, mode="pdf")
+    fetcher = template_fetcher()
+    fonts = _fonts()
+    with weasyprint_errors_fail():
+        data = HTML(
+            string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher
+        ).write_pdf(
+            finisher=artifact_page_furniture,
+            font_config=fonts,
+            pdf_variant="pdf/ua-1",
+        )
+    return data
+
+
+def render(results: Results, out_dir: Path) -> list[str]:
+    """Write board-report.html and board-report.pdf into `out_dir`; return their file names."""
+    view = build_view(results)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / HTML_NAME).write_text(render_html(view, mode="html"), encoding="utf-8", newline="\n")
+    (out_dir / PDF_NAME).write_bytes(render_pdf(view))
+    return [HTML_NAME, PDF_NAME]
+
+
+__all__ = [
+    "HTML_NAME",
+    "PDF_NAME",
+    "RenderError",
+    "css_string",
+    "environment",
+    "inline_css",
+    "inline_svg",
+    "render",
+    "render_html",
+    "render_pdf",
+    "svg_data_uri",
+    "template_fetcher",
+    "weasyprint_errors_fail",
+]

@@ -1,0 +1,1110 @@
+"""Turns a run's `Results` into what the board paper shows: text, tables and charts.
+
+Every figure becomes text here, and only through `pipeline.metrics.present` with its
+`suppressed` flag, so `[c]` appears the same way in every table, tile and chart label. The
+template then only lays things out: it never formats a number or decides what to say.
+
+The view reads the disclosed metrics table (quarter, cohort, metric, numerator, denominator,
+value, suppressed), the breakdowns with their disclosure masks, and the analysis (key
+messages, targets, SPC, commentary). It computes nothing new about the children: the change on
+last quarter is the difference of two figures already in the table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from pipeline.metrics import present
+from pipeline.periods import Quarter, month_label
+from pipeline.render.charts import (
+    Chart,
+    DataTable,
+    Series,
+    bar_chart,
+    line_chart,
+    spc_chart,
+    stacked_bar_chart,
+)
+from pipeline.results import Results
+
+SUPPRESSED = "[c]"
+IN, OUT = "looked_after_in_area", "looked_after_out_of_area"
+COHORT_SHORT = {
+    "all": "All children",
+    "looked_after": "Looked after",
+    IN: "In county",
+    OUT: "Out of county",
+    "not_looked_after": "Not looked after",
+}
+SECTIONS = (
+    ("summary", "Summary"),
+    ("missing", "Missing episodes"),
+    ("interviews", "Return home interviews"),
+    ("timeliness", "Timeliness"),
+    ("out_of_county", "Children placed out of county"),
+    ("risks", "Risks identified"),
+    ("workload", "Workload of return home interview practitioners"),
+    ("trends", "Trends"),
+)
+# Which section a breakdown belongs in, by words in its id or dimension (first match wins).
+_PLACEMENT = (
+    (("risk",), "risks"),
+    (("interviewer_id", "practitioner", "workload", "per_interviewer"), "workload"),
+    (("mode", "role"), "out_of_county"),
+    (("not_offered", "declin", "offer"), "interviews"),
+)
+# The SPC series the analysis produces, with how to show them.
+SPC_SERIES = (
+    ("episodes", "Missing episodes each month", False),
+    ("rhi_offered_rate", "Return home interviews offered each month", True),
+    ("rhi_timely_rate", "Interviews completed within the timescale each month", True),
+)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One headline figure on the summary page, with its change and target status in words."""
+
+    label: str
+    figure: str
+    change: str  # e.g. "Up 5 percentage points on last quarter (55%)"
+    arrow: str  # "up", "down", "same" or "" (drawn by CSS, hidden from screen readers)
+    judgement: str  # "better", "worse", "no change" or ""
+    rag_status: str  # "green", "amber", "red", "none"
+    rag_word: str  # e.g. "Target missed (target 90%)"
+    rag_symbol: str  # a glyph of the shipped font, e.g. "×"; hidden from screen readers
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """One item of a section, in reading order: a sub-heading, a paragraph, a table or a chart."""
+
+    kind: str  # "h3" | "text" | "table" | "chart" | "commentary"
+    text: str = ""
+    table: DataTable | None = None
+    chart: Chart | None = None
+    number: int = 0  # figure or table number
+    html: Any = None  # commentary Markup (already escaped by the analysis stage)
+
+
+@dataclass
+class Section:
+    """A numbered part of the paper (h2) and its blocks."""
+
+    id: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class ReportView:
+    """Everything the template shows, already in words."""
+
+    meta: dict[str, Any]
+    tiles: list[Tile]
+    key_messages: list[str]
+    summary_commentary: Any
+    sections: list[Section]
+    methodology: list[dict[str, str]]
+    rules: list[str]
+    cohorts: list[tuple[str, str]]
+    quality: dict[str, Any]
+    provenance: list[tuple[str, str]]
+    notes: list[str]
+    charts: list[Chart]
+
+
+# --------------------------------------------------------------------------------------------
+# Looking figures up
+
+
+def _registry(results: Results) -> dict[str, Any]:
+    """The metric catalogue worded for this run's configuration."""
+    from pipeline.metrics import registry
+
+    cfg = results.config
+    configured = getattr(registry, "configured_registry", None)
+    if configured is None:
+        return dict(registry.REGISTRY)
+    return configured(cfg.timeliness_hours, cfg.repeat_threshold, cfg.independent_roles)
+
+
+class Figures:
+    """Fast lookup of metric rows, and their text through `present`."""
+
+    def __init__(self, metrics: pd.DataFrame, registry: dict[str, Any]) -> None:
+        frame = metrics.copy()
+        if "suppressed" not in frame.columns:
+            frame["suppressed"] = False
+        self.registry = registry
+        self._rows: dict[tuple[str, str, str], dict[str, Any]] = {
+            (r["quarter"], r["cohort"], r["metric"]): r for r in frame.to_dict("records")
+        }
+
+    def row(self, quarter: Quarter, cohort: str, metric: str) -> dict[str, Any] | None:
+        return self._rows.get((quarter.id, cohort, metric))
+
+    def value(self, quarter: Quarter, cohort: str, metric: str) -> float | None:
+        """The raw value, or None when absent, blank or suppressed (never drawn or compared)."""
+        row = self.row(quarter, cohort, metric)
+        if row is None or bool(row["suppressed"]) or _blank(row["value"]):
+            return None
+        return float(row["value"])
+
+    def suppressed(self, quarter: Quarter, cohort: str, metric: str) -> bool:
+        row = self.row(quarter, cohort, metric)
+        return bool(row is not None and row["suppressed"])
+
+    def text(self, quarter: Quarter, cohort: str, metric: str) -> str:
+        """The figure as the reader sees it: '1,234', '60%', '36 hours', 'no cases' or '[c]'."""
+        row = self.row(quarter, cohort, metric)
+        spec = self.registry.get(metric)
+        if row is None or spec is None:
+            return "not available"
+        hidden = bool(row["suppressed"])
+        shown_as = getattr(spec, "shown_as", None) or _default_shown(spec.kind)
+        if shown_as == "count":
+            return present.count(_num(row["value"]), suppressed=hidden)
+        if shown_as == "hours":
+            return present.hours(_num(row["value"]), suppressed=hidden)
+        if shown_as == "number":
+            return present.number(_num(row["value"]), 1, suppressed=hidden)
+        return present.percent(_num(row["numerator"]), _num(row["denominator"]), suppressed=hidden)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _num(value: Any) -> float:
+    return math.nan if _blank(value) else float(value)
+
+
+def _default_shown(kind: str) -> str:
+    return {"count": "count", "ratio": "percent", "median_hours": "hours"}[kind]
+
+
+# --------------------------------------------------------------------------------------------
+# Headline tiles
+
+HEADLINES: tuple[tuple[str, str, str], ...] = (
+    # (metric, cohort, label override or "" for the registry label)
+    ("episodes", "all", "Missing and away episodes"),
+    ("children", "all", "Children who went missing"),
+    ("rhi_offered_rate", "all", "Return home interviews offered"),
+    ("rhi_decline_rate", "all", "Offers declined by the child or family"),
+    ("rhi_completed_rate", "all", "Return home interviews completed"),
+    ("rhi_timely_rate", "all", ""),
+    ("rhi_independent_rate", OUT, "Out-of-county interviews held independently"),
+    ("children_repeat", "all", ""),
+)
+
+
+def _change(fig: Figures, quarter: Quarter, cohort: str, metric: str) -> tuple[str, str, str]:
+    """The change on last quarter in words, the arrow to draw and the judgement."""
+    prev = quarter.previous()
+    spec = fig.registry[metric]
+    if fig.row(prev, cohort, metric) is None:
+        return "No figure for last quarter", "", ""
+    now, before = fig.value(quarter, cohort, metric), fig.value(prev, cohort, metric)
+    before_text = fig.text(prev, cohort, metric)
+    if fig.suppressed(quarter, cohort, metric) or fig.suppressed(prev, cohort, metric):
+        return f"Change not shown (small numbers); last quarter {before_text}", "", ""
+    if now is None or before is None:
+        return f"Not comparable; last quarter {before_text}", "", ""
+    shown_as = getattr(spec, "shown_as", None) or _default_shown(spec.kind)
+    if shown_as == "percent":
+        # Percentage points between the two shown (rounded) percentages, so the words add up.
+        diff = present.round_half_away(now * 100) - present.round_half_away(before * 100)
+        unit = "percentage point" if abs(diff) == 1 else "percentage points"
+        amount = f"{abs(diff)} {unit}"
+    elif shown_as == "hours":
+        diff = round(now - before)
+        amount = f"{abs(diff)} hours"
+    elif shown_as == "number":
+        diff = round(now - before, 1)
+        amount = f"{abs(diff):.1f}"
+    else:
+        diff = now - before
+        amount = present.count(abs(diff))
+    if diff == 0:
+        return f"No change on last quarter ({before_text})", "same", "no change"
+    word, arrow = ("Up", "up") if diff > 0 else ("Down", "down")
+    judgement = ""
+    if spec.direction is not None:
+        judgement = "better" if (diff > 0) == (spec.direction == "up") else "worse"
+    tail = f", {judgement}" if judgement else ""
+    return f"{word} {amount} on last quarter ({before_text}){tail}", arrow, judgement
+
+
+def _rag(results: Results, fig: Figures, metric: str, cohort: str) -> tuple[str, str, str]:
+    """Target status, its words and its symbol for a tile; ("none", "", "") with no target."""
+    from pipeline.analysis import targets
+
+    target = results.config.targets.get(metric)
+    if target is None:
+        return "none", "", ""
+    quarter = results.quarter
+    hidden = fig.suppressed(quarter, cohort, metric)
+    rag = None
+    if cohort == "all":
+        rag = (getattr(results.analysis, "rag", None) or {}).get(metric)
+    if rag is None:
+        rag = targets.rag(
+            fig.value(quarter, cohort, metric),
+            target,
+            fig.registry[metric].direction,
+            suppressed=hidden,
+        )
+    goal = present.rate_percent(target.target) if _is_rate(fig, metric) else f"{target.target:g}"
+    status = str(getattr(rag, "status", "no data"))
+    word = str(getattr(rag, "word", "") or status.capitalize())
+    if hidden:
+        word = "Not rated (small numbers)"
+    symbol = str(getattr(rag, "symbol", ""))
+    shown = status if status in ("green", "amber", "red") else "none"
+    return shown, f"{word} (target {goal})", symbol
+
+
+def _is_rate(fig: Figures, metric: str) -> bool:
+    spec = fig.registry[metric]
+    return (getattr(spec, "shown_as", None) or _default_shown(spec.kind)) == "percent"
+
+
+def tiles(results: Results, fig: Figures) -> list[Tile]:
+    """The summary page's headline figures."""
+    out = []
+    for metric, cohort, label in HEADLINES:
+        if metric not in fig.registry or fig.row(results.quarter, cohort, metric) is None:
+            continue
+        change, arrow, judgement = _change(fig, results.quarter, cohort, metric)
+        status, word, symbol = _rag(results, fig, metric, cohort)
+        out.append(
+            Tile(
+                label=label or fig.registry[metric].label,
+                figure=fig.text(results.quarter, cohort, metric),
+                change=change,
+                arrow=arrow,
+                judgement=judgement,
+                rag_status=status,
+                rag_word=word,
+                rag_symbol=symbol,
+                suppressed=fig.suppressed(results.quarter, cohort, metric),
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Tables and charts from the metrics table
+
+
+class Numberer:
+    """Hands out figure and table numbers in reading order, and unique chart ids."""
+
+    def __init__(self) -> None:
+        self.figures = 0
+        self.tables = 0
+        self.charts: list[Chart] = []
+
+    def chart(self, chart: Chart) -> Block:
+        self.figures += 1
+        self.charts.append(chart)
+        return Block("chart", chart=chart, number=self.figures)
+
+    def table(self, table: DataTable) -> Block:
+        self.tables += 1
+        return Block("table", table=table, number=self.tables)
+
+
+def metric_table(
+    fig: Figures,
+    quarter: Quarter,
+    caption: str,
+    metrics: Sequence[str],
+    cohorts: Sequence[str],
+    *,
+    labels: dict[str, str] | None = None,
+) -> DataTable:
+    """Rows of metrics, one column per cohort, every cell through `present`."""
+    labels = labels or {}
+    rows = [
+        [labels.get(m, fig.registry[m].label), *[fig.text(quarter, c, m) for c in cohorts]]
+        for m in metrics
+        if m in fig.registry
+    ]
+    return DataTable(caption, ["Measure", *[COHORT_SHORT[c] for c in cohorts]], rows)
+
+
+def _series(fig: Figures, quarter: Quarter, cohort: str, metrics: Sequence[str], name: str) -> Series:
+    return Series(
+        name,
+        [fig.value(quarter, cohort, m) for m in metrics],
+        [fig.text(quarter, cohort, m) for m in metrics],
+        [fig.suppressed(quarter, cohort, m) for m in metrics],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Breakdowns
+
+
+def _mask(results: Results, breakdown: Any, columns: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The disclosure mask for a breakdown's count columns (all False for internal), and the
+    cohort columns whose total must be withheld because the metrics table withholds it."""
+    from pipeline import disclosure
+
+    hidden_totals: list[str] = []
+    if results.audience == "public" and "suppressed" in results.metrics.columns:
+        hidden_totals = disclosure.hidden_breakdown_totals(
+            breakdown, results.metrics, results.quarter.id
+        )
+    mask = disclosure.suppress_breakdown(
+        breakdown,
+        threshold=results.config.suppress_below,
+        audience=results.audience,
+        hidden_totals=hidden_totals,
+    )
+    mask = pd.DataFrame(mask).reindex(columns=columns, fill_value=False)
+    return mask.reset_index(drop=True).astype(bool), hidden_totals
+
+
+def _count_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c not in ("category", "label")]
+
+
+def breakdown_block_data(results: Results, breakdown: Any) -> tuple[list[str], list[Series], DataTable]:
+    """A breakdown's categories, one chart series per cohort column (at most four), and table."""
+    frame = breakdown.frame.reset_index(drop=True)
+    columns = _count_columns(frame)
+    mask, hidden_totals = _mask(results, breakdown, columns)
+    labels = [str(x) for x in frame["label"].tolist()]
+    series = []
+    for col in columns:
+        values = frame[col].tolist()
+        hidden = mask[col].tolist()
+        texts = [present.count(float(v), suppressed=h) for v, h in zip(values, hidden, strict=True)]
+        series.append(
+            Series(COHORT_SHORT.get(col, col.replace("_", " ").capitalize()), values, texts, hidden)
+        )
+    headers = [_first_header(breakdown), *[s.name for s in series]]
+    rows = [[lab, *[s.labels[i] for s in series]] for i, lab in enumerate(labels)]
+    if breakdown.additive and len(labels) > 1:
+        totals = []
+        for col, s in zip(columns, series, strict=True):
+            total = float(frame[col].sum())
+            small = 0 < total < results.config.suppress_below
+            hidden_total = results.audience == "public" and (col in hidden_totals or small)
+            totals.append(present.count(total, suppressed=hidden_total))
+        rows.append(["Total", *totals])
+    note = getattr(breakdown, "note", "") or ""
+    return labels, series, DataTable(breakdown.title, headers, rows, note)
+
+
+def _first_header(breakdown: Any) -> str:
+    dimension = str(getattr(breakdown, "dimension", "") or "Category")
+    return dimension.replace("_", " ").capitalize()
+
+
+def breakdown_title(breakdown: Any, labels: list[str], series: list[Series]) -> str:
+    """A title stating the message: the most common category, or how two cohorts differ."""
+    names = [s.name for s in series]
+    if "In county" in names and "Out of county" in names:
+        out = series[names.index("Out of county")]
+        top = _top(labels, out)
+        if top is not None:
+            return f"{breakdown.title}: out of county, most were {labels[top].lower()}"
+    main = series[0]
+    top = _top(labels, main)
+    if top is None:
+        return f"{breakdown.title}: numbers too small to show"
+    if "month" in str(getattr(breakdown, "dimension", "")).lower():
+        return f"{breakdown.title}: the most were in {labels[top]} ({main.labels[top]})"
+    return f"{breakdown.title}: the largest group was {_lower_first(labels[top])} ({main.labels[top]})"
+
+
+def _lower_first(text: str) -> str:
+    # Keep acronyms such as CSE or CCE as written.
+    if len(text) > 1 and text[:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _top(labels: list[str], series: Series) -> int | None:
+    shown = [
+        (float(series.values[i]), -i)
+        for i in range(len(labels))
+        if not series.hidden(i) and float(series.values[i]) > 0
+    ]
+    if not shown:
+        return None
+    return -max(shown)[1]
+
+
+def _section_for(breakdown: Any) -> str:
+    key = f"{getattr(breakdown, 'id', '')} {getattr(breakdown, 'dimension', '')}".lower()
+    for words, section in _PLACEMENT:
+        if any(w in key for w in words):
+            return section
+    return "missing"
+
+
+def breakdown_blocks(results: Results, breakdown: Any, num: Numberer) -> list[Block]:
+    """A chart and its data table for one breakdown (table only if nothing can be drawn)."""
+    labels, series, table = breakdown_block_data(results, breakdown)
+    blocks: list[Block] = [Block("h3", text=breakdown.title)]
+    if getattr(breakdown, "note", ""):
+        blocks.append(Block("text", text=breakdown.note))
+    drawable = [s for s in series if any(not s.hidden(i) for i in range(len(labels)))]
+    if labels and drawable:
+        # At most four colours; prefer cohort comparisons over the overall column.
+        chosen = series
+        if len(series) > 1:
+            chosen = [s for s in series if s.name != "All children"] or series
+        chosen = chosen[:4]
+        title = breakdown_title(breakdown, labels, chosen)
+        chart_id = f"fig-{_slug(breakdown.id)}"
+        chart = bar_chart(chart_id, title, labels, chosen, first_header=table.headers[0])
+        blocks.append(num.chart(chart))
+    blocks.append(num.table(table))
+    return blocks
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in str(text).lower()).strip("-")
+
+
+# --------------------------------------------------------------------------------------------
+# Sections
+
+
+def _missing_section(results: Results, fig: Figures, num: Numberer, extra: list[Any]) -> Section:
+    q = results.quarter
+    section = Section("missing", "Missing episodes")
+    cohorts = ["all", IN, OUT, "not_looked_after"]
+    table = metric_table(
+        fig,
+        q,
+        f"Missing episodes and children by cohort, {q.months_label}",
+        ["episodes", "children", "episodes_per_child", "children_repeat", "episodes_ongoing"],
+        cohorts,
+    )
+    cats = [COHORT_SHORT[c] for c in cohorts[1:]]
+    series = Series(
+        "Episodes",
+        [fig.value(q, c, "episodes") for c in cohorts[1:]],
+        [fig.text(q, c, "episodes") for c in cohorts[1:]],
+        [fig.suppressed(q, c, "episodes") for c in cohorts[1:]],
+    )
+    top = _top(cats, series)
+    title = (
+        f"{cats[top]} children had the most missing episodes ({series.labels[top]})"
+        if top is not None
+        else "Missing episodes by cohort"
+    )
+    section.blocks.append(
+        Block(
+            "text",
+            text=(
+                f"Between {q.months_label} there were {fig.text(q, 'all', 'episodes')} missing "
+                f"or away episodes involving {fig.text(q, 'all', 'children')} children. A child "
+                "can be counted in two cohorts if their legal status changed in the quarter, so "
+                "cohort child counts need not add up."
+            ),
+        )
+    )
+    section.blocks.append(
+        num.chart(bar_chart("fig-episodes-cohort", title, cats, [series], first_header="Cohort"))
+    )
+    section.blocks.append(num.table(table))
+    for b in extra:
+        section.blocks.extend(breakdown_blocks(results, b, num))
+    return section
+
+
+FUNNEL = ("rhi_due", "rhi_offered", "rhi_completed", "rhi_declined", "rhi_pending", "rhi_not_offered")
+FUNNEL_LABELS = {
+    "rhi_due": "Returned: interview due",
+    "rhi_offered": "Offered",
+    "rhi_completed": "Completed",
+    "rhi_declined": "Declined",
+    "rhi_pending": "Pending",
+    "rhi_not_offered": "Not offered",
+}
+
+
+def _interviews_section(results: Results, fig: Figures, num: Numberer, extra: list[Any]) -> Section:
+    q = results.quarter
+    section = Section("interviews", "Return home interviews")
+    offered = fig.text(q, "all", "rhi_offered_rate")
+    declined = fig.text(q, "all", "rhi_decline_rate")
+    section.blocks.append(
+        Block(
+            "text",
+            text=(
+                "Every child who returns should be offered an independent return home interview. "
+                f"Of {fig.text(q, 'all', 'rhi_due')} returns this quarter, "
+                f"{fig.text(q, 'all', 'rhi_offered')} were offered an interview ({offered}); "
+                f"{fig.text(q, 'all', 'rhi_declined')} offers were declined ({declined} of offers) "
+                f"and {fig.text(q, 'all', 'rhi_completed')} interviews were completed."
+            ),
+        )
+    )
+    funnel = _series(fig, q, "all", FUNNEL, "Episodes")
+    labels = [FUNNEL_LABELS[m] for m in FUNNEL]
+    title = f"{offered} of returns were offered an interview and {declined} of offers were declined"
+    section.blocks.append(
+        num.chart(bar_chart("fig-funnel", title, labels, [funnel], first_header="Stage"))
+    )
+    cohorts = ["all", IN, OUT, "not_looked_after"]
+    section.blocks.append(
+        num.table(
+            metric_table(
+                fig,
+                q,
+                f"Return home interviews by cohort, {q.months_label}",
+                [*FUNNEL, "rhi_offered_rate", "rhi_decline_rate", "rhi_completed_rate"],
+                cohorts,
+                labels=FUNNEL_LABELS,
+            )
+        )
+    )
+    for b in extra:
+        section.blocks.extend(breakdown_blocks(results, b, num))
+    return section
+
+
+STEPS = (
+    ("median_hours_return_to_notification", "Return to police notification"),
+    ("median_hours_notification_to_assignment", "Notification to assignment"),
+    ("median_hours_assignment_to_completion", "Assignment to interview"),
+)
+
+
+def _timeliness_section(results: Results, fig: Figures, num: Numberer) -> Section:
+    q = results.quarter
+    hours = f"{float(results.config.timeliness_hours):g}"
+    section = Section("timeliness", "Timeliness")
+    cohorts = ["all", IN, OUT, "not_looked_after"]
+    section.blocks.append(
+        Block(
+            "text",
+            text=(
+                f"An interview should be held within {hours} hours of the child's return. "
+                f"This quarter {fig.text(q, 'all', 'rhi_timely_rate')} of completed interviews "
+                f"were held within {hours} hours, and {fig.text(q, 'all', 'rhi_target_met_rate')} "
+                "were both within the timescale and face to face. Interviews with an agreed "
+                "exception are left out of these rates."
+            ),
+        )
+    )
+    rate = Series(
+        "Within timescale",
+        [fig.value(q, c, "rhi_timely_rate") for c in cohorts],
+        [fig.text(q, c, "rhi_timely_rate") for c in cohorts],
+        [fig.suppressed(q, c, "rhi_timely_rate") for c in cohorts],
+    )
+    cats = [COHORT_SHORT[c] for c in cohorts]
+    low = _lowest(rate)
+    title = (
+        f"Interviews within {hours} hours: lowest for {cats[low].lower()} ({rate.labels[low]})"
+        if low is not None
+        else f"Interviews within {hours} hours by cohort"
+    )
+    section.blocks.append(
+        num.chart(
+            bar_chart("fig-timely-cohort", title, cats, [rate], percent=True, first_header="Cohort")
+        )
+    )
+    section.blocks.append(Block("h3", text=f"Where the {hours} hours go"))
+    section.blocks.append(
+        Block(
+            "text",
+            text=(
+                "The chart shows the median time taken by each step, from the child's return to "
+                "the interview. Medians of the steps need not add up to the median of the whole, "
+                "so the bars show where time typically goes rather than one child's journey."
+            ),
+        )
+    )
+    step_cohorts = ["all", IN, OUT]
+    segments = [
+        Series(
+            label,
+            [fig.value(q, c, m) for c in step_cohorts],
+            [fig.text(q, c, m) for c in step_cohorts],
+            [fig.suppressed(q, c, m) for c in step_cohorts],
+        )
+        for m, label in STEPS
+    ]
+    longest = max(
+        range(len(STEPS)),
+        key=lambda j: (segments[j].values[0] or 0) if not segments[j].hidden(0) else -1,
+    )
+    title = (
+        f"The longest step was {STEPS[longest][1].lower()} "
+        f"(median {segments[longest].labels[0]})"
+        if not segments[longest].hidden(0)
+        else "Where the time goes between return and interview"
+    )
+    section.blocks.append(
+        num.chart(
+            stacked_bar_chart(
+                "fig-hours",
+                title,
+                [COHORT_SHORT[c] for c in step_cohorts],
+                segments,
+                reference=float(results.config.timeliness_hours),
+                reference_label=f"{hours} hours",
+                axis_label="Median hours",
+                first_header="Cohort",
+            )
+        )
+    )
+    section.blocks.append(
+        num.table(
+            metric_table(
+                fig,
+                q,
+                f"Timeliness by cohort, {q.months_label}",
+                [
+                    "rhi_timely_rate",
+                    "rhi_target_met_rate",
+                    *[m for m, _ in STEPS],
+                    "median_hours_return_to_completion",
+                ],
+                cohorts,
+            )
+        )
+    )
+    return section
+
+
+def _lowest(series: Series) -> int | None:
+    shown = [(float(series.values[i]), i) for i in range(len(series.values)) if not series.hidden(i)]
+    return min(shown)[1] if shown else None
+
+
+COMPARE = (
+    ("rhi_offered_rate", "Offered"),
+    ("rhi_completed_rate", "Completed"),
+    ("rhi_independent_rate", "Independent"),
+    ("rhi_face_to_face_rate", "Face to face"),
+    ("rhi_timely_rate", "Within timescale"),
+)
+
+
+def _out_of_county_section(
+    results: Results, fig: Figures, num: Numberer, extra: list[Any]
+) -> Section:
+    q = results.quarter
+    section = Section("out_of_county", "Children placed out of county")
+    section.blocks.append(
+        Block(
+            "text",
+            text=(
+                "Looked-after children placed outside the county remain the council's "
+                "responsibility. They are the children most often interviewed by their own "
+                "social worker or by telephone, which is not independent. This section sets them "
+                "side by side with looked-after children placed in county."
+            ),
+        )
+    )
+    metrics = [m for m, _ in COMPARE]
+    cats = [label for _, label in COMPARE]
+    ins = _series(fig, q, IN, metrics, "In county")
+    outs = _series(fig, q, OUT, metrics, "Out of county")
+    j = metrics.index("rhi_independent_rate")
+    if not ins.hidden(j) and not outs.hidden(j):
+        comparison = "less" if float(outs.values[j]) < float(ins.values[j]) else "at least as"
+        title = (
+            f"Out-of-county interviews were {comparison} often independent "
+            f"({outs.labels[j]} against {ins.labels[j]} in county)"
+        )
+    else:
+        title = "Interviews for children placed in and out of county"
+    section.blocks.append(
+        num.chart(
+            bar_chart("fig-ooc", title, cats, [ins, outs], percent=True, first_header="Measure")
+        )
+    )
+    section.blocks.append(
+        num.table(
+            metric_table(
+                fig,
+                q,
+                f"Looked-after children in and out of county, {q.months_label}",
+                ["episodes", "rhi_due", "rhi_offered", "rhi_completed", *metrics],
+                [IN, OUT],
+            )
+        )
+    )
+    for b in extra:
+        section.blocks.extend(breakdown_blocks(results, b, num))
+    return section
+
+
+def _simple_section(
+    results: Results, sid: str, title: str, intro: str, num: Numberer, extra: list[Any]
+) -> Section:
+    section = Section(sid, title, [Block("text", text=intro)])
+    for b in extra:
+        section.blocks.extend(breakdown_blocks(results, b, num))
+    if not extra:
+        section.blocks.append(Block("text", text="No figures were available for this section."))
+    return section
+
+
+TREND_RATES = (
+    ("rhi_offered_rate", "Offered"),
+    ("rhi_completed_rate", "Completed"),
+    ("rhi_timely_rate", "Within timescale"),
+)
+
+
+def _trends_section(results: Results, fig: Figures, num: Numberer) -> Section:
+    section = Section("trends", "Trends")
+    quarters = results.quarters
+    xs = [q.short_label for q in quarters]
+    section.blocks.append(
+        Block(
+            "text",
+            text=(
+                f"The trends cover the {len(quarters)} quarters from "
+                f"{quarters[0].short_label} to {quarters[-1].short_label}, for all children."
+            ),
+        )
+    )
+    series = [
+        Series(
+            label,
+            [fig.value(q, "all", m) for q in quarters],
+            [fig.text(q, "all", m) for q in quarters],
+            [fig.suppressed(q, "all", m) for q in quarters],
+        )
+        for m, label in TREND_RATES
+    ]
+    first = series[0]
+    title = "Return home interview rates by quarter"
+    if len(quarters) > 1 and not first.hidden(0) and not first.hidden(len(quarters) - 1):
+        a, b = float(first.values[0]), float(first.values[-1])  # type: ignore[arg-type]
+        verb = "rose" if b > a else "fell" if b < a else "held steady"
+        title = (
+            f"The share of returns offered an interview {verb} from {first.labels[0]} "
+            f"to {first.labels[-1]}"
+        )
+    section.blocks.append(
+        num.chart(line_chart("fig-trend-rates", title, xs, series, percent=True))
+    )
+    counts = ["episodes", "children", "rhi_due", "rhi_offered", "rhi_completed"]
+    rows = [
+        [q.short_label, *[fig.text(q, "all", m) for m in counts]]
+        for q in quarters
+    ]
+    section.blocks.append(
+        num.table(
+            DataTable(
+                "Quarterly figures, all children",
+                ["Quarter", *[fig.registry[m].label for m in counts if m in fig.registry]],
+                rows,
+            )
+        )
+    )
+    section.blocks.extend(_spc_blocks(results, num))
+    return section
+
+
+def _months_ending(quarter: Quarter, count: int) -> list[str]:
+    """The `count` months (YYYY-MM) ending with the quarter's last month."""
+    year, month = (int(x) for x in quarter.months[-1].split("-"))
+    out = []
+    for _ in range(count):
+        out.append(f"{year}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(out))
+
+
+def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
+    """Control charts for the monthly series, each with its plain-English reading."""
+    spc = getattr(results.analysis, "spc", None) or {}
+    blocks: list[Block] = []
+    if not spc:
+        return blocks
+    blocks.append(Block("h3", text="Is the change real? Statistical process control"))
+    blocks.append(
+        Block(
+            "text",
+            text=(
+                "These charts follow NHS Making Data Count. The dashed lines are process limits "
+                "(the mean plus or minus 2.66 times the average moving range). A point outside "
+                "them, a run of points on one side of the mean, or a steady rise or fall is a "
+                "signal of special cause, drawn as a larger square. Other movement is ordinary "
+                "variation."
+            ),
+        )
+    )
+    for key, title_base, percent in SPC_SERIES:
+        result = spc.get(key)
+        if result is None:
+            continue
+        values = [float(v) for v in result.values]
+        months = list(getattr(results.analysis, "months", []) or [])
+        if len(months) != len(values):
+            months = _months_ending(results.quarter, len(values))
+        xs = [month_label(m, short=True) for m in months]
+        if percent:
+            labels = [
+                "no cases" if math.isnan(v) else present.percent(v, 1.0) for v in values
+            ]
+        else:
+            labels = ["no data" if math.isnan(v) else present.count(v) for v in values]
+        special = [bool(x) for x in result.special]
+        text = getattr(result, "text", {}) or {}
+        summary = " ".join(str(text[k]) for k in ("variation", "assurance", "limits") if text.get(k))
+        flagged = [xs[i] for i, s in enumerate(special) if s]
+        message = (
+            f"{title_base}: special cause in {flagged[-1]}"
+            if flagged
+            else f"{title_base}: only ordinary variation"
+        )
+        fmt: Callable[[float], str] = (
+            (lambda v: present.percent(v, 1.0)) if percent else (lambda v: present.count(v))
+        )
+        last = len(values) - 1
+        limit_labels = (
+            [
+                f"Upper {fmt(float(result.upper[last]))}",
+                f"Mean {fmt(float(result.mean[last]))}",
+                f"Lower {fmt(max(float(result.lower[last]), 0.0))}",
+            ]
+            if not math.isnan(float(result.upper[last]))
+            else []
+        )
+        chart = spc_chart(
+            f"fig-spc-{_slug(key)}",
+            message,
+            xs,
+            values,
+            [float(v) for v in result.mean],
+            [float(v) for v in result.lower],
+            [float(v) for v in result.upper],
+            special,
+            labels,
+            percent=percent,
+            summary=summary,
+            limit_labels=limit_labels,
+        )
+        blocks.append(num.chart(chart))
+        if summary:
+            blocks.append(Block("text", text=summary))
+    return blocks
+
+
+# --------------------------------------------------------------------------------------------
+# Appendices
+
+
+def methodology_rows(results: Results) -> list[dict[str, str]]:
+    """The metric definitions, as the code computes them."""
+    from pipeline.metrics import methodology as meth
+
+    rows = []
+    for entry in meth.methodology(*_method_args(results)):
+        get = entry.get if isinstance(entry, dict) else lambda k, e=entry: getattr(e, k, "")
+        rows.append(
+            {
+                "label": str(get("label") or ""),
+                "definition": str(get("definition") or ""),
+                "numerator": str(get("numerator") or ""),
+                "denominator": str(get("denominator") or ""),
+                "unit": str(get("unit") or ""),
+            }
+        )
+    return rows
+
+
+def _method_args(results: Results) -> tuple[Any, ...]:
+    cfg = results.config
+    return (cfg.timeliness_hours, cfg.repeat_threshold, cfg.independent_roles)
+
+
+def quality_view(results: Results) -> dict[str, Any]:
+    """Data-quality findings, summarised by rule; full messages only for the internal audience.
+
+    Messages name the offending value, which may be a child's ID or date of birth, so the public
+    paper shows only how many rows each rule affected.
+    """
+    findings = list(results.findings)
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for f in findings:
+        key = (f.severity, f.file, f.rule, f.column or "whole file")
+        counts[key] = counts.get(key, 0) + 1
+    summary = [
+        [rule, file, column, severity, present.count(float(n))]
+        for (severity, file, rule, column), n in sorted(counts.items())
+    ]
+    detail = []
+    if results.audience == "internal":
+        detail = [
+            [f.file, "" if f.row is None else str(f.row), f.column or "", f.message]
+            for f in findings
+        ]
+    return {"count": len(findings), "summary": summary, "detail": detail}
+
+
+def provenance_rows(results: Results) -> list[tuple[str, str]]:
+    """Where the figures came from: input files (name, rows, SHA-256) and the configuration."""
+    rows = [
+        (f"Input: {i.name}", f"{present.count(float(i.rows))} rows; SHA-256 {i.sha256}")
+        for i in results.inputs
+    ]
+    if results.config_sha256:
+        rows.append(("Configuration", f"SHA-256 {results.config_sha256}"))
+    rows.append(("Reporting quarter", f"{results.quarter.label} ({results.quarter.id})"))
+    rows.append(("Data as at", _long_date(results.as_at)))
+    rows.append(("Audience", results.audience))
+    try:
+        from importlib.metadata import version
+
+        rows.append(("Produced by", f"rhi-report {version('rhi-report')}"))
+    except Exception:  # not installed as a package: say nothing rather than guess
+        pass
+    return rows
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+# --------------------------------------------------------------------------------------------
+# The whole view
+
+
+def build_view(results: Results) -> ReportView:
+    """Everything the board paper shows, in reading order, as words, tables and charts."""
+    cfg = results.config
+    registry = _registry(results)
+    fig = Figures(results.metrics, registry)
+    q = results.quarter
+    internal = results.audience == "internal"
+    marking = "OFFICIAL-SENSITIVE" if internal else "OFFICIAL"
+    meta = {
+        "council": cfg.council_name,
+        "board": cfg.board_name,
+        "title": cfg.report_title,
+        "quarter_label": q.label,
+        "quarter_short": q.short_label,
+        "months_label": q.months_label,
+        "owner": cfg.report_owner,
+        "date_line": (
+            _long_date(cfg.report_date)
+            if cfg.report_date
+            else f"Data as at {_long_date(results.as_at)}"
+        ),
+        "as_at": _long_date(results.as_at),
+        "marking": marking,
+        "not_for_publication": internal,
+        "marking_line": f"{marking}: not for publication" if internal else marking,
+        "audience": results.audience,
+        "document_title": f"{cfg.report_title}: {q.label}",
+        "short_title": f"Return home interviews, {q.short_label}",
+    }
+    num = Numberer()
+    placed: dict[str, list[Any]] = {s: [] for s, _ in SECTIONS}
+    for b in results.breakdowns:
+        placed[_section_for(b)].append(b)
+
+    analysis = results.analysis
+    commentary = dict(getattr(analysis, "commentary", None) or {})
+    sections = [
+        _missing_section(results, fig, num, placed["missing"]),
+        _interviews_section(results, fig, num, placed["interviews"]),
+        _timeliness_section(results, fig, num),
+        _out_of_county_section(results, fig, num, placed["out_of_county"]),
+        _simple_section(
+            results,
+            "risks",
+            "Risks identified",
+            "Risks recorded in completed return home interviews. One interview can record "
+            "more than one risk, so the figures do not add up to the number of interviews.",
+            num,
+            placed["risks"],
+        ),
+        _simple_section(
+            results,
+            "workload",
+            "Workload of return home interview practitioners",
+            "Completed interviews by practitioner. Practitioners are numbered by workload, "
+            "never named; those with only a few interviews are grouped together.",
+            num,
+            placed["workload"],
+        ),
+        _trends_section(results, fig, num),
+    ]
+    for section in sections:
+        if section.id in commentary:
+            section.blocks.insert(0, Block("commentary", html=commentary[section.id]))
+
+    notes = []
+    if not internal:
+        notes.append(
+            f"[c] means a figure is not shown because it is fewer than {cfg.suppress_below}, "
+            "or because it would let such a figure be worked out, to protect the children's "
+            "privacy. Rates and times built on such a figure are not shown either."
+        )
+    notes.append(
+        "Percentages are whole numbers, rounded half away from zero. 'No cases' means there was "
+        "nothing to count, so no rate can be given."
+    )
+    from pipeline.metrics.registry import COHORTS
+
+    return ReportView(
+        meta=meta,
+        tiles=tiles(results, fig),
+        key_messages=list(getattr(analysis, "key_messages", None) or []),
+        summary_commentary=commentary.get("summary"),
+        sections=sections,
+        methodology=methodology_rows(results),
+        rules=_rules(results),
+        cohorts=[(COHORTS[c], _cohort_definition(c)) for c in COHORTS],
+        quality=quality_view(results),
+        provenance=provenance_rows(results),
+        notes=notes,
+        charts=num.charts,
+    )
+
+
+def _rules(results: Results) -> list[str]:
+    from pipeline.metrics import methodology as meth
+
+    return list(meth.rules(results.config.timeliness_hours))
+
+
+def _cohort_definition(cohort: str) -> str:
+    from pipeline.metrics import registry
+
+    return getattr(registry, "COHORT_DEFINITIONS", {}).get(cohort, "")
+
+
+__all__ = [
+    "Block",
+    "Figures",
+    "ReportView",
+    "Section",
+    "Tile",
+    "breakdown_block_data",
+    "breakdown_title",
+    "build_view",
+    "metric_table",
+    "quality_view",
+    "tiles",
+]
