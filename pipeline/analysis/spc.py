@@ -77,6 +77,7 @@ class SpcResult:
     target: float | None = None
     segments: tuple[int, ...] = (0,)  # index where each set of limits starts
     text: dict[str, str] = field(default_factory=dict)
+    labels: tuple[str, ...] = ()  # what each point is, e.g. its month `2026-04`; may be empty
 
     def rules_at(self, index: int) -> tuple[str, ...]:
         """The rules (from RULES, strongest first) that flag the point at `index`."""
@@ -298,6 +299,7 @@ def xmr(
     rebase_at: Sequence[int] = (),
     improvement: Direction = None,
     target: float | None = None,
+    labels: Sequence[str] = (),
 ) -> SpcResult:
     """An XmR chart of `values` (oldest first) with the Making Data Count rules applied.
 
@@ -305,8 +307,11 @@ def xmr(
     each segment gets its own mean and limits and the rules look within a segment only.
     `improvement` is the metric's better direction ("up", "down" or None); `target`, when
     given with a direction, sets the assurance icon from the latest segment's limits.
+    `labels` (optional, one per point) are carried through for charts and sentences.
     """
     x = _as_array(values)
+    if labels and len(labels) != x.size:
+        raise ValueError("xmr: give one label per value, or none")
     n = x.size
     valid = ~np.isnan(x)
     mean = np.full(n, np.nan)
@@ -379,6 +384,7 @@ def xmr(
         target=target,
         segments=tuple(starts),
         text=text,
+        labels=tuple(str(label) for label in labels),
     )
 
 

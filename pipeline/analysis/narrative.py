@@ -1,0 +1,475 @@
+"""The summary's key messages, written from the numbers in plain English.
+
+Every sentence comes from `templates/narrative.yaml`, a file the council can edit: one
+Jinja2 template per key, rendered in a sandbox, in the order of the file. The code supplies
+named figures, each already formatted by `pipeline.metrics.present` (so "60%", "1,234" and
+"[c]" look the same here as everywhere else), together with the raw number under the same
+name plus `_n` for conditions and plurals. No number is ever typed into a sentence by hand.
+
+Suppressed figures: a figure hidden by disclosure control is never written, not even as "a
+small number", because secondary suppression can hide figures that are not small. Any
+sentence that touches a suppressed (or missing) figure is left out whole. A template can
+instead test `{% if x is withheld %}` and say something without the number.
+
+Templates see plain text (no HTML); the renderer escapes sentences like any other text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+from pipeline.analysis.spc import SpcResult
+from pipeline.analysis.targets import Rag
+from pipeline.config import Config
+from pipeline.errors import UsageError
+from pipeline.metrics import present
+from pipeline.periods import Quarter, month_label
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "narrative.yaml"
+
+OOC = "looked_after_out_of_area"
+
+# Count figures: name in the templates -> (metric, cohort).
+COUNTS: dict[str, tuple[str, str]] = {
+    "episodes": ("episodes", "all"),
+    "children": ("children", "all"),
+    "repeat": ("children_repeat", "all"),
+    "ongoing": ("episodes_ongoing", "all"),
+    "due": ("rhi_due", "all"),
+    "offered": ("rhi_offered", "all"),
+    "declined": ("rhi_declined", "all"),
+    "completed": ("rhi_completed", "all"),
+    "pending": ("rhi_pending", "all"),
+    "not_offered": ("rhi_not_offered", "all"),
+    "ooc_episodes": ("episodes", OOC),
+    "ooc_due": ("rhi_due", OOC),
+    "ooc_offered": ("rhi_offered", OOC),
+    "ooc_completed": ("rhi_completed", OOC),
+}
+
+# Rate figures: name -> (metric, cohort). Each also gives `<name>_num` and `<name>_den`.
+RATES: dict[str, tuple[str, str]] = {
+    "offered_rate": ("rhi_offered_rate", "all"),
+    "declined_rate": ("rhi_decline_rate", "all"),
+    "completed_rate": ("rhi_completed_rate", "all"),
+    "timely_rate": ("rhi_timely_rate", "all"),
+    "target_met_rate": ("rhi_target_met_rate", "all"),
+    "ooc_offered_rate": ("rhi_offered_rate", OOC),
+    "ooc_completed_rate": ("rhi_completed_rate", OOC),
+    "ooc_independent_rate": ("rhi_independent_rate", OOC),
+}
+
+# Figures compared with the previous quarter and a year earlier.
+CHANGES: tuple[str, ...] = (
+    "episodes",
+    "children",
+    "offered_rate",
+    "declined_rate",
+    "completed_rate",
+    "timely_rate",
+)
+
+# Targets mentioned in sentences: name prefix -> metric.
+TARGETS: dict[str, str] = {
+    "timely": "rhi_timely_rate",
+    "offered": "rhi_offered_rate",
+    "completed": "rhi_completed_rate",
+    "target_met": "rhi_target_met_rate",
+}
+
+# Keys rendered once per SPC series with a signal, and once when there is none.
+SIGNAL_KEY = "spc_signal"
+NO_SIGNAL_KEY = "spc_none"
+LABELS_KEY = "series_labels"
+
+
+class WithheldError(Exception):
+    """A sentence touched a figure that must not be written (suppressed or missing)."""
+
+
+class Withheld:
+    """Stands in for a figure that may not be written. Any use of it drops the sentence."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def _refuse(self, *args: object) -> Any:
+        raise WithheldError(self.reason)
+
+    __str__ = __format__ = __bool__ = __int__ = __float__ = _refuse
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse  # type: ignore[assignment]
+    __add__ = __sub__ = __mul__ = __truediv__ = __abs__ = __neg__ = __len__ = _refuse
+    __iter__ = _refuse
+    __hash__ = None  # type: ignore[assignment]
+
+
+SUPPRESSED = "suppressed"
+MISSING = "missing"
+
+
+def _is_withheld(value: object) -> bool:
+    """Template test `x is withheld`: the figure was suppressed by disclosure control."""
+    return isinstance(value, Withheld) and value.reason == SUPPRESSED
+
+
+def _is_missing(value: object) -> bool:
+    """Template test `x is missing`: the figure is not in the table at all."""
+    return isinstance(value, Withheld) and value.reason == MISSING
+
+
+def _plural(n: object, singular: str, plural: str) -> str:
+    """`plural(n, "child", "children")`: the word that agrees with n."""
+    if isinstance(n, Withheld):
+        n._refuse()
+    return singular if n == 1 else plural
+
+
+def _finalize(value: object) -> object:
+    if isinstance(value, Withheld):
+        raise WithheldError(value.reason)
+    return value
+
+
+@dataclass(frozen=True)
+class _Figure:
+    value: float
+    numerator: float
+    denominator: float
+    suppressed: bool
+
+
+class _Table:
+    """Lookups into the disclosed metrics table by (quarter, cohort, metric)."""
+
+    def __init__(self, metrics: pd.DataFrame) -> None:
+        cols = ["quarter", "cohort", "metric", "numerator", "denominator", "value"]
+        frame = metrics[cols].copy()
+        frame["suppressed"] = (
+            metrics["suppressed"].astype(bool) if "suppressed" in metrics else False
+        )
+        keys = zip(frame["quarter"], frame["cohort"], frame["metric"], strict=True)
+        self._rows = dict(
+            zip(
+                keys,
+                zip(
+                    frame["value"].astype("float64"),
+                    frame["numerator"].astype("float64"),
+                    frame["denominator"].astype("float64"),
+                    frame["suppressed"],
+                    strict=True,
+                ),
+                strict=True,
+            )
+        )
+
+    def get(self, quarter: str, metric: str, cohort: str) -> _Figure | None:
+        row = self._rows.get((quarter, cohort, metric))
+        if row is None:
+            return None
+        return _Figure(float(row[0]), float(row[1]), float(row[2]), bool(row[3]))
+
+
+def _count_entries(name: str, figure: _Figure | None) -> dict[str, Any]:
+    if figure is None or math.isnan(figure.value):
+        return {name: Withheld(MISSING), f"{name}_n": Withheld(MISSING)}
+    if figure.suppressed:
+        return {name: Withheld(SUPPRESSED), f"{name}_n": Withheld(SUPPRESSED)}
+    return {name: present.count(figure.value), f"{name}_n": round(figure.value)}
+
+
+def _rate_entries(name: str, figure: _Figure | None) -> dict[str, Any]:
+    keys = (name, f"{name}_n", f"{name}_num", f"{name}_num_n", f"{name}_den", f"{name}_den_n")
+    if figure is None or math.isnan(figure.denominator):
+        return dict.fromkeys(keys, Withheld(MISSING))
+    if figure.suppressed:
+        return dict.fromkeys(keys, Withheld(SUPPRESSED))
+    return {
+        name: present.percent(figure.numerator, figure.denominator),
+        f"{name}_n": None if math.isnan(figure.value) else figure.value,
+        f"{name}_num": present.count(figure.numerator),
+        f"{name}_num_n": round(figure.numerator),
+        f"{name}_den": present.count(figure.denominator),
+        f"{name}_den_n": round(figure.denominator),
+    }
+
+
+def _shown(figure: _Figure, is_rate: bool) -> float:
+    """The figure as shown: a whole-number percentage for rates, the count otherwise."""
+    if is_rate:
+        return float(present.round_half_away(figure.value * 100))
+    return float(figure.value)
+
+
+def _movement_lookup(history: pd.DataFrame | None) -> dict[tuple[str, str, str], tuple]:
+    if history is None or history.empty:
+        return {}
+    cols = ["quarter", "cohort", "metric", "movement_previous", "judgement_previous",
+            "movement_year", "judgement_year"]
+    keys = zip(history["quarter"], history["cohort"], history["metric"], strict=True)
+    values = zip(*(history[c] for c in cols[3:]), strict=True)
+    return dict(zip(keys, values, strict=True))
+
+
+def _change_entries(
+    name: str,
+    metric: str,
+    cohort: str,
+    quarter: Quarter,
+    table: _Table,
+    moves: Mapping[tuple[str, str, str], tuple],
+) -> dict[str, Any]:
+    """`<name>_previous`, `_movement`, `_judgement`, `_change`, `_change_n`, and the same
+    with `_year` for a year earlier (e.g. `episodes_year_previous`)."""
+    is_rate = name in RATES
+    now = table.get(quarter.id, metric, cohort)
+    out: dict[str, Any] = {}
+    move = moves.get((quarter.id, cohort, metric))
+    for suffix, then_q, index in (("", quarter.previous(), 0), ("_year", quarter.minus(4), 2)):
+        then = table.get(then_q.id, metric, cohort)
+        keys = [f"{name}{suffix}_{k}" for k in ("previous", "movement", "judgement", "change")]
+        keys.append(f"{name}{suffix}_change_n")
+        usable = (
+            now is not None
+            and then is not None
+            and move is not None
+            and not math.isnan(now.value)
+            and not math.isnan(then.value)
+        )
+        if not usable:
+            out.update(dict.fromkeys(keys, Withheld(MISSING)))
+            continue
+        assert now is not None and then is not None and move is not None
+        if now.suppressed or then.suppressed:
+            out.update(dict.fromkeys(keys, Withheld(SUPPRESSED)))
+            continue
+        diff = abs(_shown(now, is_rate) - _shown(then, is_rate))
+        out[keys[0]] = (
+            present.rate_percent(then.value) if is_rate else present.count(then.value)
+        )
+        out[keys[1]], out[keys[2]] = move[index], move[index + 1]
+        out[keys[3]] = present.count(diff)
+        out[keys[4]] = round(diff)
+    return out
+
+
+def _run_length(result: SpcResult, index: int, rule: str) -> int:
+    """How many points make up the run or trend that flags the point at `index`.
+
+    A run counts back over flagged points on the same side of the mean; a trend counts back
+    over flagged steps in the same direction (a trend of k points has k - 1 steps), so a
+    run below the mean followed by one above is not read as one long run.
+    """
+    x = result.values
+    if rule == "run":
+        mask, side = result.run, np.sign(x - result.mean)
+        n = 0
+        while index - n >= 0 and mask[index - n] and side[index - n] == side[index]:
+            n += 1
+        return n
+    mask = result.trend
+    step = np.sign(np.diff(x, prepend=np.nan))
+    n = 0
+    while index - n >= 1 and mask[index - n] and mask[index - n - 1] and (
+        step[index - n] == step[index]
+    ):
+        n += 1
+    return n + 1
+
+
+def _signal_entries(
+    series: str, result: SpcResult, months: Sequence[str], labels: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """What a sentence needs about the latest special-cause point in the reported months."""
+    if not result.labels:
+        return None
+    in_quarter = [
+        i for i, label in enumerate(result.labels) if label in months and result.special[i]
+    ]
+    if not in_quarter:
+        return None
+    i = in_quarter[-1]
+    rules = result.rules_at(i)
+    rule = rules[0]
+    side = "above" if result.values[i] > result.mean[i] else "below"
+    length = _run_length(result, i, rule) if rule in ("run", "trend") else 0
+    rising = i > 0 and result.values[i] > result.values[i - 1]
+    return {
+        "series": series,
+        "series_label": labels.get(series, series.replace("_", " ")),
+        "variation": result.point_type[i],
+        "month": month_label(result.labels[i]),
+        "rule": rule,
+        "rules": list(rules),
+        "side": side,
+        "points": length,
+        "rising": bool(rising),
+        "latest": result.latest == i,
+    }
+
+
+def load_templates(path: Path = DEFAULT_TEMPLATES) -> dict[str, Any]:
+    """Read the sentence templates; UsageError with a plain sentence if the file is wrong."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: the narrative template file was not found.") from None
+    except yaml.YAMLError as exc:
+        raise UsageError(
+            f"{path}: the narrative templates are not valid YAML ({exc}). "
+            "Fix the indentation or quoting."
+        ) from None
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise UsageError(f"{path}: the narrative templates must be a mapping of key to text.")
+    return data
+
+
+def _environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        finalize=_finalize,
+    )
+    env.globals["plural"] = _plural
+    env.tests["withheld"] = _is_withheld
+    env.tests["missing"] = _is_missing
+    return env
+
+
+def _tidy(text: str) -> str:
+    """One line, single spaces, no space before punctuation, a capital first letter."""
+    text = " ".join(text.split())
+    for mark in (".", ",", ":", ";", ")"):
+        text = text.replace(f" {mark}", mark)
+    text = text.replace("( ", "(")
+    return text[:1].upper() + text[1:]
+
+
+def build_context(
+    metrics: pd.DataFrame,
+    quarter: Quarter,
+    *,
+    history: pd.DataFrame | None,
+    rag: Mapping[str, Rag],
+    config: Config,
+) -> dict[str, Any]:
+    """Every named figure the templates may use (see templates/narrative.yaml)."""
+    table = _Table(metrics)
+    ctx: dict[str, Any] = {
+        "council": config.council_name,
+        "period": quarter.months_label,
+        "period_start": month_label(quarter.months[0]).split()[0],
+        "period_end": month_label(quarter.months[-1]),
+        "year_ago_start": month_label(quarter.minus(4).months[0]).split()[0],
+        "year_ago_end": month_label(quarter.minus(4).months[-1]),
+        "quarter_label": quarter.label,
+        "previous_period": quarter.previous().months_label,
+        "year_ago_period": quarter.minus(4).months_label,
+        "hours": present.number(config.timeliness_hours, 0),
+        "repeat_threshold": present.count(config.repeat_threshold),
+    }
+    for name, (metric, cohort) in COUNTS.items():
+        ctx.update(_count_entries(name, table.get(quarter.id, metric, cohort)))
+    for name, (metric, cohort) in RATES.items():
+        ctx.update(_rate_entries(name, table.get(quarter.id, metric, cohort)))
+    moves = _movement_lookup(history)
+    for name in CHANGES:
+        metric, cohort = (COUNTS | RATES)[name]
+        ctx.update(_change_entries(name, metric, cohort, quarter, table, moves))
+    for prefix, metric in TARGETS.items():
+        target = config.targets.get(metric)
+        rating = rag.get(metric)
+        if target is None or rating is None:
+            ctx[f"{prefix}_target"] = None
+            ctx[f"{prefix}_status"] = None
+            continue
+        ctx[f"{prefix}_target"] = present.rate_percent(target.target)
+        # A rating of a suppressed figure is "no data"; say nothing rather than "no data".
+        ctx[f"{prefix}_status"] = (
+            Withheld(SUPPRESSED) if rating.status == "no data" else rating.status
+        )
+    return ctx
+
+
+def key_messages(
+    metrics: pd.DataFrame,
+    quarter: Quarter,
+    *,
+    history: pd.DataFrame | None,
+    rag: Mapping[str, Rag],
+    spc: Mapping[str, SpcResult],
+    config: Config,
+    templates_path: Path = DEFAULT_TEMPLATES,
+) -> list[str]:
+    """The summary's key messages, one sentence per template key, in the file's order.
+
+    `metrics` is the disclosed metrics table (with `suppressed`; without it every figure
+    may be written), `history` the KPI history from trends.kpi_history, `rag` the target
+    ratings, `spc` the XmR results by series (with month labels). A sentence that is
+    empty, or that touches a suppressed or missing figure, is left out.
+    """
+    templates = load_templates(templates_path)
+    labels = templates.get(LABELS_KEY) or {}
+    ctx = build_context(metrics, quarter, history=history, rag=rag, config=config)
+    assurance = spc.get("rhi_timely_rate")
+    ctx["timely_assurance"] = assurance.assurance if assurance else None
+    signals = [
+        s
+        for name, result in spc.items()
+        if (s := _signal_entries(name, result, quarter.months, labels)) is not None
+    ]
+    ctx["signal_count"] = len(signals)
+    ctx["trial_limits"] = any(r.trial_limits for r in spc.values())
+    env = _environment()
+    out: list[str] = []
+    for key, source in templates.items():
+        if key == LABELS_KEY:
+            continue
+        if not isinstance(source, str):
+            raise UsageError(f"{templates_path}: the template for '{key}' must be text.")
+        try:
+            template = env.from_string(source)
+        except TemplateError as exc:
+            raise UsageError(
+                f"{templates_path}: the template for '{key}' cannot be read ({exc}). "
+                "Check its {{ }} and {% %} marks."
+            ) from None
+        if key == SIGNAL_KEY:
+            runs = [{**ctx, **signal} for signal in signals]
+        elif key == NO_SIGNAL_KEY:
+            runs = [ctx] if not signals and spc else []
+        else:
+            runs = [ctx]
+        for context in runs:
+            try:
+                text = _tidy(template.render(context))
+            except WithheldError:
+                continue
+            except UndefinedError as exc:
+                raise UsageError(
+                    f"{templates_path}: the template for '{key}' uses a name the narrative "
+                    f"does not provide ({exc.message}). Correct the name."
+                ) from None
+            if text:
+                out.append(text)
+    return out
+
+
+__all__ = [
+    "DEFAULT_TEMPLATES",
+    "Withheld",
+    "build_context",
+    "key_messages",
+    "load_templates",
+]

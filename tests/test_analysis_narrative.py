@@ -1,0 +1,317 @@
+"""Key messages written from hand-built metric tables: the sentences, word for word."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.analysis.narrative import DEFAULT_TEMPLATES, key_messages, load_templates
+from pipeline.analysis.spc import xmr
+from pipeline.analysis.targets import rag
+from pipeline.analysis.trends import kpi_history
+from pipeline.config import Config
+from pipeline.errors import UsageError
+from pipeline.periods import Quarter
+
+Q = Quarter.parse("2026-27-Q1")
+PREV = Q.previous()
+N = math.nan
+OOC = "looked_after_out_of_area"
+
+# The Dorset quarter of the source article: 189 episodes, 105 children; 108 offers, 65
+# declined (65/108 = 60.2% -> 60%). The rest is made up but consistent:
+# 180 returned (due), 30 completed (30/180 = 16.7% -> 17%), 12 of 28 timely (42.9% -> 43%).
+BASE: dict[tuple[str, str], tuple[float, float, float]] = {
+    ("episodes", "all"): (N, N, 189),
+    ("children", "all"): (N, N, 105),
+    ("children_repeat", "all"): (N, N, 12),
+    ("rhi_due", "all"): (N, N, 180),
+    ("rhi_offered", "all"): (N, N, 108),
+    ("rhi_declined", "all"): (N, N, 65),
+    ("rhi_completed", "all"): (N, N, 30),
+    ("rhi_offered_rate", "all"): (108, 180, 0.6),
+    ("rhi_decline_rate", "all"): (65, 108, 65 / 108),
+    ("rhi_completed_rate", "all"): (30, 180, 30 / 180),
+    ("rhi_timely_rate", "all"): (12, 28, 12 / 28),
+    ("rhi_due", OOC): (N, N, 20),
+    ("rhi_offered", OOC): (N, N, 9),
+    ("rhi_completed", OOC): (N, N, 6),
+    ("rhi_offered_rate", OOC): (9, 20, 0.45),
+    ("rhi_independent_rate", OOC): (1, 6, 1 / 6),
+}
+
+
+def table(
+    changes: dict[tuple[str, str], tuple[float, float, float]] | None = None,
+    previous: dict[tuple[str, str], tuple[float, float, float]] | None = None,
+    suppressed: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
+) -> pd.DataFrame:
+    rows = []
+    for quarter, figures in ((Q, {**BASE, **(changes or {})}), (PREV, previous or {})):
+        for (metric, cohort), (num, den, value) in figures.items():
+            rows.append({
+                "quarter": quarter.id, "cohort": cohort, "metric": metric,
+                "numerator": num, "denominator": den, "value": value,
+                "suppressed": quarter == Q and (metric, cohort) in suppressed,
+            })
+    return pd.DataFrame(rows)
+
+
+def messages(metrics: pd.DataFrame, *, config: Config | None = None, spc=None) -> list[str]:
+    config = config or Config()
+    ratings = {
+        metric: rag(
+            metrics.query("quarter == @Q.id and cohort == 'all' and metric == @metric")[
+                "value"
+            ].iloc[0],
+            target,
+            "up",
+        )
+        for metric, target in config.targets.items()
+    }
+    history = kpi_history(metrics.drop(columns="suppressed"), [PREV, Q])
+    return key_messages(
+        metrics, Q, history=history, rag=ratings, spc=spc or {}, config=config
+    )
+
+
+def test_the_article_quarter_reads_as_a_director_would_write_it() -> None:
+    config = Config(targets={"rhi_timely_rate": 0.9, "rhi_offered_rate": 1.0})
+    got = messages(table(), config=config)
+    assert got == [
+        "Between April and June 2026 the council recorded 189 missing episodes involving "
+        "105 children.",
+        "12 children were missing 3 or more times.",
+        # 108/180 = 60%; 0.4 short of a 100% target (amber within 0.1): well short
+        "A return home interview was offered after 108 of the 180 episodes in which the "
+        "child came back (60%), well short of the target of 100%.",
+        "65 of the 108 children and families offered a return home interview (60%) "
+        "declined it.",
+        "Interviews were completed after 17% of returns (30 of 180).",
+        "12 of 28 completed interviews (43%) were held within 72 hours of the child's "
+        "return, well short of the target of 90%.",
+        "For children placed out of county, an interview was offered after 9 of 20 "
+        "returns (45%).",
+        "1 of their 6 completed interviews (17%) was carried out by an independent worker.",
+    ]
+
+
+def test_singular_forms() -> None:
+    one = {
+        ("episodes", "all"): (N, N, 1),
+        ("children", "all"): (N, N, 1),
+        ("children_repeat", "all"): (N, N, 1),
+        ("rhi_due", "all"): (N, N, 1),
+        ("rhi_offered", "all"): (N, N, 1),
+        ("rhi_declined", "all"): (N, N, 1),
+        ("rhi_offered_rate", "all"): (1, 1, 1.0),
+        ("rhi_decline_rate", "all"): (1, 1, 1.0),
+        ("rhi_timely_rate", "all"): (1, 1, 1.0),
+    }
+    got = messages(table(one))
+    assert got[0] == (
+        "Between April and June 2026 the council recorded 1 missing episode involving 1 child."
+    )
+    assert "1 child was missing 3 or more times." in got
+    assert (
+        "A return home interview was offered after 1 of the 1 episode in which the child "
+        "came back (100%)." in got
+    )
+    assert "1 of the 1 child or family offered a return home interview (100%) declined it." in got
+    assert (
+        "1 of 1 completed interview (100%) was held within 72 hours of the child's return."
+        in got
+    )
+
+
+def test_zero_cases() -> None:
+    zero = {
+        ("episodes", "all"): (N, N, 0),
+        ("children", "all"): (N, N, 0),
+        ("children_repeat", "all"): (N, N, 0),
+        ("rhi_due", "all"): (N, N, 0),
+        ("rhi_offered", "all"): (N, N, 0),
+        ("rhi_declined", "all"): (N, N, 0),
+        ("rhi_completed", "all"): (N, N, 0),
+        ("rhi_offered_rate", "all"): (0, 0, N),
+        ("rhi_decline_rate", "all"): (0, 0, N),
+        ("rhi_completed_rate", "all"): (0, 0, N),
+        ("rhi_timely_rate", "all"): (0, 0, N),
+        ("rhi_due", OOC): (N, N, 0),
+        ("rhi_offered", OOC): (N, N, 0),
+        ("rhi_completed", OOC): (N, N, 0),
+        ("rhi_offered_rate", OOC): (0, 0, N),
+        ("rhi_independent_rate", OOC): (0, 0, N),
+    }
+    assert messages(table(zero)) == [
+        "Between April and June 2026 the council recorded no missing episodes.",
+        "No child came back from an episode in the quarter, so no return home interview "
+        "was due.",
+    ]
+
+
+def test_none_declined_and_none_independent() -> None:
+    got = messages(table({
+        ("rhi_declined", "all"): (N, N, 0),
+        ("rhi_decline_rate", "all"): (0, 108, 0.0),
+        ("rhi_independent_rate", OOC): (0, 6, 0.0),
+    }))
+    assert "No child or family offered a return home interview declined it." in got
+    assert "None of their completed interviews was carried out by an independent worker." in got
+
+
+def test_suppressed_figures_are_never_written() -> None:
+    # children hidden: the volume sentence drops its second half; the decline count and rate
+    # hidden: the decline sentence goes; out-of-county returns hidden: a sentence says so
+    # and the independence rate (also hidden) is left out.
+    hidden = {
+        ("children", "all"),
+        ("rhi_declined", "all"),
+        ("rhi_decline_rate", "all"),
+        ("rhi_due", OOC),
+        ("rhi_offered", OOC),
+        ("rhi_offered_rate", OOC),
+        ("rhi_independent_rate", OOC),
+    }
+    got = messages(table(suppressed=hidden))
+    assert got[0] == "Between April and June 2026 the council recorded 189 missing episodes."
+    assert not any("declined" in s for s in got)
+    assert "The figures for children placed out of county are too small to publish." in got
+    assert not any("independent" in s for s in got)
+    text = " ".join(got)
+    assert "[c]" not in text and "105" not in text and "65" not in text
+
+
+def test_rising_and_falling_volume_and_timeliness() -> None:
+    # previous quarter 177 episodes, 10 of 25 timely (40%): now 189 (+12) and 43% (up)
+    rising = table(previous={
+        ("episodes", "all"): (N, N, 177),
+        ("rhi_timely_rate", "all"): (10, 25, 0.4),
+    })
+    got = messages(rising)
+    assert got[1] == "That is 12 more than in the previous quarter (177)."
+    assert "That is up from 40% in the previous quarter." in got
+    # previous quarter 200 episodes, 25 of 50 timely (50%): now 11 fewer, and down
+    falling = table(previous={
+        ("episodes", "all"): (N, N, 200),
+        ("rhi_timely_rate", "all"): (25, 50, 0.5),
+    })
+    got = messages(falling)
+    assert got[1] == "That is 11 fewer than in the previous quarter (200)."
+    assert "That is down from 50% in the previous quarter." in got
+    # 12/28 and 43/100 both show as 43%: the same
+    same = table(previous={
+        ("episodes", "all"): (N, N, 189),
+        ("rhi_timely_rate", "all"): (43, 100, 0.43),
+    })
+    got = messages(same)
+    assert got[1] == "That is the same number as in the previous quarter."
+    assert "That is the same as in the previous quarter." in got
+
+
+def test_change_is_left_out_when_the_previous_figure_is_suppressed() -> None:
+    metrics = table(previous={("episodes", "all"): (N, N, 177)})
+    metrics.loc[metrics["quarter"] == PREV.id, "suppressed"] = True
+    assert not any("previous quarter" in s for s in messages(metrics))
+
+
+def test_target_met_and_close() -> None:
+    # 12/28 = 0.43: a 0.4 target is met; a 0.5 target is 0.07 short, within 0.1: close
+    met = messages(table(), config=Config(targets={"rhi_timely_rate": 0.4}))
+    assert any(s.endswith("meeting the target of 40%.") for s in met)
+    close = messages(table(), config=Config(targets={"rhi_timely_rate": 0.5}))
+    assert any(s.endswith("just short of the target of 50%.") for s in close)
+
+
+MONTHS = [f"2025-{m:02d}" for m in range(4, 13)] + [f"2026-{m:02d}" for m in range(1, 7)]
+
+
+def test_special_cause_signal_sentence() -> None:
+    # episodes: steady around 50 (mR about 2.4) then 90 in June 2026, far above the limit
+    episodes = xmr(
+        [50, 52, 48, 51, 49, 50, 52, 48, 51, 49, 50, 51, 50, 52, 90], labels=MONTHS
+    )
+    assert episodes.outside[-1]
+    got = messages(table(), spc={"episodes": episodes})
+    assert got[-1] == (
+        "The number of missing episodes each month shows an unusual change in June 2026: "
+        "the figure was above the range expected from past months."
+    )
+
+
+def test_run_signal_with_a_better_direction() -> None:
+    # timeliness: eight months alternating 0.40/0.44, then seven alternating 0.56/0.60.
+    # mean = (4 x 0.84 + 4 x 0.56 + 3 x 0.60) / 15 = 7.4 / 15 = 0.4933
+    # mR: 7 x 0.04, one 0.12, 6 x 0.04 -> 0.64 / 14 = 0.0457; limits 0.372 .. 0.615 (none
+    # outside); 2 sigma 0.412 .. 0.574. June 2026 (0.56) is the 7th point above the mean in
+    # a row and not beyond 2 sigma: it is flagged by the run alone. The 8 below are a run
+    # too, but on the other side, so the sentence counts 7, not 15.
+    values = [0.40, 0.44] * 4 + [0.56, 0.60, 0.56, 0.60, 0.56, 0.60, 0.56]
+    timely = xmr(values, labels=MONTHS, improvement="up")
+    assert timely.rules_at(14) == ("run",)
+    got = messages(table(), spc={"rhi_timely_rate": timely})
+    assert got[-1] == (
+        "The monthly rate of interviews held within the timescale shows an improvement in "
+        "June 2026: 7 months in a row were above the average."
+    )
+
+
+def test_trend_signal_counts_the_trend() -> None:
+    # episodes: alternating 40/60 for 8 months, then 50, 51, ... 56 rising for 7 months.
+    # mean = (4 x 100 + 371) / 15 = 51.4; mR = (7 x 20 + 10 + 6 x 1) / 14 = 11.14;
+    # limits 51.4 +/- 29.6 and 2 sigma 31.6 .. 71.2: nothing outside or near a limit;
+    # only five points in a row (52 .. 56) above the mean: no run. 60 -> 50 is a fall, so
+    # the trend is exactly the last 7 points.
+    values = [40, 60] * 4 + [50, 51, 52, 53, 54, 55, 56]
+    episodes = xmr(values, labels=MONTHS)
+    assert episodes.rules_at(14) == ("trend",)
+    got = messages(table(), spc={"episodes": episodes})
+    assert got[-1] == (
+        "The number of missing episodes each month shows an unusual change in June 2026: "
+        "the figure rose month on month for 7 months."
+    )
+
+
+def test_no_signal_sentence() -> None:
+    steady = xmr([50, 52] * 7 + [50], labels=MONTHS)
+    got = messages(table(), spc={"episodes": steady})
+    assert got[-1].startswith("The monthly figures for episodes, offers and timeliness vary")
+
+
+def test_shipped_templates_type_no_figures() -> None:
+    # Digits outside {{ }} and {% %} would be a number typed by hand.
+    for key, source in load_templates(DEFAULT_TEMPLATES).items():
+        if not isinstance(source, str):
+            continue
+        literal = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", source, flags=re.S)
+        assert not re.search(r"\d", literal), key
+
+
+def test_unknown_name_in_a_template_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "narrative.yaml"
+    path.write_text("volume: 'We saw {{ episods }} episodes.'\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="episods"):
+        key_messages(table(), Q, history=None, rag={}, spc={}, config=Config(),
+                     templates_path=path)
+
+
+def test_council_can_reword_and_reorder(tmp_path: Path) -> None:
+    path = tmp_path / "narrative.yaml"
+    path.write_text(
+        "first: '{{ declined }} said no.'\n"
+        "second: '{{ plural(children_n, \"One child\", \"Several children\") }} went missing.'\n",
+        encoding="utf-8",
+    )
+    got = key_messages(table(), Q, history=None, rag={}, spc={}, config=Config(),
+                       templates_path=path)
+    assert got == ["65 said no.", "Several children went missing."]
+
+
+def test_blank_rate_with_no_history_gives_no_change_sentences() -> None:
+    got = key_messages(table(), Q, history=None, rag={}, spc={}, config=Config())
+    assert not any("previous quarter" in s for s in got)
+    assert got[0].startswith("Between April and June 2026")
