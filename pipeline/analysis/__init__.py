@@ -119,9 +119,10 @@ def write_narrative(
     *,
     templates_path: Path = DEFAULT_TEMPLATES,
     registry: Mapping[str, Any] | None = None,
-) -> list[str]:
-    """Write the key messages from the disclosed table; store them and the disclosed
-    ratings on `analysis`, and return the sentences."""
+) -> Analysis:
+    """Write the key messages from the disclosed table into `analysis.key_messages`,
+    re-rate the targets from the disclosed figures, and return the same `analysis`
+    (the orchestrator reassigns it: `analysis = write_narrative(...)`)."""
     registry = _registry(config) if registry is None else registry
     analysis.rag = rag_table(
         disclosed_metrics, analysis.quarter.id, config.targets, registry=registry
@@ -135,7 +136,7 @@ def write_narrative(
         config=config,
         templates_path=templates_path,
     )
-    return analysis.key_messages
+    return analysis
 
 
 __all__ = ["SPC_SERIES", "Analysis", "analyse", "spc_charts", "write_narrative"]
