@@ -187,7 +187,7 @@ def bar_chart(
     import matplotlib.pyplot as plt
 
     n, k = len(categories), len(series)
-    height = 0.9 + n * (0.26 + 0.2 * k)
+    height = 0.75 + n * (0.2 + 0.17 * k) + (0.3 if k > 1 else 0)
     with plt.rc_context(_rc(chart_id)):
         fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
         bar_h = 0.8 / k

@@ -58,7 +58,8 @@ def css_string(text: str) -> Markup:
         if ch.isalnum() and ch.isascii() or ch == " ":
             out.append(ch)
         else:
-            out.append(f"\\{ord(ch):06x}")
+            # The trailing space ends the escape (CSS consumes it), so real spaces survive.
+            out.append(f"\\{ord(ch):06x} ")
     return Markup('"' + "".join(out) + '"')
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -42,6 +42,11 @@ COHORT_SHORT = {
     OUT: "Out of county",
     "not_looked_after": "Not looked after",
 }
+COHORT_PHRASE = {
+    IN: "looked after and placed in county",
+    OUT: "looked after and placed out of county",
+    "not_looked_after": "not looked after",
+}
 SECTIONS = (
     ("summary", "Summary"),
     ("missing", "Missing episodes"),
@@ -54,11 +59,19 @@ SECTIONS = (
 )
 # Which section a breakdown belongs in, by words in its id or dimension (first match wins).
 _PLACEMENT = (
+    (("exception",), "timeliness"),
     (("risk",), "risks"),
     (("interviewer_id", "practitioner", "workload", "per_interviewer"), "workload"),
     (("mode", "role"), "out_of_county"),
     (("not_offered", "declin", "offer"), "interviews"),
 )
+# Breakdowns the paper shows in its own tables (the workbook still has them).
+NOT_SHOWN = frozenset({"episodes_by_cohort", "children_by_cohort", "rhi_outcomes"})
+# Breakdowns worth a chart; the others are shown as tables only, to keep the paper short.
+CHARTED = frozenset({"rhi_mode", "interviewer_role", "risks", "interviews_per_practitioner"})
+# Breakdowns whose point is comparing children placed in and out of county.
+COMPARED = frozenset({"rhi_mode", "interviewer_role"})
+
 # The SPC series the analysis produces, with how to show them.
 SPC_SERIES = (
     ("episodes", "Missing episodes each month", False),
@@ -414,13 +427,17 @@ def _first_header(breakdown: Any) -> str:
 
 
 def breakdown_title(breakdown: Any, labels: list[str], series: list[Series]) -> str:
-    """A title stating the message: the most common category, or how two cohorts differ."""
+    """A title stating the message: the most common category, naming the cohort if compared."""
     names = [s.name for s in series]
-    if "In county" in names and "Out of county" in names:
-        out = series[names.index("Out of county")]
-        top = _top(labels, out)
+    compared = [n for n in ("Out of county", "In county") if n in names]
+    for name in compared:
+        s = series[names.index(name)]
+        top = _top(labels, s)
         if top is not None:
-            return f"{breakdown.title}: out of county, most were {labels[top].lower()}"
+            return (
+                f"{breakdown.title}: for children placed {name.lower()}, the largest group was "
+                f"{_lower_first(labels[top])} ({s.labels[top]})"
+            )
     main = series[0]
     top = _top(labels, main)
     if top is None:
@@ -457,23 +474,25 @@ def _section_for(breakdown: Any) -> str:
 
 
 def breakdown_blocks(results: Results, breakdown: Any, num: Numberer) -> list[Block]:
-    """A chart and its data table for one breakdown (table only if nothing can be drawn)."""
+    """A breakdown's table, with a chart first when it is one worth drawing."""
     labels, series, table = breakdown_block_data(results, breakdown)
     blocks: list[Block] = [Block("h3", text=breakdown.title)]
     if getattr(breakdown, "note", ""):
         blocks.append(Block("text", text=breakdown.note))
-    drawable = [s for s in series if any(not s.hidden(i) for i in range(len(labels)))]
-    if labels and drawable:
-        # At most four colours; prefer cohort comparisons over the overall column.
-        chosen = series
-        if len(series) > 1:
-            chosen = [s for s in series if s.name != "All children"] or series
-        chosen = chosen[:4]
+    if not labels:
+        blocks.append(Block("text", text="None this quarter."))
+        return blocks
+    if breakdown.id in COMPARED:
+        chosen = [s for s in series if s.name in ("In county", "Out of county")] or series[:1]
+    else:
+        chosen = series[:1]
+    drawable = any(not s.hidden(i) for s in chosen for i in range(len(labels)))
+    if breakdown.id in CHARTED and drawable:
         title = breakdown_title(breakdown, labels, chosen)
         chart_id = f"fig-{_slug(breakdown.id)}"
         chart = bar_chart(chart_id, title, labels, chosen, first_header=table.headers[0])
         blocks.append(num.chart(chart))
-    blocks.append(num.table(table))
+    blocks.append(num.table(replace(table, note="")))
     return blocks
 
 
@@ -505,7 +524,8 @@ def _missing_section(results: Results, fig: Figures, num: Numberer, extra: list[
     )
     top = _top(cats, series)
     title = (
-        f"{cats[top]} children had the most missing episodes ({series.labels[top]})"
+        f"The largest group of episodes was of children {COHORT_PHRASE[cohorts[1:][top]]} "
+        f"({series.labels[top]})"
         if top is not None
         else "Missing episodes by cohort"
     )
@@ -588,7 +608,9 @@ STEPS = (
 )
 
 
-def _timeliness_section(results: Results, fig: Figures, num: Numberer) -> Section:
+def _timeliness_section(
+    results: Results, fig: Figures, num: Numberer, extra: list[Any]
+) -> Section:
     q = results.quarter
     hours = f"{float(results.config.timeliness_hours):g}"
     section = Section("timeliness", "Timeliness")
@@ -684,6 +706,8 @@ def _timeliness_section(results: Results, fig: Figures, num: Numberer) -> Sectio
             )
         )
     )
+    for b in extra:
+        section.blocks.extend(breakdown_blocks(results, b, num))
     return section
 
 
@@ -754,7 +778,7 @@ def _out_of_county_section(
 def _simple_section(
     results: Results, sid: str, title: str, intro: str, num: Numberer, extra: list[Any]
 ) -> Section:
-    section = Section(sid, title, [Block("text", text=intro)])
+    section = Section(sid, title, [Block("text", text=intro)] if intro else [])
     for b in extra:
         section.blocks.extend(breakdown_blocks(results, b, num))
     if not extra:
@@ -1021,21 +1045,21 @@ def build_view(results: Results) -> ReportView:
     num = Numberer()
     placed: dict[str, list[Any]] = {s: [] for s, _ in SECTIONS}
     for b in results.breakdowns:
-        placed[_section_for(b)].append(b)
+        if b.id not in NOT_SHOWN:
+            placed[_section_for(b)].append(b)
 
     analysis = results.analysis
     commentary = dict(getattr(analysis, "commentary", None) or {})
     sections = [
         _missing_section(results, fig, num, placed["missing"]),
         _interviews_section(results, fig, num, placed["interviews"]),
-        _timeliness_section(results, fig, num),
+        _timeliness_section(results, fig, num, placed["timeliness"]),
         _out_of_county_section(results, fig, num, placed["out_of_county"]),
         _simple_section(
             results,
             "risks",
             "Risks identified",
-            "Risks recorded in completed return home interviews. One interview can record "
-            "more than one risk, so the figures do not add up to the number of interviews.",
+            "The risks of harm and exploitation that return home interviews identified.",
             num,
             placed["risks"],
         ),
@@ -1043,8 +1067,7 @@ def build_view(results: Results) -> ReportView:
             results,
             "workload",
             "Workload of return home interview practitioners",
-            "Completed interviews by practitioner. Practitioners are numbered by workload, "
-            "never named; those with only a few interviews are grouped together.",
+            "How the completed interviews were shared between practitioners.",
             num,
             placed["workload"],
         ),
@@ -1061,6 +1084,10 @@ def build_view(results: Results) -> ReportView:
             "or because it would let such a figure be worked out, to protect the children's "
             "privacy. Rates and times built on such a figure are not shown either."
         )
+    notes.append(
+        "The figures behind every chart are given in a table beside it (in the PDF, in "
+        "appendix D) and in the workbook tables.xlsx."
+    )
     notes.append(
         "Percentages are whole numbers, rounded half away from zero. 'No cases' means there was "
         "nothing to count, so no rate can be given."

@@ -1,0 +1,104 @@
+"""The view: every figure as words through `present`, change on last quarter, targets in
+words and symbols, [c] for suppressed figures, privacy of the data-quality appendix."""
+
+from __future__ import annotations
+
+from render_fixtures import random_results, small_results
+
+from pipeline.findings import Finding
+from pipeline.render.view import build_view, quality_view
+
+
+def _tiles(audience: str = "public") -> dict[str, object]:
+    view = build_view(small_results(audience))
+    return {t.label: t for t in view.tiles}
+
+
+def test_counts_and_their_change_on_last_quarter() -> None:
+    tiles = _tiles()
+    episodes = tiles["Missing and away episodes"]
+    # 189 this quarter, 177 last: up 12; episodes have no better direction, so no judgement.
+    assert episodes.figure == "189"
+    assert episodes.change == "Up 12 on last quarter (177)"
+    assert (episodes.arrow, episodes.judgement) == ("up", "")
+    children = tiles["Children who went missing"]
+    # 105 against 110: down 5.
+    assert children.change == "Down 5 on last quarter (110)"
+    assert children.arrow == "down"
+
+
+def test_rates_change_in_percentage_points_between_shown_percentages() -> None:
+    tiles = _tiles()
+    declined = tiles["Offers declined by the child or family"]
+    # 65/108 = 60.19% -> 60%; last quarter 60/100 = 60%: no change.
+    assert declined.figure == "60%"
+    assert declined.change == "No change on last quarter (60%)"
+    assert declined.arrow == "same"
+    timely = tiles["Return home interviews completed within 72 hours"]
+    # 21/40 = 52.5% -> 53% (half away from zero); last quarter 40/80 = 50%: up 3 points,
+    # and higher is better for timeliness.
+    assert timely.figure == "53%"
+    assert timely.change == "Up 3 percentage points on last quarter (50%), better"
+    assert timely.judgement == "better"
+
+
+def test_target_status_has_words_and_a_symbol() -> None:
+    timely = _tiles()["Return home interviews completed within 72 hours"]
+    # Target 90%, amber within 10 points: 52.5% is 37.5 points short -> red, "Target missed".
+    assert timely.rag_status == "red"
+    assert timely.rag_word == "Target missed (target 90%)"
+    assert timely.rag_symbol == "×"
+    # No target configured for episodes: no rating at all.
+    assert _tiles()["Missing and away episodes"].rag_status == "none"
+
+
+def test_suppressed_figures_show_c_and_no_change() -> None:
+    tiles = _tiles()
+    ooc = tiles["Out-of-county interviews held independently"]
+    assert ooc.figure == "[c]"
+    assert ooc.change == "Change not shown (small numbers); last quarter [c]"
+    assert ooc.arrow == ""
+    repeat = [t for label, t in tiles.items() if label.startswith("Children with 3")][0]
+    assert repeat.figure == "[c]"
+    assert repeat.change == "No figure for last quarter"
+
+
+def test_markings_by_audience() -> None:
+    public = build_view(small_results("public")).meta
+    internal = build_view(small_results("internal")).meta
+    assert public["marking_line"] == "OFFICIAL"
+    assert internal["marking_line"] == "OFFICIAL-SENSITIVE: not for publication"
+    assert public["date_line"] == "Data as at 14 July 2026"
+    assert public["quarter_label"] == "Quarter 1 2026-27 (April to June 2026)"
+
+
+def test_public_quality_appendix_never_prints_messages() -> None:
+    results = small_results("public")
+    results.findings = [
+        Finding("warning", "episodes.csv", 5, "end", "end_before_start", "row 5: child C-77 ..."),
+        Finding("warning", "episodes.csv", 9, "end", "end_before_start", "row 9: child C-78 ..."),
+    ]
+    public = quality_view(results)
+    assert public["summary"] == [["end_before_start", "episodes.csv", "end", "warning", "2"]]
+    assert public["detail"] == []
+    assert "C-77" not in repr(public)
+    results.audience = "internal"
+    assert quality_view(results)["detail"][0][3] == "row 5: child C-77 ..."
+
+
+def test_full_view_numbers_figures_and_tables_in_order() -> None:
+    view = build_view(random_results("public"))
+    numbers = [b.number for s in view.sections for b in s.blocks if b.kind == "chart"]
+    assert numbers == list(range(1, len(view.charts) + 1))
+    ids = [c.id for c in view.charts]
+    assert len(ids) == len(set(ids))
+    titles = [s.title for s in view.sections]
+    assert titles[:4] == [
+        "Missing episodes", "Return home interviews", "Timeliness", "Children placed out of county",
+    ]
+    # The workload table never carries an interviewer's id.
+    workload = [s for s in view.sections if s.id == "workload"][0]
+    for block in workload.blocks:
+        if block.table is not None:
+            for row in block.table.rows:
+                assert row[0].startswith(("Practitioner", "Other practitioners", "Total"))
