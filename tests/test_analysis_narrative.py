@@ -213,6 +213,41 @@ def test_rising_and_falling_volume_and_timeliness() -> None:
     assert "That is the same as in the previous quarter." in got
 
 
+def test_funnel_falls_back_when_secondary_suppression_hides_the_denominator() -> None:
+    # rhi_due hidden (e.g. so a small ongoing count cannot be recovered by subtraction):
+    # the offer count can still be given, without a rate; the out-of-county independence
+    # rate hidden while its returns are shown: a sentence says the number is too small
+    got = messages(table(suppressed={
+        ("rhi_due", "all"), ("rhi_offered_rate", "all"), ("rhi_completed_rate", "all"),
+        ("rhi_independent_rate", OOC),
+    }))
+    assert "108 return home interviews were offered." in got
+    assert not any("completed after" in s for s in got)
+    assert (
+        "Too few interviews with children placed out of county were completed to publish "
+        "how many were carried out by an independent worker." in got
+    )
+    assert "180" not in " ".join(got)
+
+
+def test_assurance_sentences_follow_the_charts() -> None:
+    # offers: 0.5/0.6 alternating then 0.55: mean 8.25/15 = 0.55, mR (13 x 0.1 + 0.05)/14
+    # = 0.0964, limits 0.55 +/- 0.2565 = 0.294 .. 0.806, below a 100% target: consistently
+    # fails. Timeliness 0.8/0.9 then 0.85: mean 0.85, same mR, limits 0.594 .. 1.106
+    # straddle 90%: hit and miss.
+    offers = xmr([0.5, 0.6] * 7 + [0.55], labels=MONTHS, improvement="up", target=1.0)
+    timely = xmr([0.8, 0.9] * 7 + [0.85], labels=MONTHS, improvement="up", target=0.9)
+    assert (offers.assurance, timely.assurance) == ("consistently_fails", "hit_and_miss")
+    got = messages(table(), spc={"rhi_offered_rate": offers, "rhi_timely_rate": timely})
+    i = got.index("Unless practice changes, the target for offering interviews will keep "
+                  "being missed.")
+    assert got[i - 1].startswith("A return home interview was offered after")
+    assert (
+        "On the monthly figures the target will be met in some months and missed in "
+        "others, by chance alone." in got
+    )
+
+
 def test_change_is_left_out_when_the_previous_figure_is_suppressed() -> None:
     metrics = table(previous={("episodes", "all"): (N, N, 177)})
     metrics.loc[metrics["quarter"] == PREV.id, "suppressed"] = True

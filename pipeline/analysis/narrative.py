@@ -422,8 +422,9 @@ def key_messages(
     templates = load_templates(templates_path)
     labels = templates.get(LABELS_KEY) or {}
     ctx = build_context(metrics, quarter, history=history, rag=rag, config=config)
-    assurance = spc.get("rhi_timely_rate")
-    ctx["timely_assurance"] = assurance.assurance if assurance else None
+    for prefix, series in (("timely", "rhi_timely_rate"), ("offered", "rhi_offered_rate")):
+        chart = spc.get(series)
+        ctx[f"{prefix}_assurance"] = chart.assurance if chart else None
     signals = [
         s
         for name, result in spc.items()
