@@ -128,8 +128,8 @@ def _spec(
     )
 
 
-_T = "T: interviews held with no agreed exception, held no earlier than the return"
-_N = "n: interview records with both times recorded, in order"
+_T = "Interviews held with no agreed exception to the timescale, no earlier than the return (T)"
+_N = "Interview records with both times recorded, the later not before the earlier (n)"
 
 _CATALOGUE: tuple[MetricSpec, ...] = (
     _spec(d.episodes, "Missing and away episodes", "count", "episodes", None),
@@ -200,7 +200,7 @@ _CATALOGUE: tuple[MetricSpec, ...] = (
         "ratio",
         "proportion",
         "up",
-        "held within {timeliness_hours} hours of the return, of T",
+        "Interviews in T held within {timeliness_hours} hours of the return",
         _T,
     ),
     _spec(
@@ -209,7 +209,7 @@ _CATALOGUE: tuple[MetricSpec, ...] = (
         "ratio",
         "proportion",
         "up",
-        "held face to face within {timeliness_hours} hours of the return, of T",
+        "Interviews in T held face to face within {timeliness_hours} hours of the return",
         _T,
     ),
     _spec(
@@ -218,7 +218,7 @@ _CATALOGUE: tuple[MetricSpec, ...] = (
         "ratio",
         "proportion",
         "up",
-        "completed face to face",
+        "Completed interviews held face to face",
         "rhi_completed",
     ),
     _spec(
@@ -227,7 +227,7 @@ _CATALOGUE: tuple[MetricSpec, ...] = (
         "ratio",
         "proportion",
         "up",
-        "completed by an independent role",
+        "Completed interviews held by an independent interviewer",
         "rhi_completed",
     ),
     _spec(
