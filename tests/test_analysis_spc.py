@@ -37,6 +37,24 @@ def test_moving_ranges_and_limits_by_hand() -> None:
     assert upper == pytest.approx(2.5 + 4.433333, abs=1e-6)
 
 
+def test_large_moving_ranges_are_screened_out() -> None:
+    # The NHSRplotthedots vignette series: 9 ones, 8 twos and a 10.
+    # mean = (9 + 16 + 10) / 18 = 35/18 = 1.9444
+    # mR: fifteen 1s, 8 (2 -> 10) and 9 (10 -> 1): mean 32/17 = 1.882; the upper range
+    # limit 3.267 x 1.882 = 6.15 screens out 8 and 9, leaving mean mR 15/15 = 1.
+    # limits = 1.9444 -/+ 2.66 = -0.7156 .. 4.6044 (the vignette's lower limit is -0.72)
+    data = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
+    mean, lower, upper, mr = limits(data)
+    assert mean == pytest.approx(35 / 18)
+    assert mr == 1
+    assert lower == pytest.approx(35 / 18 - 2.66)
+    assert upper == pytest.approx(35 / 18 + 2.66)
+    # unscreened, the limits are 1.9444 +/- 2.66 x 32/17 = 1.9444 +/- 5.007
+    assert limits(data, screen_outliers=False)[2] == pytest.approx(35 / 18 + 2.66 * 32 / 17)
+    result = xmr(data)
+    assert result.outside.tolist() == [F] * 4 + [T] + [F] * 13
+
+
 def test_limits_of_one_point_are_blank() -> None:
     mean, lower, upper, _ = limits([4.0])
     assert mean == 4.0 and math.isnan(lower) and math.isnan(upper)

@@ -35,6 +35,7 @@ Assurance = Literal["consistently_meets", "consistently_fails", "hit_and_miss"]
 
 LIMIT = 2.66  # 3 / d2 with d2 = 1.128 for moving ranges of two points
 TWO_SIGMA = 2 * LIMIT / 3
+RANGE_LIMIT = 3.267  # upper limit of a moving range, as a multiple of the mean moving range
 MIN_POINTS = 12  # fewer points than this in a segment: its limits are trial limits
 
 RULES = ("outside", "two_of_three", "run", "trend")
@@ -100,10 +101,15 @@ def moving_ranges(values: Sequence[float] | np.ndarray) -> np.ndarray:
     return np.abs(np.diff(x))
 
 
-def limits(values: Sequence[float] | np.ndarray) -> tuple[float, float, float, float]:
+def limits(
+    values: Sequence[float] | np.ndarray, *, screen_outliers: bool = True
+) -> tuple[float, float, float, float]:
     """Mean, lower limit, upper limit and mean moving range of a series with no blanks.
 
-    With one point there is no moving range, so the limits are NaN.
+    With `screen_outliers` (the default, as in NHSRplotthedots and Making Data Count),
+    moving ranges of at least 3.267 x the mean moving range (the upper range limit) are
+    left out and the mean moving range taken again, once, so one freak month does not
+    widen the limits. With one point there is no moving range, so the limits are NaN.
     """
     x = _as_array(values)
     if x.size == 0:
@@ -111,7 +117,12 @@ def limits(values: Sequence[float] | np.ndarray) -> tuple[float, float, float, f
     mean = float(x.mean())
     if x.size < 2:
         return (mean, np.nan, np.nan, np.nan)
-    mr = float(moving_ranges(x).mean())
+    ranges = moving_ranges(x)
+    mr = float(ranges.mean())
+    if screen_outliers:
+        kept = ranges[ranges < RANGE_LIMIT * mr]
+        # All ranges equal to zero keep nothing; the mean moving range is then zero.
+        mr = float(kept.mean()) if kept.size else mr
     return (mean, mean - LIMIT * mr, mean + LIMIT * mr, mr)
 
 
@@ -300,6 +311,7 @@ def xmr(
     improvement: Direction = None,
     target: float | None = None,
     labels: Sequence[str] = (),
+    screen_outliers: bool = True,
 ) -> SpcResult:
     """An XmR chart of `values` (oldest first) with the Making Data Count rules applied.
 
@@ -308,6 +320,7 @@ def xmr(
     `improvement` is the metric's better direction ("up", "down" or None); `target`, when
     given with a direction, sets the assurance icon from the latest segment's limits.
     `labels` (optional, one per point) are carried through for charts and sentences.
+    `screen_outliers` leaves very large moving ranges out of the limits (see `limits`).
     """
     x = _as_array(values)
     if labels and len(labels) != x.size:
@@ -328,7 +341,7 @@ def xmr(
         stop = starts[k + 1] if k + 1 < len(starts) else n
         idx = np.arange(start, stop)[valid[start:stop]]  # the segment's points with values
         seg = x[idx]
-        m, lo, hi, _ = limits(seg)
+        m, lo, hi, _ = limits(seg, screen_outliers=screen_outliers)
         mean[start:stop], lower[start:stop], upper[start:stop] = m, lo, hi
         if 0 < seg.size < MIN_POINTS:
             trial = True
