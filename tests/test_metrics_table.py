@@ -114,3 +114,37 @@ def test_fast(n: int, limit: float) -> None:
     metric_table(t, quarters, **PARAMS)
     monthly_series(t, [f"2026-{m:02d}" for m in range(1, 10)], timeliness_hours=72)
     assert time.perf_counter() - began < limit
+
+
+def test_bundled_sample_headline_figures() -> None:
+    """The article's figures for April to June: 189 episodes, 105 children, 108 offered, 65
+    declined, shown as 60% (65 / 108 = 60.19%)."""
+    from pathlib import Path
+
+    from pipeline.config import load_config
+    from pipeline.metrics import present
+    from pipeline.run import load_and_validate
+
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "config.yaml").exists() or not any((root / "inputs").iterdir()):
+        pytest.skip("the bundled sample is not present")
+    config = load_config(root / "config.yaml")
+    dataset, _ = load_and_validate(config)
+    q1 = Quarter.parse("2026-27-Q1")
+    began = time.perf_counter()
+    m = metric_table(
+        dataset.episodes,
+        quarters_back(q1, 8),
+        timeliness_hours=config.timeliness_hours,
+        repeat_threshold=config.repeat_threshold,
+        independent_roles=config.independent_roles,
+    )
+    assert time.perf_counter() - began < 0.5
+    alls = m[(m["quarter"] == q1.id) & (m["cohort"] == "all")].set_index("metric")
+    assert alls.loc["episodes", "value"] == 189
+    assert alls.loc["children", "value"] == 105
+    assert alls.loc["rhi_offered", "value"] == 108
+    assert alls.loc["rhi_declined", "value"] == 65
+    decline = alls.loc["rhi_decline_rate"]
+    assert present.percent(decline["numerator"], decline["denominator"]) == "60%"
+    assert present.rate_percent(decline["value"]) == "60%"
