@@ -153,6 +153,10 @@ _MODE_WEIGHTS = np.array(
 _NO_ROW, _COMPLETED, _DECLINED, _PENDING, _NOT_OFFERED = 0, 1, 2, 3, 4
 
 
+# (first minute, minute after the last, number of episodes starting in between)
+Segment = tuple[np.datetime64, np.datetime64, int]
+
+
 @dataclass(frozen=True)
 class BlockPlan:
     """Exact counts for one block of episodes (a quarter, or part of one).
@@ -162,7 +166,7 @@ class BlockPlan:
     without an agreed exception.
     """
 
-    segments: tuple[tuple[np.datetime64, np.datetime64, int], ...]
+    segments: tuple[Segment, ...]
     children: int
     ongoing: int
     offered: int
@@ -838,7 +842,7 @@ def _add_orphan(
 # --- The bundled sample -----------------------------------------------------------------------
 
 
-def _quarter(year: int, first_month: int, months: tuple[int, int, int]) -> tuple:
+def _quarter(year: int, first_month: int, months: tuple[int, ...]) -> tuple[Segment, ...]:
     """Three calendar-month segments starting at `year`-`first_month`."""
     segments = []
     for i, count in enumerate(months):
@@ -895,13 +899,13 @@ def _scale_plans(rng: np.random.Generator, episodes: int, years: int) -> list[Bl
     plans = []
     first_year = 2026 - years
     for q in range(n_quarters):
-        year = first_year + (q + 0) // 4
+        year = first_year + q // 4
         first_month = 4 + 3 * (q % 4)
         months = tuple(int(x) for x in _apportion(int(per_block[q]), rng.uniform(0.85, 1.15, 3)))
         progress = q / max(1, n_quarters - 1)
         plans.append(
             _plan_from_rates(
-                _quarter(year, first_month, months),  # type: ignore[arg-type]
+                _quarter(year, first_month, months),
                 last=q == n_quarters - 1,
                 offer_rate=0.45 + 0.13 * progress,
                 decline_rate=0.70 - 0.10 * progress,
@@ -916,7 +920,11 @@ def _scale_plans(rng: np.random.Generator, episodes: int, years: int) -> list[Bl
 
 
 def _plan_from_rates(
-    segments: tuple, last: bool, offer_rate: float, decline_rate: float, timely_rate: float
+    segments: tuple[Segment, ...],
+    last: bool,
+    offer_rate: float,
+    decline_rate: float,
+    timely_rate: float,
 ) -> BlockPlan:
     """A block plan with counts rounded from rates (about 1.8 episodes per child)."""
     episodes = sum(n for _, _, n in segments)
@@ -1009,8 +1017,9 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def write_interviews_xlsx(frame: pd.DataFrame, path: Path) -> None:
     """Write the interviews extract as a workbook with one sheet `RHI`, timestamps as real
-    Excel dates, byte-identical on every run (fixed document dates; xlsxwriter already
-    stamps every zip entry 1980-01-01)."""
+    Excel dates (`dd/mm/yyyy hh:mm`), byte-identical on every run: the document dates are
+    fixed to the extract date and the zip entries to 1980-01-01. xlsxwriter writes cell by
+    cell, so for millions of rows use CSV instead."""
     import xlsxwriter  # only needed for this writer
 
     book = xlsxwriter.Workbook(
