@@ -38,7 +38,8 @@ class FakeAnalysis:
 def metrics_rows(rows: list[tuple[str, str, str, float, float, float, bool]]) -> pd.DataFrame:
     """A disclosed metrics table from (quarter, cohort, metric, num, den, value, suppressed)."""
     frame = pd.DataFrame(
-        rows, columns=["quarter", "cohort", "metric", "numerator", "denominator", "value", "suppressed"]
+        rows,
+        columns=["quarter", "cohort", "metric", "numerator", "denominator", "value", "suppressed"],
     )
     for col in ("numerator", "denominator", "value"):
         frame[col] = frame[col].astype("float64")
@@ -124,7 +125,9 @@ def random_results(audience: str = "public", commentary: dict[str, Any] | None =
     monthly = monthly_series(episodes, months, timeliness_hours=cfg.timeliness_hours)
     spc = {
         "episodes": xmr(monthly["episodes"].to_numpy(dtype=float)),
-        "rhi_offered_rate": xmr(monthly["rhi_offered_rate"].to_numpy(dtype=float), improvement="up"),
+        "rhi_offered_rate": xmr(
+            monthly["rhi_offered_rate"].to_numpy(dtype=float), improvement="up"
+        ),
         "rhi_timely_rate": xmr(
             monthly["rhi_timely_rate"].to_numpy(dtype=float), improvement="up", target=0.9
         ),
@@ -138,7 +141,9 @@ def random_results(audience: str = "public", commentary: dict[str, Any] | None =
         ],
         rag={
             "rhi_timely_rate": rag(
-                float(timely["value"]), cfg.targets["rhi_timely_rate"], "up",
+                float(timely["value"]),
+                cfg.targets["rhi_timely_rate"],
+                "up",
                 suppressed=bool(timely["suppressed"]),
             )
         },
@@ -152,8 +157,14 @@ def random_results(audience: str = "public", commentary: dict[str, Any] | None =
         as_at=date(2026, 7, 14),
         audience=audience,
         findings=[
-            Finding("warning", "episodes.csv", 14, "end", "end_before_start",
-                    "episodes.csv row 14: end is before start (child C-SECRET-1); left out."),
+            Finding(
+                "warning",
+                "episodes.csv",
+                14,
+                "end",
+                "end_before_start",
+                "episodes.csv row 14: end is before start (child C-SECRET-1); left out.",
+            ),
         ],
         episodes=episodes,
         metrics=disclosed,

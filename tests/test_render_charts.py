@@ -28,8 +28,10 @@ def _modes() -> list[Series]:
 
 def test_bar_chart_alt_text_and_table_come_from_the_data() -> None:
     chart = bar_chart(
-        "fig-mode", "Most out-of-county interviews were by telephone",
-        ["Face to face", "Telephone", "Video"], _modes(),
+        "fig-mode",
+        "Most out-of-county interviews were by telephone",
+        ["Face to face", "Telephone", "Video"],
+        _modes(),
     )
     assert chart.alt == (
         "Grouped bar chart. Most out-of-county interviews were by telephone. "
@@ -72,8 +74,11 @@ def test_svg_is_inlinable_with_prefixed_ids_and_no_date() -> None:
 def test_same_input_same_bytes() -> None:
     def draw() -> str:
         return line_chart(
-            "fig-t", "Offers rose", ["Q4", "Q1"],
-            [Series("Offered", [0.5, 0.7], ["50%", "70%"])], percent=True,
+            "fig-t",
+            "Offers rose",
+            ["Q4", "Q1"],
+            [Series("Offered", [0.5, 0.7], ["50%", "70%"])],
+            percent=True,
         ).svg
 
     assert draw() == draw()
@@ -87,33 +92,49 @@ def test_at_most_four_colours() -> None:
 
 def test_line_chart_alt_lists_every_point() -> None:
     chart = line_chart(
-        "fig-l", "Offers rose", ["Q4 2025-26", "Q1 2026-27"],
-        [Series("Offered", [0.5, None], ["50%", "no cases"])], percent=True,
+        "fig-l",
+        "Offers rose",
+        ["Q4 2025-26", "Q1 2026-27"],
+        [Series("Offered", [0.5, None], ["50%", "no cases"])],
+        percent=True,
     )
     assert chart.alt == "Line chart. Offers rose. Offered: Q4 2025-26 50%, Q1 2026-27 no cases."
 
 
 def test_stacked_chart_hides_a_bar_with_a_suppressed_segment() -> None:
     chart = stacked_bar_chart(
-        "fig-h", "Assignment took longest", ["All", "Out of county"],
-        [Series("Return to notification", [10, 20], ["10 hours", "[c]"], [False, True]),
-         Series("Assignment to interview", [50, 60], ["50 hours", "60 hours"])],
-        reference=72, reference_label="72 hours",
+        "fig-h",
+        "Assignment took longest",
+        ["All", "Out of county"],
+        [
+            Series("Return to notification", [10, 20], ["10 hours", "[c]"], [False, True]),
+            Series("Assignment to interview", [50, 60], ["50 hours", "60 hours"]),
+        ],
+        reference=72,
+        reference_label="72 hours",
     )
     # Only the "All" bar is drawn: one patch in each colour, plus each legend key.
     assert len(re.findall(rf"fill: {PALETTE[0].lower()}", chart.svg)) == 2
     assert len(re.findall(rf"fill: {PALETTE[1].lower()}", chart.svg)) == 2
     assert ">72 hours<" in chart.svg.replace("> 72 hours<", ">72 hours<")
     assert chart.table.rows == [
-        ["All", "10 hours", "50 hours"], ["Out of county", "[c]", "60 hours"]
+        ["All", "10 hours", "50 hours"],
+        ["Out of county", "[c]", "60 hours"],
     ]
 
 
 def test_spc_chart_marks_special_cause_by_shape_and_in_words() -> None:
     xs = ["Apr", "May", "Jun", "Jul"]
     chart = spc_chart(
-        "fig-spc", "Episodes spiked in July", xs, [10, 11, 10, 30], [15] * 4, [5] * 4,
-        [25] * 4, [False, False, False, True], ["10", "11", "10", "30"],
+        "fig-spc",
+        "Episodes spiked in July",
+        xs,
+        [10, 11, 10, 30],
+        [15] * 4,
+        [5] * 4,
+        [25] * 4,
+        [False, False, False, True],
+        ["10", "11", "10", "30"],
         summary="Special cause of concern.",
     )
     assert "Special-cause points: Jul." in chart.alt

@@ -58,7 +58,7 @@ def test_suppressed_figures_show_c_and_no_change() -> None:
     assert ooc.figure == "[c]"
     assert ooc.change == "Change not shown (small numbers); last quarter [c]"
     assert ooc.arrow == ""
-    repeat = [t for label, t in tiles.items() if label.startswith("Children with 3")][0]
+    repeat = next(t for label, t in tiles.items() if label.startswith("Children with 3"))
     assert repeat.figure == "[c]"
     assert repeat.change == "No figure for last quarter"
 
@@ -94,10 +94,13 @@ def test_full_view_numbers_figures_and_tables_in_order() -> None:
     assert len(ids) == len(set(ids))
     titles = [s.title for s in view.sections]
     assert titles[:4] == [
-        "Missing episodes", "Return home interviews", "Timeliness", "Children placed out of county",
+        "Missing episodes",
+        "Return home interviews",
+        "Timeliness",
+        "Children placed out of county",
     ]
     # The workload table never carries an interviewer's id.
-    workload = [s for s in view.sections if s.id == "workload"][0]
+    workload = next(s for s in view.sections if s.id == "workload")
     for block in workload.blocks:
         if block.table is not None:
             for row in block.table.rows:

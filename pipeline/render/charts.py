@@ -150,7 +150,9 @@ def _alt_values(categories: Sequence[str], series: Sequence[Series]) -> str:
     return "; ".join(parts) + "."
 
 
-def _table(caption: str, first: str, categories: Sequence[str], series: Sequence[Series]) -> DataTable:
+def _table(
+    caption: str, first: str, categories: Sequence[str], series: Sequence[Series]
+) -> DataTable:
     headers = [first, *[s.name for s in series]]
     rows = [[c, *[s.labels[i] for s in series]] for i, c in enumerate(categories)]
     return DataTable(caption=caption, headers=headers, rows=rows)
@@ -191,15 +193,9 @@ def bar_chart(
     with plt.rc_context(_rc(chart_id)):
         fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
         bar_h = 0.8 / k
-        drawn = [
-            float(v)
-            for s in series
-            for i, v in enumerate(s.values)
-            if not s.hidden(i)
-        ]
-        top = max([*drawn, 1.0 if percent else 1.0])
-        if percent:
-            top = max(top, 1.0)
+        drawn = [float(v) for s in series for i, v in enumerate(s.values) if not s.hidden(i)]
+        # A percent axis always runs to 100%; a count axis to at least 1.
+        top = max([*drawn, 1.0])
         for j, s in enumerate(series):
             for i in range(n):
                 y = (n - 1 - i) + (k - 1) / 2 * bar_h - j * bar_h
@@ -222,9 +218,7 @@ def bar_chart(
         if axis_label:
             ax.set_xlabel(axis_label)
         if k > 1:
-            handles = [
-                plt.Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in range(k)
-            ]
+            handles = [plt.Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in range(k)]
             ax.legend(
                 handles,
                 [s.name for s in series],
@@ -342,14 +336,20 @@ def stacked_bar_chart(
             left = 0.0
             for j, s in enumerate(segments):
                 width = float(s.values[i])  # type: ignore[arg-type]
-                ax.barh(y, width, left=left, height=0.6, color=PALETTE[j], linewidth=0.8,
-                        edgecolor="white")
+                ax.barh(
+                    y,
+                    width,
+                    left=left,
+                    height=0.6,
+                    color=PALETTE[j],
+                    linewidth=0.8,
+                    edgecolor="white",
+                )
                 left += width
             top = max(top, left)
         if reference is not None:
             ax.axvline(reference, color=TEXT, linestyle="--", linewidth=1.2)
-            ax.text(reference, n - 0.45, f" {reference_label}", va="bottom", ha="left",
-                    color=TEXT)
+            ax.text(reference, n - 0.45, f" {reference_label}", va="bottom", ha="left", color=TEXT)
         ax.set_yticks(range(n))
         ax.set_yticklabels(list(reversed(list(categories))))
         ax.set_xlim(0, top * 1.12 if top else 1)
@@ -360,9 +360,14 @@ def stacked_bar_chart(
         if axis_label:
             ax.set_xlabel(axis_label)
         handles = [plt.Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in range(k)]
-        ax.legend(handles, [s.name for s in segments], loc="upper center",
-                  bbox_to_anchor=(0.5, -0.28 if axis_label else -0.12), ncol=min(k, 3),
-                  frameon=False)
+        ax.legend(
+            handles,
+            [s.name for s in segments],
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.28 if axis_label else -0.12),
+            ncol=min(k, 3),
+            frameon=False,
+        )
         fig.tight_layout()
         svg = _finish_svg(fig, chart_id)
     alt = f"Stacked bar chart. {title}. {_alt_values(categories, segments)}"
@@ -412,8 +417,16 @@ def spc_chart(
         ax.plot(xs, ys, color=PALETTE[0], marker="o", markersize=4, linewidth=1.8)
         sx = [x for x in xs if special[x] and not math.isnan(ys[x])]
         if sx:
-            ax.plot(sx, [ys[x] for x in sx], linestyle="none", marker="s", markersize=8,
-                    color=PALETTE[3], markeredgecolor=TEXT, markeredgewidth=0.8)
+            ax.plot(
+                sx,
+                [ys[x] for x in sx],
+                linestyle="none",
+                marker="s",
+                markersize=8,
+                color=PALETTE[3],
+                markeredgecolor=TEXT,
+                markeredgewidth=0.8,
+            )
         ax.set_xticks(xs)
         ax.set_xticklabels(list(x_labels), rotation=0)
         step = max(1, math.ceil(n / 8))
@@ -421,7 +434,7 @@ def spc_chart(
             tick.set_visible(i % step == (n - 1) % step)
         finite = [v for v in [*ys, *hi, *lo] if not math.isnan(v)]
         low = min([0.0, *finite])
-        top = max([1.0 if percent else 1.0, *finite])
+        top = max([1.0, *finite])
         if percent:
             from matplotlib.ticker import PercentFormatter
 
@@ -432,11 +445,21 @@ def spc_chart(
         ax.set_xlim(-0.5, n - 0.5 + 1.6)
         last = n - 1
         if limit_labels and not math.isnan(hi[last]):
-            for y, text in ((hi[last], limit_labels[0]), (ms[last], limit_labels[1]),
-                            (lo[last], limit_labels[2])):
+            for y, text in (
+                (hi[last], limit_labels[0]),
+                (ms[last], limit_labels[1]),
+                (lo[last], limit_labels[2]),
+            ):
                 if not math.isnan(y):
-                    ax.annotate(text, (last, y), xytext=(8, 0), textcoords="offset points",
-                                va="center", color=MUTED, fontsize=8.5)
+                    ax.annotate(
+                        text,
+                        (last, y),
+                        xytext=(8, 0),
+                        textcoords="offset points",
+                        va="center",
+                        color=MUTED,
+                        fontsize=8.5,
+                    )
         ax.yaxis.grid(True, color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
         fig.tight_layout()
@@ -447,9 +470,7 @@ def spc_chart(
     )
     points = ", ".join(f"{x} {labels[i]}" for i, x in enumerate(x_labels))
     alt = f"Control chart. {title}. {points}.{signal} {summary}".strip()
-    rows = [
-        [x, labels[i], "Yes" if special[i] else "No"] for i, x in enumerate(x_labels)
-    ]
+    rows = [[x, labels[i], "Yes" if special[i] else "No"] for i, x in enumerate(x_labels)]
     table = DataTable(title, ["Month", "Value", "Special cause"], rows)
     return Chart(chart_id, title, alt, svg, table)
 

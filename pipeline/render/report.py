@@ -44,7 +44,7 @@ _MIME = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".woff2": "
 
 
 class RenderError(RuntimeError):
-    """The paper could not be rendered to the standard required (e.g. WeasyPrint logged an error)."""
+    """The paper could not be rendered to the required standard (WeasyPrint logged an error)."""
 
 
 def css_string(text: str) -> Markup:
@@ -55,7 +55,7 @@ def css_string(text: str) -> Markup:
     """
     out = []
     for ch in str(text):
-        if ch.isalnum() and ch.isascii() or ch == " ":
+        if (ch.isalnum() and ch.isascii()) or ch == " ":
             out.append(ch)
         else:
             # The trailing space ends the escape (CSS consumes it), so real spaces survive.
@@ -109,7 +109,9 @@ def inline_css() -> str:
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     for name in HTML_FONTS:
         data = base64.b64encode((TEMPLATES / "fonts" / name).read_bytes()).decode()
-        css = css.replace(f'url("fonts/{name}")', f'url("data:font/ttf;base64,{data}") format("truetype")')
+        css = css.replace(
+            f'url("fonts/{name}")', f'url("data:font/ttf;base64,{data}") format("truetype")'
+        )
     if 'url("fonts/' in css:
         # A font the HTML does not embed would be an external request: drop those rules.
         css = re.sub(r"@font-face\s*{[^}]*url\(\"fonts/[^}]*}\s*", "", css)
@@ -146,7 +148,7 @@ def template_fetcher() -> Any:
     root = TEMPLATES.resolve()
 
     class TemplateFetcher(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:  # noqa: ARG002 - WeasyPrint API
+        def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             parts = urlsplit(url)
@@ -208,9 +210,7 @@ def render_pdf(view: ReportView) -> bytes:
     fetcher = template_fetcher()
     fonts = _fonts()
     with weasyprint_errors_fail():
-        data = HTML(
-            string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher
-        ).write_pdf(
+        data = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher).write_pdf(
             finisher=artifact_page_furniture,
             font_config=fonts,
             pdf_variant="pdf/ua-1",

@@ -356,7 +356,9 @@ def metric_table(
     return DataTable(caption, ["Measure", *[COHORT_SHORT[c] for c in cohorts]], rows)
 
 
-def _series(fig: Figures, quarter: Quarter, cohort: str, metrics: Sequence[str], name: str) -> Series:
+def _series(
+    fig: Figures, quarter: Quarter, cohort: str, metrics: Sequence[str], name: str
+) -> Series:
     return Series(
         name,
         [fig.value(quarter, cohort, m) for m in metrics],
@@ -393,7 +395,9 @@ def _count_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c not in ("category", "label")]
 
 
-def breakdown_block_data(results: Results, breakdown: Any) -> tuple[list[str], list[Series], DataTable]:
+def breakdown_block_data(
+    results: Results, breakdown: Any
+) -> tuple[list[str], list[Series], DataTable]:
     """A breakdown's categories, one chart series per cohort column (at most four), and table."""
     frame = breakdown.frame.reset_index(drop=True)
     columns = _count_columns(frame)
@@ -411,7 +415,7 @@ def breakdown_block_data(results: Results, breakdown: Any) -> tuple[list[str], l
     rows = [[lab, *[s.labels[i] for s in series]] for i, lab in enumerate(labels)]
     if breakdown.additive and len(labels) > 1:
         totals = []
-        for col, s in zip(columns, series, strict=True):
+        for col, _s in zip(columns, series, strict=True):
             total = float(frame[col].sum())
             small = 0 < total < results.config.suppress_below
             hidden_total = results.audience == "public" and (col in hidden_totals or small)
@@ -444,7 +448,9 @@ def breakdown_title(breakdown: Any, labels: list[str], series: list[Series]) -> 
         return f"{breakdown.title}: numbers too small to show"
     if "month" in str(getattr(breakdown, "dimension", "")).lower():
         return f"{breakdown.title}: the most were in {labels[top]} ({main.labels[top]})"
-    return f"{breakdown.title}: the largest group was {_lower_first(labels[top])} ({main.labels[top]})"
+    return (
+        f"{breakdown.title}: the largest group was {_lower_first(labels[top])} ({main.labels[top]})"
+    )
 
 
 def _lower_first(text: str) -> str:
@@ -549,7 +555,14 @@ def _missing_section(results: Results, fig: Figures, num: Numberer, extra: list[
     return section
 
 
-FUNNEL = ("rhi_due", "rhi_offered", "rhi_completed", "rhi_declined", "rhi_pending", "rhi_not_offered")
+FUNNEL = (
+    "rhi_due",
+    "rhi_offered",
+    "rhi_completed",
+    "rhi_declined",
+    "rhi_pending",
+    "rhi_not_offered",
+)
 FUNNEL_LABELS = {
     "rhi_due": "Returned: interview due",
     "rhi_offered": "Offered",
@@ -608,9 +621,7 @@ STEPS = (
 )
 
 
-def _timeliness_section(
-    results: Results, fig: Figures, num: Numberer, extra: list[Any]
-) -> Section:
+def _timeliness_section(results: Results, fig: Figures, num: Numberer, extra: list[Any]) -> Section:
     q = results.quarter
     hours = f"{float(results.config.timeliness_hours):g}"
     section = Section("timeliness", "Timeliness")
@@ -671,8 +682,7 @@ def _timeliness_section(
         key=lambda j: (segments[j].values[0] or 0) if not segments[j].hidden(0) else -1,
     )
     title = (
-        f"The longest step was {STEPS[longest][1].lower()} "
-        f"(median {segments[longest].labels[0]})"
+        f"The longest step was {STEPS[longest][1].lower()} (median {segments[longest].labels[0]})"
         if not segments[longest].hidden(0)
         else "Where the time goes between return and interview"
     )
@@ -712,7 +722,9 @@ def _timeliness_section(
 
 
 def _lowest(series: Series) -> int | None:
-    shown = [(float(series.values[i]), i) for i in range(len(series.values)) if not series.hidden(i)]
+    shown = [
+        (float(series.values[i]), i) for i in range(len(series.values)) if not series.hidden(i)
+    ]
     return min(shown)[1] if shown else None
 
 
@@ -824,14 +836,9 @@ def _trends_section(results: Results, fig: Figures, num: Numberer) -> Section:
             f"The share of returns offered an interview {verb} from {first.labels[0]} "
             f"to {first.labels[-1]}"
         )
-    section.blocks.append(
-        num.chart(line_chart("fig-trend-rates", title, xs, series, percent=True))
-    )
+    section.blocks.append(num.chart(line_chart("fig-trend-rates", title, xs, series, percent=True)))
     counts = ["episodes", "children", "rhi_due", "rhi_offered", "rhi_completed"]
-    rows = [
-        [q.short_label, *[fig.text(q, "all", m) for m in counts]]
-        for q in quarters
-    ]
+    rows = [[q.short_label, *[fig.text(q, "all", m) for m in counts]] for q in quarters]
     section.blocks.append(
         num.table(
             DataTable(
@@ -886,14 +893,14 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
             months = _months_ending(results.quarter, len(values))
         xs = [month_label(m, short=True) for m in months]
         if percent:
-            labels = [
-                "no cases" if math.isnan(v) else present.percent(v, 1.0) for v in values
-            ]
+            labels = ["no cases" if math.isnan(v) else present.percent(v, 1.0) for v in values]
         else:
             labels = ["no data" if math.isnan(v) else present.count(v) for v in values]
         special = [bool(x) for x in result.special]
         text = getattr(result, "text", {}) or {}
-        summary = " ".join(str(text[k]) for k in ("variation", "assurance", "limits") if text.get(k))
+        summary = " ".join(
+            str(text[k]) for k in ("variation", "assurance", "limits") if text.get(k)
+        )
         flagged = [xs[i] for i, s in enumerate(special) if s]
         message = (
             f"{title_base}: special cause in {flagged[-1]}"
