@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,16 +104,6 @@ def test_monthly_totals_match_quarter() -> None:
     assert s["T"].sum() == alls.loc["rhi_timely_rate", "denominator"]
 
 
-@pytest.mark.parametrize(("n", "limit"), [(400, 1.0), (100_000, 3.0)])
-def test_fast(n: int, limit: float) -> None:
-    t = random_table(n, seed=1)
-    quarters = quarters_back(Quarter.parse("2026-27-Q2"), 8)
-    began = time.perf_counter()
-    metric_table(t, quarters, **PARAMS)
-    monthly_series(t, [f"2026-{m:02d}" for m in range(1, 10)], timeliness_hours=72)
-    assert time.perf_counter() - began < limit
-
-
 def test_bundled_sample_headline_figures() -> None:
     """The article's figures for April to June: 189 episodes, 105 children, 108 offered, 65
     declined, shown as 60% (65 / 108 = 60.19%)."""
@@ -131,7 +119,6 @@ def test_bundled_sample_headline_figures() -> None:
     config = load_config(root / "config.yaml")
     dataset, _ = load_and_validate(config)
     q1 = Quarter.parse("2026-27-Q1")
-    began = time.perf_counter()
     m = metric_table(
         dataset.episodes,
         quarters_back(q1, 8),
@@ -139,7 +126,6 @@ def test_bundled_sample_headline_figures() -> None:
         repeat_threshold=config.repeat_threshold,
         independent_roles=config.independent_roles,
     )
-    assert time.perf_counter() - began < 0.5
     alls = m[(m["quarter"] == q1.id) & (m["cohort"] == "all")].set_index("metric")
     assert alls.loc["episodes", "value"] == 189
     assert alls.loc["children", "value"] == 105

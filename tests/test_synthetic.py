@@ -11,7 +11,6 @@ import itertools
 import re
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -480,14 +479,6 @@ def test_generate_handles_tiny_sizes(size: int) -> None:
 def test_generate_rejects_nonsense() -> None:
     with pytest.raises(ValueError):
         syn.generate(episodes=0)
-
-
-def test_generate_is_vectorised_fast() -> None:
-    # About 2 s on one core for 250,000 episodes; a per-row Python loop would take minutes.
-    began = time.perf_counter()
-    ext = syn.generate(episodes=250_000, councils=10, years=10, seed=2)
-    assert time.perf_counter() - began < 30
-    assert len(ext.episodes) == 250_000
 
 
 # --- Helpers and the command line ---------------------------------------------------------------
