@@ -31,6 +31,17 @@ def test_sections_keyed_by_heading(tmp_path: Path) -> None:
     assert all(isinstance(v, Markup) for v in sections.values())
 
 
+def test_report_titles_map_to_sections_and_unknown_headings_join_the_summary() -> None:
+    html = render_markdown(
+        "# Missing episodes\nMore than last year.\n\n"
+        "## Exploitation\nAn audit is under way.\n\n"
+        "## Return home interviews\nToo many declined.\n"
+    )
+    assert list(html) == ["missing", "summary", "interviews"]
+    # the unknown heading is kept, one level down, with its text, in the summary
+    assert html["summary"] == "<h3>Exploitation</h3>\n<p>An audit is under way.</p>\n"
+
+
 def test_raw_html_is_escaped() -> None:
     html = render_markdown("<script>alert(1)</script>\n\nHi <b onclick='x'>there</b>")
     assert "<script>" not in html["summary"] and "<b" not in html["summary"]

@@ -3,7 +3,9 @@
 The file is split at its top-level headings (`#` or `##`); each section is keyed by its
 heading in lower case with spaces and punctuation as underscores (`## Summary` ->
 "summary", `## Out of county` -> "out_of_county"), so the report can place it beside the
-section it talks about. Text before the first heading belongs to the summary.
+section it talks about (KNOWN_SECTIONS; the report's own section titles, such as
+`## Missing episodes`, work too). Text before the first heading belongs to the summary, and
+so does a section whose heading names no report section: it keeps its heading there.
 
 Rendering is safe for a published paper: markdown-it-py (CommonMark, plus tables and
 strikethrough) with raw HTML switched off, so any HTML in the file is shown as text, not
@@ -24,18 +26,30 @@ from markupsafe import Markup, escape
 
 from pipeline.errors import UsageError
 
-# Sections the report places commentary in; others are kept under their own key for the
-# renderer to show where it can (and a renderer that does not know one shows it at the end).
+# The report's sections that can carry commentary (pipeline/render/view.py section ids).
 KNOWN_SECTIONS = (
     "summary",
-    "volume",
-    "repeat",
-    "rhi",
+    "missing",
+    "interviews",
     "timeliness",
     "out_of_county",
     "risks",
-    "data_quality",
+    "workload",
+    "trends",
 )
+
+# Other headings a director is likely to write, including the report's own section titles.
+ALIASES = {
+    "key_messages": "summary",
+    "missing_episodes": "missing",
+    "episodes": "missing",
+    "return_home_interviews": "interviews",
+    "rhis": "interviews",
+    "children_placed_out_of_county": "out_of_county",
+    "out_of_area": "out_of_county",
+    "risks_identified": "risks",
+    "workload_of_return_home_interview_practitioners": "workload",
+}
 
 
 def _parser() -> MarkdownIt:
@@ -81,14 +95,26 @@ def section_key(heading: str) -> str:
 
 
 def _split(tokens: list[Token]) -> list[tuple[str, list[Token]]]:
-    """Top-level token runs, each with the key of the heading above it."""
+    """Top-level token runs, each with the key of the heading above it.
+
+    A heading naming a report section is dropped (the report prints its own); any other
+    heading keeps its text, as a third-level heading, and its section joins the summary, so
+    nothing the director wrote is lost.
+    """
     sections: list[tuple[str, list[Token]]] = [("summary", [])]
     i = 0
     while i < len(tokens):
         token = tokens[i]
         if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2"):
-            sections.append((section_key(tokens[i + 1].content), []))
-            i += 3  # heading_open, inline, heading_close: the report supplies the heading
+            key = section_key(tokens[i + 1].content)
+            key = ALIASES.get(key, key)
+            if key in KNOWN_SECTIONS:
+                sections.append((key, []))
+            else:
+                sections.append(("summary", []))
+                token.tag = tokens[i + 2].tag = "h3"
+                sections[-1][1].extend(tokens[i : i + 3])
+            i += 3  # heading_open, inline, heading_close
             continue
         sections[-1][1].append(token)
         i += 1
@@ -130,4 +156,4 @@ def render_commentary(path: Path | None) -> dict[str, Markup]:
     return render_markdown(text)
 
 
-__all__ = ["KNOWN_SECTIONS", "render_commentary", "render_markdown", "section_key"]
+__all__ = ["ALIASES", "KNOWN_SECTIONS", "render_commentary", "render_markdown", "section_key"]
