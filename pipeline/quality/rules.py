@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,14 +58,14 @@ RULES: dict[str, Rule] = {
             "A required value is blank: episode ID, child ID, start or looked-after status of "
             "an episode; episode ID or outcome of an RHI row.",
             "The run stops.",
-            "564 (missing start date blank)",
+            "564 (start blank)",
         ),
         Rule(
             "invalid_date",
             "fatal",
             "A date cannot be read, or is not a real date (31/02/2026, month-first 12/25/2026).",
             "The run stops: a date is never guessed.",
-            "1004, 1005 (invalid missing start or end date)",
+            "1004, 1005 (invalid dates)",
         ),
         Rule(
             "invalid_yes_no",
@@ -227,6 +227,10 @@ class Table:
 # ---------------------------------------------------------------------------------------------
 # Message building
 
+# A message body: one text for every row, or a function building the texts of the flagged rows
+# (given their index), so a rule spends nothing on the rows it does not flag.
+Body = str | Callable[[pd.Index], pd.Series]
+
 
 def where(table: Table, column: str) -> str:
     """How a message names a column: the user's header, with the canonical name if different."""
@@ -244,23 +248,21 @@ def uk(stamps: pd.Series) -> pd.Series:
     return stamps.dt.strftime("%d/%m/%Y %H:%M").astype("str").fillna("")
 
 
-def emit(
-    rule: str, table: Table, mask: pd.Series, column: str | None, body: pd.Series | str
-) -> list[Finding]:
+def emit(rule: str, table: Table, mask: pd.Series, column: str | None, body: Body) -> list[Finding]:
     """Findings of `rule` for the rows of `table` where `mask` holds.
 
-    `body` is the message after "file row N, column 'X' (x): ", as one text or a text per row.
+    `body` is the message after "file row N, column 'X' (x): ".
     """
     mask = mask.fillna(False).astype(bool)
     if not mask.any():
         return []
     rows = table.frame.loc[mask, ROW]
     if isinstance(body, str):
-        body = pd.Series(body, index=rows.index, dtype="str")
+        texts = pd.Series(body, index=rows.index, dtype="str")
     else:
-        body = body.loc[rows.index].astype("str")
+        texts = body(rows.index).astype("str")
     place = f", {where(table, column)}: " if column else ": "
-    messages = table.file + " row " + rows.astype("str") + place + body
+    messages = table.file + " row " + rows.astype("str") + place + texts
     severity = RULES[rule].severity
     return [
         Finding(severity, table.file, int(row), column, rule, message)
@@ -272,9 +274,9 @@ def _file_finding(rule: str, table: Table, column: str | None, message: str) -> 
     return Finding(RULES[rule].severity, table.file, None, column, rule, message)
 
 
-def _episode(table: Table) -> pd.Series:
-    """ "episode 'X'" for each row, naming the record in messages."""
-    return "episode " + quoted(table.frame["episode_id"])
+def _episode(table: Table, index: pd.Index) -> pd.Series:
+    """ "episode 'X'" for the given rows, naming the record in messages."""
+    return "episode " + quoted(table.frame.loc[index, "episode_id"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,11 +327,10 @@ def blank_required(table: Table) -> list[Finding]:
     for col in table.columns:
         if not col.required or not table.present(col.name):
             continue
-        empty = table.text(col.name).isna()
         findings += emit(
             "blank_required",
             table,
-            empty,
+            table.text(col.name).isna(),
             col.name,
             "is blank, but every row needs a value here; fill it in, or delete the row if it "
             "is not a real record.",
@@ -379,19 +380,20 @@ def invalid_date(table: Table) -> list[Finding]:
         if col.kind not in {"datetime", "date"} or col.name not in table.unreadable:
             continue
         bad = table.unreadable[col.name]
-        if not bad.any():
-            continue
         if col.name == "date_of_birth":
             # A date of birth identifies the child: the row number is enough to find it.
-            body: pd.Series | str = (
+            body: Body = (
                 "the date of birth cannot be read as a real date (it is not shown here, to keep "
                 "it private); enter it day first as dd/mm/yyyy (or as yyyy-mm-dd)."
             )
         else:
-            text = table.text(col.name)[bad]
-            # One explanation per distinct bad value, not per row: bad values are few.
-            explain = {value: date_problem(value) for value in text.unique()}
-            body = text.map(explain)
+            text = table.text(col.name)
+
+            def body(index: pd.Index, text: pd.Series = text) -> pd.Series:
+                values = text.loc[index]
+                # One explanation per distinct bad value, not per row.
+                return values.map({v: date_problem(v) for v in values.unique()})
+
         findings += emit("invalid_date", table, bad, col.name, body)
     return findings
 
@@ -402,13 +404,18 @@ def invalid_yes_no(table: Table) -> list[Finding]:
     for col in table.columns:
         if col.kind != "bool" or col.name not in table.unreadable:
             continue
-        bad = table.unreadable[col.name]
-        body = (
-            quoted(table.text(col.name))
-            + " is not yes or no; enter yes or no (y/n, true/false and 1/0 are read too), "
+        text = table.text(col.name)
+        hint = (
+            " is not yes or no; enter yes or no (y/n, true/false and 1/0 are read too), "
             f"or map this value in the config under {table.extract.name}: values: {col.name}:."
         )
-        findings += emit("invalid_yes_no", table, bad, col.name, body)
+        findings += emit(
+            "invalid_yes_no",
+            table,
+            table.unreadable[col.name],
+            col.name,
+            lambda i, text=text, hint=hint: quoted(text.loc[i]) + hint,
+        )
     return findings
 
 
@@ -436,21 +443,29 @@ def unknown_code(table: Table) -> list[Finding]:
         bad = text.notna() & ~text.isin(col.allowed)
         if col.name == "placement_area":
             bad &= table.frame["looked_after"].ne(False).fillna(True).astype(bool)
-        noun = _CODE_NOUNS.get(col.name, col.name)
-        body = (
-            quoted(text)
-            + f" is not a known {noun}; map it in the config under {table.extract.name}: "
-            f"values: {col.name}: to one of {', '.join(col.allowed)}, or correct the cell."
+        hint = (
+            f" is not a known {_CODE_NOUNS.get(col.name, col.name)}; map it in the config under "
+            f"{table.extract.name}: values: {col.name}: to one of {', '.join(col.allowed)}, "
+            "or correct the cell."
         )
-        findings += emit("unknown_code", table, bad, col.name, body)
+        findings += emit(
+            "unknown_code",
+            table,
+            bad,
+            col.name,
+            lambda i, text=text, hint=hint: quoted(text.loc[i]) + hint,
+        )
     return findings
 
 
 def _repeats(ids: pd.Series, rows: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Rows whose ID appeared on an earlier row, and the first row with that ID."""
+    """Rows whose ID appeared on an earlier row, and for those, the first row with that ID."""
     repeated = ids.notna() & ids.duplicated(keep="first")
-    first_row = rows.groupby(ids).transform("min")
-    return repeated, first_row
+    if not repeated.any():
+        return repeated, pd.Series(dtype="int64")
+    involved = ids.isin(ids[repeated].unique())
+    first_rows = rows[involved].groupby(ids[involved]).min()
+    return repeated, ids[repeated].map(first_rows).astype("int64")
 
 
 def duplicate_episode_id(episodes: Table) -> list[Finding]:
@@ -459,13 +474,18 @@ def duplicate_episode_id(episodes: Table) -> list[Finding]:
         return []
     ids = episodes.frame["episode_id"]
     repeated, first = _repeats(ids, episodes.frame[ROW])
-    body = (
-        quoted(ids)
-        + " is also the episode ID of row "
-        + first.astype("Int64").astype("str").fillna("")
-        + "; every episode must appear once: delete the repeated row, or correct its ID."
+    return emit(
+        "duplicate_episode_id",
+        episodes,
+        repeated,
+        "episode_id",
+        lambda i: (
+            quoted(ids.loc[i])
+            + " is also the episode ID of row "
+            + first.loc[i].astype("str")
+            + "; every episode must appear once: delete the repeated row, or correct its ID."
+        ),
     )
-    return emit("duplicate_episode_id", episodes, repeated, "episode_id", body)
 
 
 def duplicate_rhi(interviews: Table) -> list[Finding]:
@@ -474,13 +494,18 @@ def duplicate_rhi(interviews: Table) -> list[Finding]:
         return []
     ids = interviews.frame["episode_id"]
     repeated, first = _repeats(ids, interviews.frame[ROW])
-    body = (
-        _episode(interviews)
-        + " already has an RHI row at row "
-        + first.astype("Int64").astype("str").fillna("")
-        + "; keep one RHI row per episode: delete the extra row, or correct its episode ID."
+    return emit(
+        "duplicate_rhi",
+        interviews,
+        repeated,
+        "episode_id",
+        lambda i: (
+            _episode(interviews, i)
+            + " already has an RHI row at row "
+            + first.loc[i].astype("str")
+            + "; keep one RHI row per episode: delete the extra row, or correct its episode ID."
+        ),
     )
-    return emit("duplicate_rhi", interviews, repeated, "episode_id", body)
 
 
 def date_after_as_at(table: Table, as_at: date | None) -> list[Finding]:
@@ -492,14 +517,19 @@ def date_after_as_at(table: Table, as_at: date | None) -> list[Finding]:
     for col in table.columns:
         if col.kind != "datetime" or not table.present(col.name):
             continue
-        late = table.frame[col.name] >= limit
-        body = (
-            quoted(table.text(col.name))
-            + f" is after the as-at date {as_at:%d/%m/%Y}, and nothing can be dated after the "
+        text = table.text(col.name)
+        hint = (
+            f" is after the as-at date {as_at:%d/%m/%Y}, and nothing can be dated after the "
             "extract was taken; correct the date, or give the date the extract was taken "
             "with --as-at."
         )
-        findings += emit("date_after_as_at", table, late, col.name, body)
+        findings += emit(
+            "date_after_as_at",
+            table,
+            table.frame[col.name] >= limit,
+            col.name,
+            lambda i, text=text, hint=hint: quoted(text.loc[i]) + hint,
+        )
     return findings
 
 
@@ -507,46 +537,74 @@ def date_after_as_at(table: Table, as_at: date | None) -> list[Finding]:
 # Cross-record and cross-file
 
 
-def episode_lookup(episodes: Table) -> pd.DataFrame:
-    """Each episode's start, end and row by episode ID (first row of a repeated ID)."""
-    frame = episodes.frame.loc[
-        episodes.frame["episode_id"].notna(), ["episode_id", "start", "end", ROW]
-    ]
-    return frame.drop_duplicates("episode_id").set_index("episode_id")
+def link(episodes: Table, interviews: Table) -> pd.DataFrame:
+    """For each RHI row: whether its episode is known, and that episode's start, end and row.
+
+    Built once and shared by the cross-file rules (pass it as `linked`); an episode ID used
+    twice links to its first row (the repeat is a fatal finding of its own).
+    """
+    ids = episodes.frame["episode_id"]
+    unique = ids.notna() & ~ids.duplicated(keep="first")
+    lookup = episodes.frame.loc[unique, ["episode_id", "start", "end", ROW]].set_index("episode_id")
+    picked = lookup.reindex(pd.Index(interviews.frame["episode_id"]))
+    picked.index = interviews.frame.index
+    return pd.DataFrame(
+        {
+            "matched": picked[ROW].notna().astype(bool),
+            "start": picked["start"].astype("datetime64[us]"),
+            "end": picked["end"].astype("datetime64[us]"),
+            "episode_row": picked[ROW].astype("Int64"),
+        },
+        index=interviews.frame.index,
+    )
 
 
 def matched(episodes: Table, interviews: Table) -> pd.Series:
     """True for each RHI row whose episode ID is in the episodes extract."""
-    known = episodes.frame["episode_id"].dropna()
-    return interviews.frame["episode_id"].isin(known)
+    return link(episodes, interviews)["matched"]
 
 
-def rhi_unknown_episode(episodes: Table, interviews: Table) -> list[Finding]:
+def rhi_unknown_episode(
+    episodes: Table, interviews: Table, linked: pd.DataFrame | None = None
+) -> list[Finding]:
     """An RHI row for an episode ID the episodes extract does not have: it is dropped."""
-    ids = interviews.frame["episode_id"]
-    orphan = ids.notna() & ~matched(episodes, interviews)
-    body = (
-        _episode(interviews)
-        + f" is not in {episodes.file}; correct the episode ID, or add the episode to the "
-        "episodes extract; until then this RHI row is left out of every figure."
+    linked = link(episodes, interviews) if linked is None else linked
+    orphan = interviews.frame["episode_id"].notna() & ~linked["matched"]
+    return emit(
+        "rhi_unknown_episode",
+        interviews,
+        orphan,
+        "episode_id",
+        lambda i: (
+            _episode(interviews, i)
+            + f" is not in {episodes.file}; correct the episode ID, or add the episode to the "
+            "episodes extract; until then this RHI row is left out of every figure."
+        ),
     )
-    return emit("rhi_unknown_episode", interviews, orphan, "episode_id", body)
 
 
 def end_before_start(episodes: Table) -> list[Finding]:
     """An episode whose end is before its start (903 rule 567)."""
     frame = episodes.frame
-    backwards = frame["end"] < frame["start"]
-    body = (
-        quoted(episodes.text("end"))
-        + " is before the start "
-        + quoted(episodes.text("start"))
-        + " of "
-        + _episode(episodes)
-        + "; correct whichever date is wrong; until then the episode is counted as returned "
-        "but left out of the duration bands, and its RHI out of the 72-hour measure."
+    return emit(
+        "end_before_start",
+        episodes,
+        frame["end"] < frame["start"],
+        "end",
+        lambda i: (
+            quoted(episodes.text("end").loc[i])
+            + " is before the start "
+            + quoted(episodes.text("start").loc[i])
+            + " of "
+            + _episode(episodes, i)
+            + "; correct whichever date is wrong; until then the episode is counted as returned "
+            "but left out of the duration bands, and its RHI out of the 72-hour measure."
+        ),
     )
-    return emit("end_before_start", episodes, backwards, "end", body)
+
+
+# An end date later than any real one: an open episode has not ended.
+_NEVER = pd.Timestamp("9999-12-31").as_unit("us")
 
 
 def overlapping_episodes(episodes: Table) -> list[Finding]:
@@ -557,192 +615,223 @@ def overlapping_episodes(episodes: Table) -> list[Finding]:
     """
     frame = episodes.frame
     usable = frame["child_id"].notna() & frame["start"].notna()
-    part = frame.loc[usable, ["child_id", "start", "end", "episode_id", ROW]]
+    part = frame.loc[usable, ["start", "end", "episode_id", ROW]]
     if part.empty:
         return []
-    part = part.sort_values(["child_id", "start", ROW], kind="stable")
+    # Integer codes group far faster than text IDs.
+    part["child"] = pd.factorize(frame.loc[usable, "child_id"])[0]
+    part = part.sort_values(["child", "start", ROW], kind="stable")
     # An open episode never ends; an end before the start is read as ending at the start.
     sane = part["end"].isna() | (part["end"] >= part["start"])
-    reach = part["end"].fillna(pd.Timestamp.max).where(sane, part["start"])
-    child = part["child_id"]
+    reach = part["end"].fillna(_NEVER).where(sane, part["start"])
+    child = part["child"].to_numpy()
     running = reach.groupby(child, sort=False).cummax()
     # Which row holds the running latest end: the last row that raised it.
     holder = pd.Series(range(len(part)), index=part.index).where(reach.eq(running))
     holder = holder.groupby(child, sort=False).ffill()
-    earlier_reach = running.groupby(child, sort=False).shift(1)
-    earlier_pos = holder.groupby(child, sort=False).shift(1)
-    clash = part["start"] < earlier_reach
+    clash = part["start"] < running.groupby(child, sort=False).shift(1)
     if not clash.any():
         return []
-    positions = earlier_pos[clash].astype("int64").to_numpy()
-    other = part.iloc[positions]
-    ended = pd.Series(uk(other["end"]).to_numpy(), index=part.index[clash], dtype="str")
-    still_open = pd.Series(other["end"].isna().to_numpy(), index=part.index[clash])
-    detail = (" (it ended " + ended + ")").mask(still_open, " (it has no end date)")
-    other_id = pd.Series(other["episode_id"].to_numpy(), index=part.index[clash], dtype="str")
-    other_row = pd.Series(other[ROW].to_numpy(), index=part.index[clash]).astype("str")
+    later = part.index[clash]
+    other = part.iloc[holder.groupby(child, sort=False).shift(1)[clash].astype("int64").to_numpy()]
+    ended = pd.Series(uk(other["end"]).to_numpy(), index=later, dtype="str")
+    open_ = pd.Series(other["end"].isna().to_numpy(), index=later)
+    detail = (" (it ended " + ended + ")").mask(open_, " (it has no end date)")
+    other_id = pd.Series(other["episode_id"].to_numpy(), index=later, dtype="str")
+    other_row = pd.Series(other[ROW].to_numpy(), index=later).astype("str")
     mask = pd.Series(False, index=frame.index)
-    mask.loc[part.index[clash]] = True
-    body = (
-        _episode(episodes)
-        + " starts "
-        + quoted(episodes.text("start"))
-        + ", before the same child's episode "
-        + quoted(other_id)
-        + " (row "
-        + other_row
-        + ") had ended"
-        + detail
-        + "; correct the dates, or merge the two rows if they are one episode; both are counted."
+    mask.loc[later] = True
+    return emit(
+        "overlapping_episodes",
+        episodes,
+        mask,
+        "start",
+        lambda i: (
+            _episode(episodes, i)
+            + " starts "
+            + quoted(episodes.text("start").loc[i])
+            + ", before the same child's episode "
+            + quoted(other_id.loc[i])
+            + " (row "
+            + other_row.loc[i]
+            + ") had ended"
+            + detail.loc[i]
+            + "; correct the dates, or merge the two rows if they are one episode; "
+            "both are counted."
+        ),
     )
-    return emit("overlapping_episodes", episodes, mask, "start", body.reindex(frame.index))
 
 
 def start_before_birth(episodes: Table) -> list[Finding]:
     """An episode starting before the child's date of birth (903 rule 586)."""
     frame = episodes.frame
-    unborn = frame["date_of_birth"] > frame["start"]
-    body = (
-        "the date of birth is after the start of "
-        + _episode(episodes)
-        + " (neither date is shown here, to keep the child's details private); correct "
-        "whichever is wrong; until then the episode is counted with the child's age not known."
+    return emit(
+        "start_before_birth",
+        episodes,
+        frame["date_of_birth"] > frame["start"],
+        "date_of_birth",
+        lambda i: (
+            "the date of birth is after the start of "
+            + _episode(episodes, i)
+            + " (neither date is shown here, to keep the child's details private); correct "
+            "whichever is wrong; until then the episode is counted with the child's age not known."
+        ),
     )
-    return emit("start_before_birth", episodes, unborn, "date_of_birth", body)
 
 
 def looked_after_without_area(episodes: Table) -> list[Finding]:
     """A looked-after episode with no placement area."""
-    frame = episodes.frame
-    lacking = frame["looked_after"].eq(True).fillna(False) & episodes.text("placement_area").isna()
-    body = (
-        _episode(episodes)
-        + " is of a looked-after child but has no placement area; enter where the child was "
-        "placed (in area or out of area); until then it counts as looked after but in neither "
-        "the in-area nor the out-of-area figures."
+    looked_after = episodes.frame["looked_after"].eq(True).fillna(False)
+    return emit(
+        "looked_after_without_area",
+        episodes,
+        looked_after & episodes.text("placement_area").isna(),
+        "placement_area",
+        lambda i: (
+            _episode(episodes, i)
+            + " is of a looked-after child but has no placement area; enter where the child was "
+            "placed (in area or out of area); until then it counts as looked after but in neither "
+            "the in-area nor the out-of-area figures."
+        ),
     )
-    return emit("looked_after_without_area", episodes, lacking, "placement_area", body)
 
 
 def area_without_looked_after(episodes: Table) -> list[Finding]:
     """A placement area on an episode of a child who is not looked after: it is ignored."""
-    frame = episodes.frame
     text = episodes.text("placement_area")
-    extra = frame["looked_after"].eq(False).fillna(False) & text.notna()
-    body = (
-        _episode(episodes)
-        + " is of a child who is not looked after but has the placement area "
-        + quoted(text)
-        + "; clear the cell, or correct the looked-after status; until then the area is ignored."
-    )
-    return emit("area_without_looked_after", episodes, extra, "placement_area", body)
-
-
-def _with_episode(episodes: Table, interviews: Table) -> pd.DataFrame:
-    """Each RHI row's episode start, end and row (NA for an unknown episode)."""
-    lookup = episode_lookup(episodes)
-    ids = interviews.frame["episode_id"]
-    return pd.DataFrame(
-        {
-            "start": ids.map(lookup["start"]),
-            "end": ids.map(lookup["end"]),
-            "episode_row": ids.map(lookup[ROW]).astype("Int64"),
-        },
-        index=interviews.frame.index,
+    not_looked_after = episodes.frame["looked_after"].eq(False).fillna(False)
+    return emit(
+        "area_without_looked_after",
+        episodes,
+        not_looked_after & text.notna(),
+        "placement_area",
+        lambda i: (
+            _episode(episodes, i)
+            + " is of a child who is not looked after but has the placement area "
+            + quoted(text.loc[i])
+            + "; clear the cell, or correct the looked-after status; until then the area is "
+            "ignored."
+        ),
     )
 
 
 OFFERED = ("completed", "declined", "pending")
 
 
-def ongoing_with_rhi_outcome(episodes: Table, interviews: Table) -> list[Finding]:
+def ongoing_with_rhi_outcome(
+    episodes: Table, interviews: Table, linked: pd.DataFrame | None = None
+) -> list[Finding]:
     """An RHI outcome other than not offered for an episode with no end (still missing)."""
-    ep = _with_episode(episodes, interviews)
+    linked = link(episodes, interviews) if linked is None else linked
     outcome = interviews.frame["outcome"]
-    ongoing = outcome.isin(OFFERED) & ep["start"].notna() & ep["end"].isna()
-    body = (
-        quoted(outcome)
-        + " is recorded for "
-        + _episode(interviews)
-        + f", but the episode has no end date in {episodes.file} (row "
-        + ep["episode_row"].astype("str").fillna("")
-        + "), so the child is recorded as still missing; enter the end date if the child has "
-        "returned; until then this RHI is left out of every RHI figure."
+    ongoing = outcome.isin(OFFERED) & linked["matched"] & linked["end"].isna()
+    return emit(
+        "ongoing_with_rhi_outcome",
+        interviews,
+        ongoing,
+        "outcome",
+        lambda i: (
+            quoted(outcome.loc[i])
+            + " is recorded for "
+            + _episode(interviews, i)
+            + f", but the episode has no end date in {episodes.file} (row "
+            + linked.loc[i, "episode_row"].astype("str")
+            + "), so the child is recorded as still missing; enter the end date if the child has "
+            "returned; until then this RHI is left out of every RHI figure."
+        ),
     )
-    return emit("ongoing_with_rhi_outcome", interviews, ongoing, "outcome", body)
 
 
 def _completed_without(
-    rule: str, episodes: Table, interviews: Table, column: str, what: str, meanwhile: str
+    rule: str,
+    interviews: Table,
+    linked: pd.DataFrame,
+    column: str,
+    what: str,
+    meanwhile: str,
 ) -> list[Finding]:
-    frame = interviews.frame
     missing = interviews.text(column).isna()
     if column in interviews.unreadable:
         missing &= ~interviews.unreadable[column]  # an unreadable date is its own finding
-    lacking = (
-        frame["outcome"].eq("completed").fillna(False) & missing & matched(episodes, interviews)
+    completed = interviews.frame["outcome"].eq("completed").fillna(False)
+    return emit(
+        rule,
+        interviews,
+        completed & missing & linked["matched"],
+        column,
+        lambda i: (
+            "the RHI for "
+            + _episode(interviews, i)
+            + f" is completed but has no {what}; enter it; until then it is counted as completed "
+            f"but {meanwhile}."
+        ),
     )
-    body = (
-        "the RHI for "
-        + _episode(interviews)
-        + f" is completed but has no {what}; enter it; until then it is counted as completed "
-        f"but {meanwhile}."
-    )
-    return emit(rule, interviews, lacking, column, body)
 
 
-def completed_without_date(episodes: Table, interviews: Table) -> list[Finding]:
+def completed_without_date(
+    episodes: Table, interviews: Table, linked: pd.DataFrame | None = None
+) -> list[Finding]:
     """A completed RHI with no completed date: it leaves the 72-hour measure."""
     return _completed_without(
         "completed_without_date",
-        episodes,
         interviews,
+        link(episodes, interviews) if linked is None else linked,
         "completed_at",
         "completed date",
         "left out of the 72-hour measure",
     )
 
 
-def completed_without_mode(episodes: Table, interviews: Table) -> list[Finding]:
+def completed_without_mode(
+    episodes: Table, interviews: Table, linked: pd.DataFrame | None = None
+) -> list[Finding]:
     """A completed RHI with no mode: it is not counted as face to face."""
     return _completed_without(
         "completed_without_mode",
-        episodes,
         interviews,
+        link(episodes, interviews) if linked is None else linked,
         "mode",
         "mode (face to face, telephone or video)",
         "not as face to face",
     )
 
 
-def completed_without_role(episodes: Table, interviews: Table) -> list[Finding]:
+def completed_without_role(
+    episodes: Table, interviews: Table, linked: pd.DataFrame | None = None
+) -> list[Finding]:
     """A completed RHI with no interviewer role: it is not counted as independent."""
     return _completed_without(
         "completed_without_role",
-        episodes,
         interviews,
+        link(episodes, interviews) if linked is None else linked,
         "interviewer_role",
         "interviewer role",
         "not as independent",
     )
 
 
-def completed_before_end(episodes: Table, interviews: Table) -> list[Finding]:
+def completed_before_end(
+    episodes: Table, interviews: Table, linked: pd.DataFrame | None = None
+) -> list[Finding]:
     """An RHI completed before the child returned: it leaves the 72-hour measure."""
-    ep = _with_episode(episodes, interviews)
-    early = interviews.frame["completed_at"] < ep["end"]
-    body = (
-        quoted(interviews.text("completed_at"))
-        + " is before the child returned ("
-        + uk(ep["end"])
-        + f", {episodes.file} row "
-        + ep["episode_row"].astype("str").fillna("")
-        + ") for "
-        + _episode(interviews)
-        + "; correct whichever date is wrong; until then the RHI is counted as completed but "
-        "left out of the 72-hour measure."
+    linked = link(episodes, interviews) if linked is None else linked
+    return emit(
+        "completed_before_end",
+        interviews,
+        interviews.frame["completed_at"] < linked["end"],
+        "completed_at",
+        lambda i: (
+            quoted(interviews.text("completed_at").loc[i])
+            + " is before the child returned ("
+            + uk(linked.loc[i, "end"])
+            + f", {episodes.file} row "
+            + linked.loc[i, "episode_row"].astype("str")
+            + ") for "
+            + _episode(interviews, i)
+            + "; correct whichever date is wrong; until then the RHI is counted as completed but "
+            "left out of the 72-hour measure."
+        ),
     )
-    return emit("completed_before_end", interviews, early, "completed_at", body)
 
 
 def unknown_risks(risks: pd.Series) -> pd.Series:
@@ -751,25 +840,38 @@ def unknown_risks(risks: pd.Series) -> pd.Series:
     if present.empty:
         return pd.Series(pd.NA, index=risks.index, dtype="str")
     items = present.str.split(";").explode()
-    items = items[items.str.len() > 0]
-    odd = items[~items.isin(RISKS)]
-    joined = odd.groupby(level=0).agg(";".join) if len(odd) else pd.Series(dtype="str")
-    return joined.reindex(risks.index).astype("str")
+    odd = items[(items.str.len() > 0) & ~items.isin(RISKS)]
+    if odd.empty:
+        return pd.Series(pd.NA, index=risks.index, dtype="str")
+    return odd.groupby(level=0).agg(";".join).reindex(risks.index).astype("str")
 
 
 def unknown_risk(interviews: Table) -> list[Finding]:
     """A risk that is not a canonical risk code: it is counted as `other`."""
     odd = unknown_risks(interviews.text("risks"))
-    body = (
-        quoted(odd)
-        + " is not a known risk; map it in the config under interviews: values: risks: to one "
-        f"of {', '.join(RISKS)}, or correct the cell; until then it is counted as other."
+    return emit(
+        "unknown_risk",
+        interviews,
+        odd.notna(),
+        "risks",
+        lambda i: (
+            quoted(odd.loc[i])
+            + " is not a known risk; map it in the config under interviews: values: risks: to one "
+            f"of {', '.join(RISKS)}, or correct the cell; until then it is counted as other."
+        ),
     )
-    return emit("unknown_risk", interviews, odd.notna(), "risks", body)
 
 
-def run_rules(episodes: Table, interviews: Table, as_at: date | None) -> list[Finding]:
-    """Every rule, in `RULES` order, over both extracts."""
+def run_rules(
+    episodes: Table,
+    interviews: Table,
+    as_at: date | None,
+    linked: pd.DataFrame | None = None,
+) -> list[Finding]:
+    """Every rule over both extracts (listing order is the caller's: see summary.order).
+
+    `linked` is `link(episodes, interviews)` when the caller has it already.
+    """
     both = (episodes, interviews)
     findings: list[Finding] = []
     for table in both:
@@ -782,7 +884,6 @@ def run_rules(episodes: Table, interviews: Table, as_at: date | None) -> list[Fi
     findings += duplicate_rhi(interviews)
     for table in both:
         findings += date_after_as_at(table, as_at)
-    findings += rhi_unknown_episode(episodes, interviews)
     for episode_rule in (
         end_before_start,
         overlapping_episodes,
@@ -791,14 +892,16 @@ def run_rules(episodes: Table, interviews: Table, as_at: date | None) -> list[Fi
         area_without_looked_after,
     ):
         findings += episode_rule(episodes)
+    linked = link(episodes, interviews) if linked is None else linked
     for cross_rule in (
+        rhi_unknown_episode,
         ongoing_with_rhi_outcome,
         completed_without_date,
         completed_without_mode,
         completed_without_role,
         completed_before_end,
     ):
-        findings += cross_rule(episodes, interviews)
+        findings += cross_rule(episodes, interviews, linked)
     findings += unknown_risk(interviews)
     return findings
 

@@ -17,7 +17,7 @@ from pipeline.errors import DataError
 from pipeline.findings import Finding
 from pipeline.load import RawExtract
 from pipeline.parse import DATETIME_UNIT, parse_bools, parse_datetimes
-from pipeline.quality.rules import OFFERED, Table, matched, run_rules, unknown_risks
+from pipeline.quality.rules import OFFERED, Table, link, run_rules, unknown_risks
 from pipeline.quality.summary import order, summarise
 from pipeline.schema import RISKS, ROW
 
@@ -85,14 +85,15 @@ def validate(
     del config  # every rule is fixed by inputs.md; kept in the signature for the stage contract
     ep, rhi = type_table(episodes), type_table(interviews)
     resolved = resolve_as_at(ep, rhi, as_at)
-    findings = run_rules(ep, rhi, resolved)
+    linked = link(ep, rhi)
+    findings = run_rules(ep, rhi, resolved, linked)
     findings = order(findings)
     if any(f.severity == "fatal" for f in findings):
         raise FatalFindings(findings)
     assert resolved is not None  # a readable, non-blank start exists when nothing is fatal
     return Dataset(
-        episodes=joined_episodes(ep, rhi),
-        interviews=typed_interviews(ep, rhi),
+        episodes=joined_episodes(ep, rhi, linked),
+        interviews=typed_interviews(rhi, linked),
         findings=findings,
         as_at=resolved,
         episode_rows=len(episodes.frame),
@@ -100,10 +101,13 @@ def validate(
     )
 
 
-def typed_interviews(episodes: Table, interviews: Table) -> pd.DataFrame:
-    """Every RHI row, typed, with `matched` False where the episode is unknown (dropped)."""
+def typed_interviews(interviews: Table, linked: pd.DataFrame) -> pd.DataFrame:
+    """Every RHI row, typed, with `matched` False where the episode is unknown (dropped).
+
+    `linked` is `rules.link(episodes, interviews)`.
+    """
     frame = interviews.frame.copy()
-    frame["matched"] = matched(episodes, interviews).astype(bool)
+    frame["matched"] = linked["matched"].astype(bool)
     return frame.reset_index(drop=True)
 
 
@@ -122,10 +126,11 @@ def _canonical_risks(risks: pd.Series) -> pd.Series:
     return out
 
 
-def joined_episodes(episodes: Table, interviews: Table) -> pd.DataFrame:
+def joined_episodes(episodes: Table, interviews: Table, linked: pd.DataFrame) -> pd.DataFrame:
     """The joined episode table of docs/architecture.md, with every treatment applied.
 
     Only called when nothing is fatal, so IDs are unique, starts and looked-after are filled.
+    `linked` is `rules.link(episodes, interviews)`.
     """
     ep = episodes.frame.copy()
     start, end = ep["start"], ep["end"]
@@ -138,13 +143,14 @@ def joined_episodes(episodes: Table, interviews: Table) -> pd.DataFrame:
     backwards = (end < start).fillna(False).astype(bool)
     ep["duration_excluded"] = backwards
 
-    rhi = interviews.frame.loc[matched(episodes, interviews)].drop(columns=[ROW])
-    rhi = rhi.assign(has_rhi_row=True)
+    rhi = interviews.frame.loc[linked["matched"]].drop(columns=[ROW])
     rhi["risks"] = _canonical_risks(rhi["risks"])
-    joined = ep.merge(rhi, on="episode_id", how="left", validate="one_to_one", sort=False)
-    joined.index = ep.index
-    has_row = joined["has_rhi_row"].eq(True).fillna(False).astype(bool)
-    joined["has_rhi_row"] = has_row
+    # Episode IDs are unique here (a repeat is fatal), so a keyed lookup joins one to one.
+    picked = rhi.set_index("episode_id").reindex(pd.Index(ep["episode_id"]))
+    picked.index = ep.index
+    has_row = picked["outcome"].notna()  # outcome is required, so never blank on a real row
+    joined = pd.concat([ep, picked], axis=1)
+    joined["has_rhi_row"] = has_row.astype(bool)
 
     # ongoing_with_rhi_outcome: an episode with no end is not yet owed an RHI.
     ongoing_offered = has_row & joined["outcome"].isin(OFFERED) & joined["end"].isna()
