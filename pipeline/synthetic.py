@@ -862,7 +862,7 @@ SAMPLE_PLANS: tuple[BlockPlan, ...] = (
     BlockPlan(_quarter(2025, 7, (57, 88, 50)), 104, 0, 97, 66, 0, 2, 11),
     BlockPlan(_quarter(2025, 10, (52, 56, 59)), 96, 0, 90, 59, 0, 2, 12),
     BlockPlan(_quarter(2026, 1, (53, 50, 58)), 94, 0, 92, 58, 0, 2, 15),
-    BlockPlan(_quarter(2026, 4, (64, 61, 64)), 105, 3, 108, 65, 4, 3, 18, edge_72=True),
+    BlockPlan(_quarter(2026, 4, (64, 61, 64)), 105, 5, 108, 65, 5, 3, 18, edge_72=True),
     # 1-10 July 2026, before the extract on 14 July: one completed, one declined, one pending.
     BlockPlan(((_minute("2026-07-01"), _minute("2026-07-11"), 7),), 6, 1, 3, 1, 1, 0, 1),
 )
