@@ -76,13 +76,13 @@ def extract(
     first_row: int = FIRST_DATA_ROW,
 ) -> RawExtract:
     """A RawExtract of `rows`; `columns` fixes which canonical columns the file has."""
+    if columns is None and not rows:
+        columns = [c.name for c in EXTRACTS[name] if c.required]
     if columns is None:
         columns = []
         for r in rows:
             columns += [c for c in r if c not in columns]
-    frame = pd.DataFrame(
-        {c: pd.Series([r.get(c, "") for r in rows], dtype="str") for c in columns}
-    )
+    frame = pd.DataFrame({c: pd.Series([r.get(c, "") for r in rows], dtype="str") for c in columns})
     for c in columns:
         frame[c] = clean_text(frame[c])
     frame[ROW] = pd.Series(range(first_row, first_row + len(rows)), dtype="int64")
