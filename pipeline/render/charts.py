@@ -265,8 +265,10 @@ def line_chart(
             ax.plot(range(n), ys, color=PALETTE[j], marker=MARKERS[j], linewidth=2, markersize=5)
             last = max((i for i in range(n) if not math.isnan(ys[i])), default=None)
             if last is not None:
+                # Say which period a label belongs to when the line stops before the end.
+                when = "" if last == n - 1 else f" ({x_labels[last]})"
                 ax.annotate(
-                    f"{s.name} {s.labels[last]}",
+                    f"{s.name} {s.labels[last]}{when}",
                     (last, ys[last]),
                     xytext=(6, 0),
                     textcoords="offset points",

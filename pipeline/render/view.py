@@ -578,21 +578,42 @@ def _interviews_section(results: Results, fig: Figures, num: Numberer, extra: li
     section = Section("interviews", "Return home interviews")
     offered = fig.text(q, "all", "rhi_offered_rate")
     declined = fig.text(q, "all", "rhi_decline_rate")
-    section.blocks.append(
-        Block(
-            "text",
-            text=(
-                "Every child who returns should be offered an independent return home interview. "
-                f"Of {fig.text(q, 'all', 'rhi_due')} returns this quarter, "
-                f"{fig.text(q, 'all', 'rhi_offered')} were offered an interview ({offered}); "
-                f"{fig.text(q, 'all', 'rhi_declined')} offers were declined ({declined} of offers) "
-                f"and {fig.text(q, 'all', 'rhi_completed')} interviews were completed."
-            ),
+    shown = {
+        m: not fig.suppressed(q, "all", m)
+        for m in (*FUNNEL, "rhi_offered_rate", "rhi_decline_rate")
+    }
+    words = ["Every child who returns should be offered an independent return home interview."]
+    if shown["rhi_due"] and shown["rhi_offered"]:
+        words.append(
+            f"Of {fig.text(q, 'all', 'rhi_due')} returns this quarter, "
+            f"{fig.text(q, 'all', 'rhi_offered')} were offered an interview ({offered})."
         )
-    )
+    elif shown["rhi_offered"]:
+        words.append(f"This quarter {fig.text(q, 'all', 'rhi_offered')} were offered an interview.")
+    if shown["rhi_declined"]:
+        words.append(
+            f"{fig.text(q, 'all', 'rhi_declined')} offers were declined ({declined} of offers)."
+        )
+    if shown["rhi_completed"]:
+        words.append(f"{fig.text(q, 'all', 'rhi_completed')} interviews were completed.")
+    if not all(shown.values()):
+        words.append(
+            "Some figures are shown as [c]: they are withheld because they could reveal a "
+            "small number of children."
+        )
+    section.blocks.append(Block("text", text=" ".join(words)))
     funnel = _series(fig, q, "all", FUNNEL, "Episodes")
     labels = [FUNNEL_LABELS[m] for m in FUNNEL]
-    title = f"{offered} of returns were offered an interview and {declined} of offers were declined"
+    if shown["rhi_offered_rate"] and shown["rhi_decline_rate"]:
+        title = (
+            f"{offered} of returns were offered an interview and {declined} of offers were declined"
+        )
+    elif shown["rhi_decline_rate"]:
+        title = f"{declined} of the interviews offered were declined"
+    elif shown["rhi_offered_rate"]:
+        title = f"{offered} of returns were offered an interview"
+    else:
+        title = "What happened after children returned"
     section.blocks.append(
         num.chart(bar_chart("fig-funnel", title, labels, [funnel], first_header="Stage"))
     )
