@@ -1,0 +1,244 @@
+"""End to end: the command line on the bundled sample, both audiences, every output file.
+
+Expected figures are the article's (189 episodes, 105 children, 108 offered, 65 declined):
+65 / 108 = 0.6018518..., written to six places as 0.601852 and shown as 60%.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = {
+    "board-report.pdf",
+    "board-report.html",
+    "metrics.csv",
+    "tables.xlsx",
+    "data-quality.csv",
+    "manifest.json",
+}
+
+
+def _run(*args: str) -> int:
+    return main(["run", "--config", str(ROOT / "config.yaml"), *args])
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("public")
+    assert _run("--out", str(out)) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def internal(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("internal")
+    assert _run("--out", str(out), "--audience", "internal") == 0
+    return out
+
+
+def _metrics(folder: Path) -> dict[tuple[str, str, str], dict[str, str]]:
+    with (folder / "metrics.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {(r["quarter"], r["cohort"], r["metric"]): r for r in rows}
+
+
+def _pdf_text(path: Path) -> str:
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def test_every_file_is_written(public):
+    assert {p.name for p in public.iterdir()} == FILES
+
+
+def test_metrics_csv_has_the_articles_figures(public):
+    with (public / "metrics.csv").open(encoding="utf-8") as handle:
+        assert handle.readline().strip() == "quarter,cohort,metric,numerator,denominator,value"
+    m = _metrics(public)
+    q1 = "2026-27-Q1"
+    assert m[(q1, "all", "episodes")]["value"] == "189"
+    assert m[(q1, "all", "children")]["value"] == "105"
+    assert m[(q1, "all", "rhi_offered")]["value"] == "108"
+    assert m[(q1, "all", "rhi_declined")]["value"] == "65"
+    decline = m[(q1, "all", "rhi_decline_rate")]
+    assert (decline["numerator"], decline["denominator"], decline["value"]) == (
+        "65",
+        "108",
+        "0.601852",
+    )
+    # Five quarters of data: 2025-26 Q1 to 2026-27 Q1, each with every cohort.
+    assert {k[0] for k in m} == {
+        "2025-26-Q1",
+        "2025-26-Q2",
+        "2025-26-Q3",
+        "2025-26-Q4",
+        "2026-27-Q1",
+    }
+    assert {k[1] for k in m} == {
+        "all",
+        "looked_after",
+        "looked_after_in_area",
+        "looked_after_out_of_area",
+        "not_looked_after",
+    }
+
+
+def test_pdf_states_the_headline_figures(public):
+    text = _pdf_text(public / "board-report.pdf")
+    for phrase in ("189", "105", "108", "65", "60%", "Quarter 1 2026-27"):
+        assert phrase in text, phrase
+    assert "OFFICIAL" in text and "OFFICIAL-SENSITIVE" not in text
+
+
+def test_internal_paper_is_marked_and_shows_what_public_suppresses(public, internal):
+    text = _pdf_text(internal / "board-report.pdf")
+    assert "OFFICIAL-SENSITIVE" in text
+    assert "not for publication" in text.lower()
+    pub, intl = _metrics(public), _metrics(internal)
+    hidden = [k for k, row in pub.items() if row["value"] == "[c]"]
+    assert hidden, "the sample should have at least one suppressed cell in public"
+    assert all(intl[k]["value"] not in ("", "[c]") for k in hidden)
+    assert not any(r["value"] == "[c]" for r in intl.values())
+
+
+def test_manifest_hashes_every_output(public):
+    manifest = json.loads((public / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["quarter"] == "2026-27-Q1"
+    assert manifest["audience"] == "public"
+    for entry in manifest["outputs"]:
+        digest = hashlib.sha256((public / entry["name"]).read_bytes()).hexdigest()
+        assert digest == entry["sha256"], entry["name"]
+    assert {e["name"] for e in manifest["outputs"]} == FILES - {"manifest.json"}
+    for entry in manifest["inputs"]:
+        digest = hashlib.sha256((ROOT / entry["path"]).read_bytes()).hexdigest()
+        assert digest == entry["sha256"]
+
+
+def test_same_inputs_same_bytes_in_another_folder(public, tmp_path):
+    again = tmp_path / "deeper" / "again"
+    assert _run("--out", str(again)) == 0
+    for name in FILES:
+        assert (again / name).read_bytes() == (public / name).read_bytes(), name
+
+
+def test_default_out_folder_is_reports_quarter(tmp_path):
+    shutil.copy(ROOT / "config.yaml", tmp_path / "config.yaml")
+    shutil.copytree(ROOT / "inputs", tmp_path / "inputs")
+    assert main(["run", "--config", str(tmp_path / "config.yaml")]) == 0
+    assert {p.name for p in (tmp_path / "reports" / "2026-27-Q1").iterdir()} == FILES
+
+
+def test_validate_imports_neither_matplotlib_nor_weasyprint():
+    code = (
+        "import sys\nfrom pipeline.cli import main\n"
+        "code = main(['validate', '--config', 'config.yaml'])\n"
+        "print(code, 'matplotlib' in sys.modules, 'weasyprint' in sys.modules)"
+    )
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "0 False False"
+
+
+# --- Privacy: distinctive identifiers and free text never reach a public output ----------
+
+CHILD = "ZQXCHILD{:04d}"
+WORKER = "ZQXWORKER{:02d}"
+FREE_TEXT = "Zebra-private note {:03d}"
+
+
+def _private_sample(folder: Path) -> tuple[set[str], set[str]]:
+    """Copy the sample with distinctive child IDs, worker IDs and free text.
+
+    Returns the distinctive strings and the dates of birth (in both printed forms).
+    """
+    shutil.copy(ROOT / "config.yaml", folder / "config.yaml")
+    (folder / "inputs").mkdir()
+    with (ROOT / "inputs" / "episodes.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    child, dob = header.index("Person ID"), header.index("Date of Birth")
+    ids = {cid: CHILD.format(n) for n, cid in enumerate(sorted({r[child] for r in body}))}
+    births: set[str] = set()
+    for r in body:
+        r[child] = ids[r[child]]
+        if r[dob]:
+            day, month, year = r[dob].split("/")
+            births |= {r[dob], f"{year}-{month}-{day}"}
+    with (folder / "inputs" / "episodes.csv").open("w", encoding="utf-8-sig", newline="") as h:
+        csv.writer(h, lineterminator="\r\n").writerows([header, *body])
+
+    book = load_workbook(ROOT / "inputs" / "interviews.xlsx")
+    ws = book["RHI"]
+    names = [c.value for c in ws[1]]
+    worker, reason, exception = (
+        names.index(n) for n in ("Worker ID", "Reason", "Exception Agreed")
+    )
+    workers: dict[str, str] = {}
+    texts: set[str] = set()
+    for n, row in enumerate(ws.iter_rows(min_row=2)):
+        if row[worker].value:
+            row[worker].value = workers.setdefault(row[worker].value, WORKER.format(len(workers)))
+        if n % 7 == 0:
+            row[reason].value = FREE_TEXT.format(n)
+            texts.add(row[reason].value)
+        if n % 11 == 0:
+            row[exception].value = FREE_TEXT.format(500 + n)
+            texts.add(row[exception].value)
+    book.save(folder / "inputs" / "interviews.xlsx")
+    return set(ids.values()) | set(workers.values()) | texts, births
+
+
+def _public_texts(out: Path) -> dict[str, str]:
+    texts = {
+        "pdf": _pdf_text(out / "board-report.pdf"),
+        "html": (out / "board-report.html").read_text(encoding="utf-8"),
+        "metrics.csv": (out / "metrics.csv").read_text(encoding="utf-8"),
+        "data-quality.csv": (out / "data-quality.csv").read_text(encoding="utf-8"),
+        "manifest.json": (out / "manifest.json").read_text(encoding="utf-8"),
+    }
+    with zipfile.ZipFile(out / "tables.xlsx") as book:
+        texts["xlsx"] = "\n".join(
+            book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml")
+        )
+    return texts
+
+
+def test_no_identifier_date_of_birth_or_free_text_in_public_outputs(tmp_path):
+    secrets, births = _private_sample(tmp_path)
+    assert len(secrets) > 100 and len(births) > 100
+    out = tmp_path / "public"
+    assert main(["run", "--config", str(tmp_path / "config.yaml"), "--out", str(out)]) == 0
+    for name, text in _public_texts(out).items():
+        leaked = sorted(s for s in secrets | births if s in text)
+        assert not leaked, f"{name} contains {leaked[:5]}"
+        assert "ZQX" not in text and "Zebra" not in text, name
+
+    internal = tmp_path / "internal"
+    args = [
+        "run",
+        "--config",
+        str(tmp_path / "config.yaml"),
+        "--out",
+        str(internal),
+        "--audience",
+        "internal",
+    ]
+    assert main(args) == 0
+    assert "OFFICIAL-SENSITIVE" in _pdf_text(internal / "board-report.pdf")
