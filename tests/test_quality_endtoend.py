@@ -208,3 +208,18 @@ def test_missing_file(tmp_path, baseline, capsys):
     (tmp_path / "inputs" / "interviews.xlsx").unlink()
     err = _run_failing(tmp_path, baseline, capsys, 2)
     assert "interviews.xlsx: file not found" in err
+
+
+# --- rhi-report validate -----------------------------------------------------------------------
+
+
+def test_validate_prints_the_table_of_the_samples_two_warnings(tmp_path, capsys):
+    config = _copy_sample(tmp_path)
+    assert main(["validate", "--config", str(config)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    # The sample carries exactly two deliberate warnings (inputs/README.md).
+    rows = [line.split() for line in lines if line.startswith("warning")]
+    assert rows == [
+        ["warning", "rhi_unknown_episode", "interviews.xlsx", "episode_id", "1", "218"],
+        ["warning", "end_before_start", "episodes.csv", "end", "1", "432"],
+    ]

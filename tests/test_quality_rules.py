@@ -346,3 +346,8 @@ def test_every_rule_is_documented_with_its_severity():
     text = DOC.read_text(encoding="utf-8")
     for rule in RULES.values():
         assert re.search(rf"\| `{rule.id}` \| {rule.severity} \|", text), rule.id
+
+
+def test_date_problem_keeps_the_users_year_and_rejects_year_zero():
+    assert "e.g. '25/12/2026'" in rules.date_problem("12/25/2026")
+    assert "there is no year 0" in rules.date_problem("31/01/0000")

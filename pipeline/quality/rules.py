@@ -352,8 +352,10 @@ def date_problem(value: str) -> str:
         if month > 12 and 1 <= day <= 12:
             return (
                 f"{shown} has no month {month}: it looks month first (US order), but dates are "
-                f"read day first; {_HOW}, e.g. '{month:02d}/{day:02d}/{year}'."
+                f"read day first; {_HOW}, e.g. '{month:02d}/{day:02d}/{match.group(3)}'."
             )
+        if year == 0:
+            return f"{shown} is not a real date (there is no year 0); {_HOW}."
         if month > 12 or month == 0:
             return f"{shown} is not a real date (there is no month {month}); {_HOW}."
         if len(match.group(3)) != 4:
