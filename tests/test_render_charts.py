@@ -47,8 +47,8 @@ def test_suppressed_values_draw_no_bar_but_say_c() -> None:
     chart = bar_chart("fig-s", "t", ["Face to face", "Telephone", "Video"], _modes())
     # Drawn bars: in county 40 and 0, out of county 20 -> 2 bars in the first colour, 1 in the
     # second. A bar is a patch filled with the series colour.
-    first = len(re.findall(rf"fill: {PALETTE[0].lower()}", chart.svg))
-    second = len(re.findall(rf"fill: {PALETTE[1].lower()}", chart.svg))
+    first = len(re.findall(rf'fill="{PALETTE[0].lower()}"', chart.svg))
+    second = len(re.findall(rf'fill="{PALETTE[1].lower()}"', chart.svg))
     # Each colour also appears once in the legend key.
     assert (first, second) == (2 + 1, 1 + 1)
     # Three hidden values, each labelled [c] as real text (not outlines).
@@ -114,8 +114,8 @@ def test_stacked_chart_hides_a_bar_with_a_suppressed_segment() -> None:
         reference_label="72 hours",
     )
     # Only the "All" bar is drawn: one patch in each colour, plus each legend key.
-    assert len(re.findall(rf"fill: {PALETTE[0].lower()}", chart.svg)) == 2
-    assert len(re.findall(rf"fill: {PALETTE[1].lower()}", chart.svg)) == 2
+    assert len(re.findall(rf'fill="{PALETTE[0].lower()}"', chart.svg)) == 2
+    assert len(re.findall(rf'fill="{PALETTE[1].lower()}"', chart.svg)) == 2
     assert ">72 hours<" in chart.svg.replace("> 72 hours<", ">72 hours<")
     assert chart.table.rows == [
         ["All", "10 hours", "50 hours"],

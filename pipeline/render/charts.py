@@ -113,29 +113,102 @@ def _rc(chart_id: str) -> dict[str, object]:
         "axes.spines.top": False,
         "axes.spines.right": False,
         "svg.image_inline": True,
+        # No tick marks (the gridlines do their job): fewer elements to draw.
+        "xtick.bottom": False,
+        "ytick.left": False,
+        "figure.facecolor": "none",
+        "axes.facecolor": "none",
     }
 
 
-_ID_ATTR = re.compile(r'\bid="([^"]+)"')
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_NS = "http://www.w3.org/1999/xlink"
+_REF = re.compile(r"url\(#([^)]+)\)")
+_HREF = f"{{{_XLINK_NS}}}href"
+# matplotlib writes `rotate(-0 x y)` on every label: a transform that does nothing.
+_NO_ROTATE = re.compile(r"rotate\(-?0 [^)]*\)")
+
+
+def tidy_svg(svg: str, chart_id: str) -> str:
+    """Make matplotlib's SVG small, fast to draw and safe to inline.
+
+    - No prolog, metadata or stylesheet; every `style="a: b"` becomes a presentation attribute
+      `a="b"`, so a renderer (WeasyPrint) need not run a CSS parser for each element.
+    - Ids only where something refers to them (clip paths, markers), prefixed with the
+      chart's id so two charts in one HTML page never share one; groups left with no
+      attributes are unwrapped; path data on one line; no-op rotations dropped.
+    """
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", _SVG_NS)
+    ET.register_namespace("xlink", _XLINK_NS)
+    root = ET.fromstring(svg[svg.index("<svg") :])
+    referred = set(_REF.findall(svg)) | set(re.findall(r'href="#([^"]+)"', svg))
+    prefix = f"{chart_id}-"
+
+    def new_id(old: str) -> str:
+        return prefix + old.replace(".", "-")
+
+    def fix(el: ET.Element) -> None:
+        style = el.attrib.pop("style", None)
+        if style:
+            for part in style.split(";"):
+                key, _, value = part.partition(":")
+                if key.strip():
+                    el.set(key.strip(), value.strip())
+        old = el.attrib.pop("id", None)
+        if old is not None and old in referred:
+            el.set("id", new_id(old))
+        for key, value in list(el.attrib.items()):
+            if "url(#" in value:
+                el.set(key, _REF.sub(lambda m: f"url(#{new_id(m[1])})", value))
+        if el.get(_HREF, "").startswith("#"):
+            el.set(_HREF, "#" + new_id(el.get(_HREF, "")[1:]))
+        if "d" in el.attrib:
+            el.set("d", " ".join(el.get("d", "").split()))
+        if _NO_ROTATE.fullmatch(el.get("transform", "")):
+            del el.attrib["transform"]
+
+    def walk(parent: ET.Element) -> None:
+        i = 0
+        while i < len(parent):
+            child = parent[i]
+            tag = child.tag.rpartition("}")[2]
+            if tag in ("metadata", "style"):
+                if tag == "style":
+                    # The only rule is `*{stroke-linejoin: round; stroke-linecap: butt}`:
+                    # the same as inherited attributes on the root.
+                    root.set("stroke-linejoin", "round")
+                    root.set("stroke-linecap", "butt")
+                del parent[i]
+                continue
+            fix(child)
+            walk(child)
+            if tag == "g" and not child.attrib:
+                # A bare group draws nothing of its own: put its children in its place.
+                kids = list(child)
+                parent[i : i + 1] = kids
+                i += len(kids)
+                continue
+            if tag == "defs" and not len(child):
+                del parent[i]
+                continue
+            i += 1
+
+    fix(root)
+    walk(root)
+    ET.indent(root, space=" ")
+    return ET.tostring(root, encoding="unicode") + "\n"
 
 
 def _finish_svg(fig: object, chart_id: str) -> str:
-    """Save a figure as SVG and make it safe to inline: no prolog, no metadata, unique ids."""
+    """Save a figure as SVG (no date), close it, and tidy it with `tidy_svg`."""
     import matplotlib.pyplot as plt
 
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})  # type: ignore[attr-defined]
     plt.close(fig)  # type: ignore[arg-type]
-    svg = buf.getvalue()
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
-    prefix = f"{chart_id}-"
-    svg = _ID_ATTR.sub(lambda m: f'id="{prefix}{m[1].replace(".", "-")}"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m[1]})", svg)
-    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m[1]}"', svg)
-    # Trailing spaces inside path data are noise; strip them so the bytes are tidy.
-    svg = re.sub(r"[ \t]+\n", "\n", svg)
-    return svg.strip() + "\n"
+    return tidy_svg(buf.getvalue(), chart_id)
 
 
 def _alt_values(categories: Sequence[str], series: Sequence[Series]) -> str:

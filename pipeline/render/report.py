@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import base64
 import logging
+import multiprocessing
+import pickle
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -218,9 +220,61 @@ def render_pdf(view: ReportView) -> bytes:
     return data
 
 
+def _prepare_pdf_engine() -> None:
+    """Import WeasyPrint, build its font configuration and compile the template: the costly
+    set-up the PDF needs, done while the view is built elsewhere."""
+    import weasyprint  # noqa: F401  (the import itself is the work)
+
+    _fonts()
+    environment().get_template("report.html.j2")
+
+
+def _view_in_child(results: Results, conn: Any) -> None:
+    """Forked worker: build the view and send it back pickled (None if anything failed, so
+    the parent builds it again itself and raises the real error)."""
+    try:
+        payload = pickle.dumps(build_view(results), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # the parent rebuilds and reports it
+        payload = pickle.dumps(None)
+    conn.send_bytes(payload)
+    conn.close()
+
+
+def build_view_while_preparing(results: Results) -> ReportView:
+    """The view, built in a forked process while this one prepares WeasyPrint.
+
+    Drawing the charts (matplotlib) and starting WeasyPrint each take about half a second of
+    one core; side by side they overlap. The child runs exactly the same code on a copy of
+    the same results, so the bytes are the same as building in-process. Where fork is not
+    available (Windows, macOS default) the view is simply built here.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        view = build_view(results)
+        _prepare_pdf_engine()
+        return view
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_view_in_child, args=(results, send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        _prepare_pdf_engine()
+        try:
+            data = receive.recv_bytes()
+        except EOFError:  # the child died without answering
+            data = pickle.dumps(None)
+    finally:
+        receive.close()
+        child.join()
+    view = pickle.loads(data)  # our own child process, running the same code
+    if view is None:
+        view = build_view(results)
+    return view
+
+
 def render(results: Results, out_dir: Path) -> list[str]:
     """Write board-report.html and board-report.pdf into `out_dir`; return their file names."""
-    view = build_view(results)
+    view = build_view_while_preparing(results)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / HTML_NAME).write_text(render_html(view, mode="html"), encoding="utf-8", newline="\n")
     (out_dir / PDF_NAME).write_bytes(render_pdf(view))
@@ -231,6 +285,7 @@ __all__ = [
     "HTML_NAME",
     "PDF_NAME",
     "RenderError",
+    "build_view_while_preparing",
     "css_string",
     "environment",
     "inline_css",

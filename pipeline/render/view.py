@@ -1101,6 +1101,7 @@ def build_view(results: Results) -> ReportView:
         ),
         _trends_section(results, fig, num),
     ]
+    _name_workbook_sheets(results, sections, num)
     for section in sections:
         if section.id in commentary:
             section.blocks.insert(0, Block("commentary", html=commentary[section.id]))
@@ -1113,8 +1114,8 @@ def build_view(results: Results) -> ReportView:
             "privacy. Rates and times built on such a figure are not shown either."
         )
     notes.append(
-        "The figures behind every chart are given in a table beside it (in the PDF, in "
-        "appendix D) and in the workbook tables.xlsx."
+        "The figures behind every chart are in a table beside it and in the workbook "
+        "tables.xlsx; each figure's caption names its sheet."
     )
     notes.append(
         "Percentages are whole numbers, rounded half away from zero. 'No cases' means there was "
@@ -1136,6 +1137,35 @@ def build_view(results: Results) -> ReportView:
         notes=notes,
         charts=num.charts,
     )
+
+
+def workbook_sheet(results: Results, chart_id: str) -> str:
+    """The tables.xlsx sheet holding a chart's figures (the names `workbook.py` gives them)."""
+    if chart_id == "fig-trend-rates":
+        return "Trends"
+    for key, _, _ in SPC_SERIES:
+        if chart_id == f"fig-spc-{_slug(key)}":
+            return f"SPC {key}"[:31]
+    for number, b in enumerate(results.breakdowns, start=1):
+        if chart_id == f"fig-{_slug(b.id)}":
+            return f"{number:02d} {b.id}"[:31]
+    # The cohort, funnel, timeliness and out-of-county charts show reported-quarter metrics.
+    return "Headline"
+
+
+def _name_workbook_sheets(results: Results, sections: list[Section], num: Numberer) -> None:
+    """Note under every figure where its data is in the workbook (the PDF has no chart-data
+    appendix: the workbook holds every figure)."""
+    charts: list[Chart] = []
+    for section in sections:
+        for i, block in enumerate(section.blocks):
+            if block.kind == "chart" and block.chart is not None:
+                sheet = workbook_sheet(results, block.chart.id)
+                note = f"The figures are in the sheet '{sheet}' of tables.xlsx."
+                chart = replace(block.chart, note=note)
+                section.blocks[i] = replace(block, chart=chart)
+                charts.append(chart)
+    num.charts = charts
 
 
 def _rules(results: Results) -> list[str]:
@@ -1162,4 +1192,5 @@ __all__ = [
     "metric_table",
     "quality_view",
     "tiles",
+    "workbook_sheet",
 ]
