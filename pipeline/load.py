@@ -8,6 +8,7 @@ Extract files are only ever read.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandas as pd
 
 from pipeline.config import ExtractConfig
 from pipeline.errors import UsageError
-from pipeline.parse import canonical_code, clean_text
+from pipeline.parse import canonical_code, clean_text, per_distinct, spread
 from pipeline.schema import EXTRACTS, FIRST_DATA_ROW, ROW, Column
 
 # Excel's day zero for serial dates (the 1900 leap-year bug makes it 30 December 1899).
@@ -112,32 +113,28 @@ def _read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
-    raw = path.read_bytes()
+    frame = None
     for encoding in _ENCODINGS:
         try:
-            text = raw.decode(encoding)
+            frame = pd.read_csv(
+                path,
+                encoding=encoding,
+                dtype="str",
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=False,
+            )
         except UnicodeDecodeError:
             continue
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame(), encoding
+        except pd.errors.ParserError as exc:
+            raise UsageError(f"{path.name}: is not a well-formed CSV file ({exc}).") from None
         break
-    else:  # cp1252 leaves a few bytes undefined
+    if frame is None:  # cp1252 leaves a few bytes undefined
         raise UsageError(
             f"{path.name}: is neither UTF-8 nor Windows-1252 text. Export it again as CSV UTF-8."
         )
-    from io import StringIO
-
-    try:
-        frame = pd.read_csv(
-            StringIO(text),
-            dtype="str",
-            keep_default_na=False,
-            na_values=[],
-            skip_blank_lines=False,
-            skipinitialspace=False,
-        )
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame(), encoding
-    except pd.errors.ParserError as exc:
-        raise UsageError(f"{path.name}: is not a well-formed CSV file ({exc}).") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
     return frame, encoding
@@ -184,7 +181,7 @@ def _map_headers(
 
 
 def _map_values(frame: pd.DataFrame, values: dict[str, dict[str, object]]) -> pd.DataFrame:
-    """Apply the config's value mapping, vectorised over the distinct values of each column."""
+    """Apply the config's value mapping, working on the distinct values of each column."""
     for column, mapping in values.items():
         if column not in frame.columns or not mapping:
             continue
@@ -193,18 +190,23 @@ def _map_values(frame: pd.DataFrame, values: dict[str, dict[str, object]]) -> pd
         if column in MULTI_VALUED:
             frame[column] = _map_multi(source, lookup)
             continue
-        distinct = source.dropna().unique()
-        targets = {v: lookup.get(str(v).strip().casefold()) for v in distinct}
-        simple = {k: t for k, t in targets.items() if isinstance(t, str)}
-        spread = {k: t for k, t in targets.items() if isinstance(t, dict)}
-        mapped = source.map(simple)
-        frame[column] = mapped.where(mapped.notna(), source).astype("str")
-        for local, assignment in spread.items():
-            hit = source == local
-            for target_column, target_value in assignment.items():
-                if target_column not in frame.columns:
-                    frame[target_column] = pd.Series(pd.NA, index=frame.index, dtype="str")
-                frame.loc[hit, target_column] = target_value
+        codes, uniques = pd.factorize(source)
+        local = [str(u) for u in uniques]
+        targets = [lookup.get(u.casefold()) for u in local]
+        # The column itself: its mapped value, or the local value when unmapped.
+        own = [
+            t if isinstance(t, str) else t.get(column, u) if isinstance(t, dict) else u
+            for u, t in zip(local, targets, strict=True)
+        ]
+        frame[column] = spread(own, codes, frame.index)
+        # Other columns a code sets (e.g. declined_by from an outcome code).
+        others = sorted({k for t in targets if isinstance(t, dict) for k in t} - {column})
+        for target_column in others:
+            given = [t.get(target_column) if isinstance(t, dict) else None for t in targets]
+            new = spread(given, codes, frame.index)
+            if target_column in frame.columns:
+                new = new.where(new.notna(), frame[target_column])
+            frame[target_column] = new
     return frame
 
 
@@ -236,19 +238,65 @@ def _excel_serials(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.DataF
     return frame
 
 
-def _normalise(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.DataFrame:
-    """Trim text, blank -> NA, and category cells to canonical spelling where that is one."""
+# Text columns that identify someone: nearly every value differs, so they are trimmed
+# directly rather than through their distinct values.
+_HIGH_CARDINALITY = frozenset({"episode_id", "child_id", "interviewer_id"})
+
+
+def _trim(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.DataFrame:
+    """Trim white space and make blank cells NA, once per column.
+
+    Date columns are left as they are: the date parser reads padded cells in bulk and trims
+    only the few it cannot read at once.
+    """
+    for col in columns:
+        if col.name not in frame.columns or col.kind in {"datetime", "date"}:
+            continue
+        if col.name in _HIGH_CARDINALITY:
+            frame[col.name] = clean_text(frame[col.name])
+        else:
+            frame[col.name] = per_distinct(frame[col.name], clean_text)
+    return frame
+
+
+def _blank_rows(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.Series:
+    """Rows with nothing in any canonical column (white space counts as nothing)."""
+    blank = pd.Series(True, index=frame.index)
+    dates = []
+    for col in columns:
+        if col.name in frame.columns:
+            if col.kind in {"datetime", "date"}:
+                dates.append(col.name)
+            else:
+                blank &= frame[col.name].isna()
+    for name in dates:
+        candidates = blank & frame[name].notna()
+        if candidates.any():
+            blank.loc[candidates] = frame.loc[candidates, name].str.strip() == ""
+    return blank
+
+
+def _canonical_spelling(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.DataFrame:
+    """Category cells to canonical spelling where that is one (`Face to Face` -> face_to_face)."""
+
+    def spell(allowed: tuple[str, ...]) -> Callable[[pd.Series], pd.Series]:
+        def transform(text: pd.Series) -> pd.Series:
+            coded = canonical_code(text)
+            return coded.where(coded.isin(allowed), text)
+
+        return transform
+
+    def spell_list(text: pd.Series) -> pd.Series:
+        text = text.str.lower().str.replace(r"\s*;\s*", ";", regex=True)
+        return text.str.replace(r"[\s\-]+", "_", regex=True)
+
     for col in columns:
         if col.name not in frame.columns:
             continue
-        text = clean_text(frame[col.name])
         if col.kind == "category":
-            coded = canonical_code(text)
-            text = coded.where(coded.isin(col.allowed), text)
-        if col.name in MULTI_VALUED:
-            text = text.str.lower().str.replace(r"\s*;\s*", ";", regex=True)
-            text = text.str.replace(r"[\s\-]+", "_", regex=True)
-        frame[col.name] = text
+            frame[col.name] = per_distinct(frame[col.name], spell(col.allowed))
+        elif col.name in MULTI_VALUED:
+            frame[col.name] = per_distinct(frame[col.name], spell_list)
     return frame
 
 
@@ -256,12 +304,13 @@ def load_extract(name: str, path: Path, spec: ExtractConfig) -> RawExtract:
     """Read one extract and map it to canonical headers and codes (see inputs.md)."""
     columns = EXTRACTS[name]
     table, encoding = read_table(path, spec.sheet)
-    table = table.loc[~table.apply(lambda c: c.str.strip().fillna("").eq("")).all(axis=1)]
     frame, local_names = _map_headers(table, columns, spec.columns, path.name)
-    frame = _map_values(frame.copy(), spec.values)
+    frame = _trim(frame, columns)
+    frame = frame.loc[~_blank_rows(frame, columns)]
+    frame = _map_values(frame, spec.values)
     if encoding == "xlsx":
         frame = _excel_serials(frame, columns)
-    frame = _normalise(frame, columns)
+    frame = _canonical_spelling(frame, columns)
     frame[ROW] = frame.index.astype("int64")
     frame = frame.reset_index(drop=True)
     missing = [c.name for c in columns if c.required and c.name not in frame.columns]

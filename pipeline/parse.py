@@ -6,8 +6,10 @@ data-quality rules can name every bad cell instead of the run failing or silentl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 # Tried in order. UK order only: `03/04/2026` is 3 April, never read month-first.
@@ -50,19 +52,117 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     matches no accepted format, or names an impossible date such as 31/02/2026, is NaT and
     flagged unreadable. A date without a time is midnight of that day.
     """
-    text = clean_text(values)
     result = pd.Series(pd.NaT, index=values.index, dtype=DATETIME_UNIT)
-    todo = text.notna()
-    for fmt in _formats_by_likelihood(text):
-        if not todo.any():
-            break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        hit = parsed.notna()
-        if hit.any():
-            idx = hit[hit].index
-            result.loc[idx] = parsed[hit].astype(DATETIME_UNIT)
-            todo.loc[idx] = False
-    return result, todo
+    present = values.notna().to_numpy()
+    if not present.any():
+        return result, pd.Series(False, index=values.index)
+    # Zero-padded cells (what systems export) are read by fixed position, in bulk.
+    fast, fast_ok = _fixed_width_datetimes(values.to_numpy(dtype=object, na_value=""))
+    stamps = np.where(fast_ok, fast, np.datetime64("NaT", "us"))
+    unreadable = np.zeros(len(values), dtype=bool)
+    slow = np.flatnonzero(present & ~fast_ok)
+    if len(slow):
+        # The rest (unpadded, odd separators, stray spaces) go through strptime one format
+        # at a time; usually a handful of cells. Positions index everything here.
+        left = clean_text(pd.Series(values.to_numpy(dtype=object)[slow], index=slow, dtype="str"))
+        left = left.dropna()
+        for fmt in _formats_by_likelihood(left):
+            if left.empty:
+                break
+            parsed = pd.to_datetime(left, format=fmt, errors="coerce")
+            hit = parsed.notna().to_numpy()
+            stamps[left.index[hit]] = parsed[hit].to_numpy(dtype="datetime64[us]")
+            left = left[~hit]
+        unreadable[left.index] = True
+    result = pd.Series(stamps, index=values.index, dtype=DATETIME_UNIT)
+    return result, pd.Series(unreadable, index=values.index)
+
+
+# The zero-padded layouts read by position: `D` a digit, `_` a space or `T`, else that character.
+_LAYOUTS: tuple[str, ...] = (
+    "DD/DD/DDDD",
+    "DD/DD/DDDD DD:DD",
+    "DD/DD/DDDD DD:DD:DD",
+    "DDDD-DD-DD",
+    "DDDD-DD-DD_DD:DD",
+    "DDDD-DD-DD_DD:DD:DD",
+)
+_WIDTH = 19
+
+
+def _pattern_bounds(layout: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per-position lowest and highest byte a layout allows."""
+    lo = np.zeros(len(layout), dtype=np.uint8)
+    hi = np.zeros(len(layout), dtype=np.uint8)
+    for i, char in enumerate(layout):
+        if char == "D":
+            lo[i], hi[i] = ord("0"), ord("9")
+        elif char == "_":
+            lo[i], hi[i] = ord(" "), ord("T")  # narrowed to exactly " " or "T" below
+        else:
+            lo[i] = hi[i] = ord(char)
+    return lo, hi
+
+
+def _number(digits: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """The decimal number written in columns lo..hi-1 of a digit matrix."""
+    weights = 10 ** np.arange(hi - lo - 1, -1, -1, dtype=np.int64)
+    return digits[:, lo:hi].astype(np.int64) @ weights
+
+
+def _fixed_width_datetimes(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Parse zero-padded cells of the accepted layouts by position, fully vectorised.
+
+    Returns (datetime64[us] values, ok mask); cells of any other shape, or naming an
+    impossible date or time, are not ok and are left to the slower general path.
+    """
+    stamps = np.full(len(cells), np.datetime64("NaT", "us"))
+    ok = np.zeros(len(cells), dtype=bool)
+    try:
+        text = cells.astype(f"S{_WIDTH}")  # one byte a character: a date is ASCII
+    except UnicodeEncodeError:
+        return stamps, ok
+    length = np.char.str_len(text)
+    codes = text.view(np.uint8).reshape(len(text), _WIDTH)
+    for layout in _LAYOUTS:
+        width = len(layout)
+        rows = np.flatnonzero(length == width)
+        if not len(rows):
+            continue
+        block = codes[rows, :width]
+        lo, hi = _pattern_bounds(layout)
+        shaped = ((block >= lo) & (block <= hi)).all(axis=1)
+        if "_" in layout:
+            shaped &= np.isin(block[:, layout.index("_")], (ord(" "), ord("T")))
+        rows, block = rows[shaped], block[shaped]
+        if not len(rows):
+            continue
+        digits = block.astype(np.int16) - ord("0")
+        day_at, month_at, year_at = (
+            ((0, 2), (3, 5), (6, 10)) if layout[2] == "/" else ((8, 10), (5, 7), (0, 4))
+        )
+        day, month, year = (_number(digits, *at) for at in (day_at, month_at, year_at))
+        zero = np.zeros(len(rows), dtype=np.int64)
+        hour = _number(digits, 11, 13) if width >= 16 else zero
+        minute = _number(digits, 14, 16) if width >= 16 else zero
+        second = _number(digits, 17, 19) if width == 19 else zero
+        month_ok = (month >= 1) & (month <= 12) & (year >= 1)
+        first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]")
+        first = (first + (np.where(month_ok, month, 1) - 1)).astype("datetime64[D]")
+        days_in_month = (first.astype("datetime64[M]") + 1).astype("datetime64[D]") - first
+        good = (
+            month_ok
+            & (day >= 1)
+            & (day <= days_in_month.astype(np.int64))
+            & (hour < 24)
+            & (minute < 60)
+            & (second < 60)
+        )
+        seconds = (day - 1) * 86_400 + hour * 3_600 + minute * 60 + second
+        value = first.astype("datetime64[us]") + seconds.astype("timedelta64[s]")
+        stamps[rows[good]] = value[good]
+        ok[rows[good]] = True
+    return stamps, ok
 
 
 def _formats_by_likelihood(text: pd.Series) -> list[str]:
@@ -90,11 +190,34 @@ def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Returns (booleans as nullable `boolean`, unreadable mask); blank is NA and readable.
     """
-    text = clean_text(values).str.lower()
-    result = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    result = result.mask(text.isin(_TRUE), True).mask(text.isin(_FALSE), False)
-    unreadable = text.notna() & ~text.isin(_TRUE | _FALSE)
-    return result.astype("boolean"), unreadable.astype(bool)
+    codes, uniques = pd.factorize(values)
+    words = [str(u).strip().lower() for u in uniques]
+    truth = np.array([w in _TRUE for w in words] + [False])
+    falsity = np.array([w in _FALSE for w in words] + [False])
+    bad = np.array([bool(w) and w not in _TRUE | _FALSE for w in words] + [False])
+    # Code -1 (blank) picks the trailing False of each table.
+    result = pd.array(np.where(truth[codes], True, False), dtype="boolean")
+    result[~(truth[codes] | falsity[codes])] = pd.NA
+    return pd.Series(result, index=values.index), pd.Series(bad[codes], index=values.index)
+
+
+def per_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply a text transform to each distinct value once, then spread it back.
+
+    Extract columns hold a handful of codes repeated over many rows, so this turns a
+    per-row string operation into a per-code one. Returns `str` dtype (blank = NA).
+    """
+    codes, uniques = pd.factorize(values)
+    if not len(uniques):
+        return pd.Series(pd.NA, index=values.index, dtype="str")
+    mapped = transform(pd.Series(uniques, dtype="str")).to_numpy(dtype=object, na_value=None)
+    return spread(list(mapped), codes, values.index)
+
+
+def spread(per_code: list[object], codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """A `str` column from one value per distinct code (None = blank) and each row's code."""
+    array = pd.array(per_code, dtype="str").take(codes, allow_fill=True)
+    return pd.Series(array, index=index)
 
 
 def canonical_code(values: pd.Series) -> pd.Series:
