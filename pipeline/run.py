@@ -75,6 +75,9 @@ def validate_only(
     except DataError as err:
         for message in err.messages:
             print(message, file=sys.stderr)
+        findings = getattr(err, "findings", None)
+        if findings:
+            print(summary_table(findings))
         print("Validation failed: fix the problems above and run again.", file=sys.stderr)
         return 1
     print(summary_table(dataset.findings))
@@ -200,6 +203,7 @@ def run_pipeline(
             for raw in raws
         ],
         config_sha256=_sha256_text(config_file) if config_file.exists() else "",
+        monthly=monthly,
     )
     out_dir = out if out is not None else config.base_dir / "reports" / reported.id
     files = write_outputs(results, out_dir)
