@@ -39,3 +39,6 @@ class Results:
     analysis: Any = None  # pipeline.analysis.Analysis
     inputs: list[InputFile] = field(default_factory=list)
     config_sha256: str = ""
+    # The undisclosed monthly series (pipeline.metrics.table.monthly_series) behind the SPC
+    # charts; renderers disclose it with pipeline.disclosure.suppress_monthly.
+    monthly: pd.DataFrame | None = None

@@ -172,6 +172,7 @@ def random_results(audience: str = "public", commentary: dict[str, Any] | None =
         analysis=analysis,
         inputs=[InputFile("episodes.csv", "inputs/episodes.csv", "ab" * 32, 600)],
         config_sha256="cd" * 32,
+        monthly=monthly,
     )
 
 

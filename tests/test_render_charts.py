@@ -140,3 +140,62 @@ def test_spc_chart_marks_special_cause_by_shape_and_in_words() -> None:
     assert "Special-cause points: Jul." in chart.alt
     assert chart.table.rows[-1] == ["Jul", "30", "Yes"]
     assert chart.alt.endswith("Special cause of concern.")
+
+
+def test_tidy_svg_turns_styles_into_attributes_and_keeps_only_referenced_ids() -> None:
+    from pipeline.render.charts import tidy_svg
+
+    raw = (
+        '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
+        "<metadata>x</metadata><defs><style>*{stroke-linejoin: round}</style></defs>"
+        '<g id="figure_1"><g id="patch_1"><path d="M 0 0\nL 1 1" style="fill: #ffffff; '
+        'stroke: none" clip-path="url(#p1.a)"/></g>'
+        '<text transform="rotate(-0 1 2)" style="font-size: 9px">A</text></g>'
+        '<defs><clipPath id="p1.a"><rect x="0" y="0" width="5" height="5"/></clipPath></defs>'
+        "</svg>"
+    )
+    out = tidy_svg(raw, "fig-z")
+    # Two declarations become two attributes; path data on one line.
+    assert '<path d="M 0 0 L 1 1" clip-path="url(#fig-z-p1-a)" fill="#ffffff" stroke="none"' in out
+    assert 'font-size="9px"' in out and "style=" not in out and "rotate(" not in out
+    # The clip path is referred to, so it keeps its (prefixed) id; the groups had only ids
+    # nobody refers to, so they are gone, as are the metadata and the stylesheet.
+    assert re.findall(r'id="([^"]+)"', out) == ["fig-z-p1-a"]
+    assert "<g" not in out and "<metadata" not in out and "<style" not in out
+    assert out.startswith("<svg") and 'stroke-linejoin="round"' in out.split(">")[0]
+
+
+def test_spc_chart_withholds_points_states_limits_below_zero_and_draws_the_target() -> None:
+    # Values 12, [c], 15 (the middle one withheld); mean 10, limits -18 and 38 as text.
+    chart = spc_chart(
+        "fig-q",
+        "Episodes",
+        ["Apr", "May", "Jun"],
+        [12, 3, 15],
+        [10] * 3,
+        [-17.93] * 3,
+        [37.93] * 3,
+        [False, True, False],
+        ["12", "[c]", "15"],
+        suppressed=[False, True, False],
+        limit_texts=[["10", "-18", "38"]] * 3,
+        limit_labels=["Upper 38", "Mean 10", "Lower -18 (below 0)"],
+        target=20,
+        target_label="Target 20",
+    )
+    assert chart.table.headers == [
+        "Month",
+        "Value",
+        "Mean",
+        "Lower limit",
+        "Upper limit",
+        "Special cause",
+    ]
+    # The withheld month's special-cause flag is withheld too, and is not in the alt text.
+    assert chart.table.rows[1] == ["May", "[c]", "10", "-18", "38", "[c]"]
+    assert "No special-cause points." in chart.alt and "Target 20." in chart.alt
+    # The clipped lower limit keeps its real value in its label; the target is labelled.
+    assert ">Lower -18 (below 0)<" in chart.svg and ">Target 20<" in chart.svg
+    # Only two points are plotted: no special-cause square (orange) is drawn.
+    assert PALETTE[3].lower() not in chart.svg

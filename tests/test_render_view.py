@@ -105,3 +105,90 @@ def test_full_view_numbers_figures_and_tables_in_order() -> None:
         if block.table is not None:
             for row in block.table.rows:
                 assert row[0].startswith(("Practitioner", "Other practitioners", "Total"))
+
+
+def _xmr_12_3_15() -> object:
+    """The XmR result for 12, 3, 15 worked by hand: mean 10; moving ranges 9 and 12, mean
+    10.5; limits 10 -/+ 2.66 x 10.5 = -17.93 and 37.93; no signals."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        values=[12.0, 3.0, 15.0],
+        mean=[10.0] * 3,
+        lower=[-17.93] * 3,
+        upper=[37.93] * 3,
+        special=[False] * 3,
+        text={},
+    )
+
+
+def test_public_control_chart_withholds_small_months() -> None:
+    # Episodes by month Apr-Jun 2026: 12, 3, 15 (quarter 30, shown). 3 is below 5 (primary);
+    # the three months add up to the quarter, so the smallest other month, 12, is withheld
+    # too (secondary). XmR: mean 10, mR 9 and 12, mean mR 10.5, limits 10 -/+ 27.93.
+    import pandas as pd
+
+    results = small_results("public")
+    results.monthly = pd.DataFrame(
+        {"month": ["2026-04", "2026-05", "2026-06"], "episodes": [12.0, 3.0, 15.0]}
+    )
+    results.analysis.spc = {"episodes": _xmr_12_3_15()}
+    view = build_view(results)
+    chart = next(c for c in view.charts if c.id == "fig-spc-episodes")
+    assert [row[1] for row in chart.table.rows] == ["[c]", "[c]", "15"]
+    assert [row[5] for row in chart.table.rows][:2] == ["[c]", "[c]"]
+    # Lower limit 10 - 27.93 = -17.93 -> "-18", stated though the axis stops at 0.
+    assert chart.table.rows[0][2:5] == ["10", "-18", "38"]
+    assert ">Lower -18 (below 0)<" in chart.svg
+    assert "12" not in [row[1] for row in chart.table.rows]
+
+
+def test_internal_control_chart_shows_every_month() -> None:
+    import pandas as pd
+
+    results = small_results("internal")
+    results.monthly = pd.DataFrame(
+        {"month": ["2026-04", "2026-05", "2026-06"], "episodes": [12.0, 3.0, 15.0]}
+    )
+    results.analysis.spc = {"episodes": _xmr_12_3_15()}
+    chart = next(c for c in build_view(results).charts if c.id == "fig-spc-episodes")
+    assert [row[1] for row in chart.table.rows] == ["12", "3", "15"]
+
+
+def test_every_figure_names_its_workbook_sheet() -> None:
+    from pipeline.render.workbook import build_tables
+
+    results = random_results("internal")
+    sheets = {t.sheet for t in build_tables(results)[0]}
+    view = build_view(results)
+    for chart in view.charts:
+        name = chart.note.split("'")[1]
+        assert name in sheets, (chart.id, name)
+    assert next(c for c in view.charts if c.id == "fig-trend-rates").note == (
+        "The figures are in the sheet 'Trends' of tables.xlsx."
+    )
+
+
+def test_chart_of_mostly_withheld_bars_becomes_a_table_and_a_sentence() -> None:
+    import pandas as pd
+
+    from pipeline.metrics.breakdowns import Breakdown
+    from pipeline.render.view import Numberer, breakdown_blocks
+
+    # Out of county: face to face 2, telephone 20, video 1 -> two of three below 5, so most
+    # of that group's bars would be [c]: no chart, the table and a sentence instead.
+    frame = pd.DataFrame(
+        {
+            "category": ["face_to_face", "telephone", "video"],
+            "label": ["Face to face", "Telephone", "Video"],
+            "looked_after_in_area": [40, 12, 0],
+            "looked_after_out_of_area": [2, 20, 1],
+        }
+    )
+    b = Breakdown("rhi_mode", "Completed interviews by mode", "mode", True, frame)
+    num = Numberer()
+    public = breakdown_blocks(small_results("public"), b, num)
+    assert [x.kind for x in public] == ["h3", "text", "table"]
+    assert "no chart is drawn" in public[1].text
+    internal = breakdown_blocks(small_results("internal"), b, Numberer())
+    assert [x.kind for x in internal] == ["h3", "chart", "table"]

@@ -463,16 +463,27 @@ def spc_chart(
     percent: bool = False,
     summary: str = "",
     limit_labels: Sequence[str] = (),
+    suppressed: Sequence[bool] = (),
+    limit_texts: Sequence[Sequence[str]] = (),
+    target: float | None = None,
+    target_label: str = "",
 ) -> Chart:
     """An XmR control chart: the monthly values, their mean and process limits.
 
     Points flagged as special cause are drawn larger, as squares and in a second colour, so the
     signal does not depend on colour. `summary` (the SPC result's plain-English text) is added
-    to the alt text.
+    to the alt text. A `suppressed` point (disclosure control) is not drawn, its label says
+    why (e.g. `[c]`) and its special-cause flag is not shown either. A percent axis runs from
+    0%: a lower limit below it is clipped at the axis, and its real value stays in
+    `limit_labels` and `limit_texts` (one (mean, lower, upper) text triple per point, shown
+    in the data table). `target` draws a dotted line labelled `target_label`.
     """
     n = len(x_labels)
     if not (len(values) == len(mean) == len(lower) == len(upper) == len(special) == n):
         raise ValueError("an SPC chart needs one value, mean, limit and flag per point")
+    hidden = [bool(x) for x in suppressed] if suppressed else [False] * n
+    if len(hidden) != n or (limit_texts and len(limit_texts) != n):
+        raise ValueError("an SPC chart needs one suppression flag and limit text per point")
     setup_fonts()
     import matplotlib
 
@@ -483,14 +494,18 @@ def spc_chart(
         return [math.nan if x is None else float(x) for x in xs]
 
     ys, ms, lo, hi = clean(values), clean(mean), clean(lower), clean(upper)
+    ys = [math.nan if hidden[i] else y for i, y in enumerate(ys)]
+    flags = [bool(special[i]) and not hidden[i] for i in range(n)]
     with plt.rc_context(_rc(chart_id)):
         fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.0))
         xs = list(range(n))
         ax.plot(xs, hi, color=MUTED, linestyle="--", linewidth=1, drawstyle="steps-mid")
         ax.plot(xs, lo, color=MUTED, linestyle="--", linewidth=1, drawstyle="steps-mid")
         ax.plot(xs, ms, color=MUTED, linestyle="-", linewidth=1, drawstyle="steps-mid")
+        if target is not None:
+            ax.axhline(target, color=PALETTE[2], linestyle=":", linewidth=1.6)
         ax.plot(xs, ys, color=PALETTE[0], marker="o", markersize=4, linewidth=1.8)
-        sx = [x for x in xs if special[x] and not math.isnan(ys[x])]
+        sx = [x for x in xs if flags[x] and not math.isnan(ys[x])]
         if sx:
             ax.plot(
                 sx,
@@ -508,15 +523,20 @@ def spc_chart(
         for i, tick in enumerate(ax.get_xticklabels()):
             tick.set_visible(i % step == (n - 1) % step)
         finite = [v for v in [*ys, *hi, *lo] if not math.isnan(v)]
-        low = min([0.0, *finite])
+        if target is not None:
+            finite.append(float(target))
         top = max([1.0, *finite])
+        # Counts and rates cannot be negative: the axis starts at 0 and a lower limit below
+        # it is clipped (its value is stated in the labels and the table).
+        bottom = 0.0
         if percent:
             from matplotlib.ticker import PercentFormatter
 
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-            ax.set_ylim(max(low, 0), min(max(top * 1.08, 0.1), 1.15))
+            ceiling = min(max(top * 1.08, 0.1), 1.15)
         else:
-            ax.set_ylim(max(low, 0), top * 1.12)
+            ceiling = top * 1.12
+        ax.set_ylim(bottom, ceiling)
         ax.set_xlim(-0.5, n - 0.5 + 1.6)
         last = n - 1
         if limit_labels and not math.isnan(hi[last]):
@@ -528,13 +548,24 @@ def spc_chart(
                 if not math.isnan(y):
                     ax.annotate(
                         text,
-                        (last, y),
+                        (last, min(max(y, bottom), ceiling)),
                         xytext=(8, 0),
                         textcoords="offset points",
                         va="center",
                         color=MUTED,
                         fontsize=8.5,
                     )
+        if target is not None and target_label:
+            ax.annotate(
+                target_label,
+                (-0.4, float(target)),
+                xytext=(0, 2),
+                textcoords="offset points",
+                va="bottom",
+                ha="left",
+                color=PALETTE[2],
+                fontsize=8.5,
+            )
         ax.yaxis.grid(True, color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
         fig.tight_layout()
@@ -544,9 +575,20 @@ def spc_chart(
         f" Special-cause points: {', '.join(flagged)}." if flagged else " No special-cause points."
     )
     points = ", ".join(f"{x} {labels[i]}" for i, x in enumerate(x_labels))
-    alt = f"Control chart. {title}. {points}.{signal} {summary}".strip()
-    rows = [[x, labels[i], "Yes" if special[i] else "No"] for i, x in enumerate(x_labels)]
-    table = DataTable(title, ["Month", "Value", "Special cause"], rows)
+    goal = f" {target_label}." if target is not None and target_label else ""
+    alt = f"Control chart. {title}. {points}.{signal}{goal} {summary}".strip()
+    withheld = next((labels[i] for i in range(n) if hidden[i]), "")
+
+    def flag_text(i: int) -> str:
+        return withheld if hidden[i] else ("Yes" if special[i] else "No")
+
+    if limit_texts:
+        headers = ["Month", "Value", "Mean", "Lower limit", "Upper limit", "Special cause"]
+        rows = [[x, labels[i], *list(limit_texts[i]), flag_text(i)] for i, x in enumerate(x_labels)]
+    else:
+        headers = ["Month", "Value", "Special cause"]
+        rows = [[x, labels[i], flag_text(i)] for i, x in enumerate(x_labels)]
+    table = DataTable(title, headers, rows)
     return Chart(chart_id, title, alt, svg, table)
 
 

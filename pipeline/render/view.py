@@ -492,7 +492,24 @@ def breakdown_blocks(results: Results, breakdown: Any, num: Numberer) -> list[Bl
         chosen = [s for s in series if s.name in ("In county", "Out of county")] or series[:1]
     else:
         chosen = series[:1]
-    drawable = any(not s.hidden(i) for s in chosen for i in range(len(labels)))
+    cells = [s.hidden(i) for s in chosen for i in range(len(labels))]
+    # A chart whose bars for one group are mostly [c] reads as broken: then the table alone
+    # says what can be said.
+    mostly_withheld = any(
+        2 * sum(bool(x) for x in s.suppressed) > len(labels) for s in chosen if s.suppressed
+    )
+    drawable = not all(cells) and not mostly_withheld
+    if breakdown.id in CHARTED and mostly_withheld:
+        blocks.append(
+            Block(
+                "text",
+                text=(
+                    "Most of these numbers are too small to publish without risk of identifying "
+                    "a child, so they are shown as [c] and no chart is drawn. The table gives "
+                    "the figures that can be published."
+                ),
+            )
+        )
     if breakdown.id in CHARTED and drawable:
         title = breakdown_title(breakdown, labels, chosen)
         chart_id = f"fig-{_slug(breakdown.id)}"
@@ -885,6 +902,30 @@ def _months_ending(quarter: Quarter, count: int) -> list[str]:
     return list(reversed(out))
 
 
+# The registry metric of each monthly series (for its target).
+_SPC_METRIC = {
+    "episodes": "episodes",
+    "rhi_offered_rate": "rhi_offered_rate",
+    "rhi_timely_rate": "rhi_timely_rate",
+}
+
+
+def _monthly_mask(results: Results) -> pd.DataFrame | None:
+    """Which monthly values the audience may not see (None when the series is not available)."""
+    monthly = getattr(results, "monthly", None)
+    if not isinstance(monthly, pd.DataFrame):
+        return None
+    from pipeline import disclosure
+
+    mask = disclosure.suppress_monthly(
+        monthly,
+        metrics=results.metrics,
+        threshold=results.config.suppress_below,
+        audience=results.audience,
+    )
+    return mask.reset_index(drop=True)
+
+
 def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
     """Control charts for the monthly series, each with its plain-English reading."""
     spc = getattr(results.analysis, "spc", None) or {}
@@ -904,6 +945,7 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
             ),
         )
     )
+    mask = _monthly_mask(results)
     for key, title_base, percent in SPC_SERIES:
         result = spc.get(key)
         if result is None:
@@ -913,34 +955,59 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
         if len(months) != len(values):
             months = _months_ending(results.quarter, len(values))
         xs = [month_label(m, short=True) for m in months]
-        if percent:
-            labels = ["no cases" if math.isnan(v) else present.percent(v, 1.0) for v in values]
+        if mask is not None and key in mask.columns and len(mask) == len(values):
+            hidden = [bool(x) for x in mask[key].tolist()]
         else:
-            labels = ["no data" if math.isnan(v) else present.count(v) for v in values]
+            # Without the monthly counts no point can be checked, so none is published.
+            hidden = [results.audience == "public"] * len(values)
+        fmt: Callable[[float], str] = (
+            (lambda v: present.percent(v, 1.0)) if percent else (lambda v: present.count(v))
+        )
+        labels = [
+            SUPPRESSED if h else ("no cases" if percent else "no data") if math.isnan(v) else fmt(v)
+            for v, h in zip(values, hidden, strict=True)
+        ]
         special = [bool(x) for x in result.special]
+        shown_special = [s and not h for s, h in zip(special, hidden, strict=True)]
         text = getattr(result, "text", {}) or {}
         summary = " ".join(
             str(text[k]) for k in ("variation", "assurance", "limits") if text.get(k)
         )
-        flagged = [xs[i] for i, s in enumerate(special) if s]
+        if any(hidden):
+            # The SPC reading was worked out on every month, withheld ones included.
+            withheld = (
+                "Months shown as [c] are withheld because their numbers are small; they are "
+                "not drawn, but the limits and signals were worked out from every month."
+            )
+            summary = f"{withheld} {summary}".strip()
+        flagged = [xs[i] for i, s in enumerate(shown_special) if s]
         message = (
             f"{title_base}: special cause in {flagged[-1]}"
             if flagged
             else f"{title_base}: only ordinary variation"
+            if not any(hidden)
+            else f"{title_base}: no special cause in the months shown"
         )
-        fmt: Callable[[float], str] = (
-            (lambda v: present.percent(v, 1.0)) if percent else (lambda v: present.count(v))
-        )
+
+        limit_texts = [
+            ["" if math.isnan(float(v)) else fmt(float(v)) for v in (m, lo, hi)]
+            for m, lo, hi in zip(result.mean, result.lower, result.upper, strict=True)
+        ]
         last = len(values) - 1
+        lower_last = float(result.lower[last])
         limit_labels = (
             [
                 f"Upper {fmt(float(result.upper[last]))}",
                 f"Mean {fmt(float(result.mean[last]))}",
-                f"Lower {fmt(max(float(result.lower[last]), 0.0))}",
+                f"Lower {fmt(lower_last)}" + (" (below 0)" if lower_last < 0 else ""),
             ]
             if not math.isnan(float(result.upper[last]))
             else []
         )
+        metric = _SPC_METRIC.get(key, key)
+        goal = results.config.targets.get(metric)
+        target = float(goal.target) if goal is not None else None
+        target_label = f"Target {fmt(target)}" if target is not None else ""
         chart = spc_chart(
             f"fig-spc-{_slug(key)}",
             message,
@@ -954,6 +1021,10 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
             percent=percent,
             summary=summary,
             limit_labels=limit_labels,
+            suppressed=hidden,
+            limit_texts=limit_texts,
+            target=target,
+            target_label=target_label,
         )
         blocks.append(num.chart(chart))
         if summary:
