@@ -226,3 +226,14 @@ def test_rising_trend_with_down_better_is_concern_even_below_the_mean() -> None:
     assert result.outside.tolist() == [T, F, F, F, F, F, T]
     assert set(result.point_type) == {"concern"}
     assert result.rules_at(6) == ("outside", "two_of_three", "trend")
+
+
+def test_series_shorter_than_a_run_or_trend() -> None:
+    # A council with one quarter of data: 3 months, fewer than the 7 a run or trend needs.
+    # Mean (10 + 12 + 30) / 3 = 17.33; moving ranges 2 and 18, mean 10 (neither is 3.267 x 10
+    # or more, so none is screened out); upper limit 17.33 + 2.66 x 10 = 43.93, lower -9.27.
+    result = xmr([10, 12, 30])
+    assert result.trial_limits
+    assert not any(result.special)
+    assert result.upper[-1] == pytest.approx(17.333333 + 26.6, abs=1e-4)
+    assert result.lower[-1] == pytest.approx(17.333333 - 26.6, abs=1e-4)

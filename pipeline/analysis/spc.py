@@ -129,7 +129,8 @@ def limits(
 def _spread(mask: np.ndarray, length: int) -> np.ndarray:
     """Mark the `length` points ending at each True of `mask` (a signal's whole window)."""
     out = np.zeros(mask.size, dtype=bool)
-    for offset in range(length):
+    # A window longer than the series can never have ended inside it.
+    for offset in range(min(length, mask.size)):
         # Shift the end-of-window marks back by `offset` so every point in a window is set.
         out[: mask.size - offset] |= mask[offset:]
     return out

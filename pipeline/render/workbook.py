@@ -229,7 +229,7 @@ def spc_tables(results: Any, metrics: pd.DataFrame) -> list[Table]:
     whether the point is a special-cause signal."""
     analysis = results.analysis
     spc = getattr(analysis, "spc", None) or {}
-    monthly = getattr(analysis, "monthly", None)
+    monthly = getattr(results, "monthly", None)
     months = list(getattr(analysis, "months", None) or [])
     mask = None
     if isinstance(monthly, pd.DataFrame):
