@@ -71,7 +71,8 @@ def results(audience: str) -> SimpleNamespace:
         findings=[Finding("warning", "episodes.csv", 3, "child_id", "r", "CHILD-ZZ991")],
         metrics=metrics(),  # no `suppressed` column: the writer applies disclosure itself
         breakdowns=[Breakdown("rhi_mode", "Completed RHIs by mode", "mode", True, mode)],
-        analysis=SimpleNamespace(spc={"episodes": spc}, monthly=monthly),
+        analysis=SimpleNamespace(spc={"episodes": spc}),
+        monthly=monthly,
     )
 
 
