@@ -228,21 +228,61 @@ def _display_path(path: Path, base: Path) -> str:
         return path.name
 
 
-def write_outputs(results, out_dir: Path) -> list[str]:
-    """Render every file into a temporary folder, then move them all into `out_dir`."""
+def _write_tables(results, folder: Path) -> list[str]:
+    """The analyst's files: metrics.csv, tables.xlsx and data-quality.csv."""
     from pipeline.render.csvs import write_data_quality_csv, write_metrics_csv
+    from pipeline.render.workbook import write_workbook
+
+    return [
+        write_metrics_csv(results, folder),
+        write_workbook(results, folder),
+        write_data_quality_csv(results, folder),
+    ]
+
+
+def _tables_in_child(results, folder: Path, conn) -> None:
+    """Forked worker: write the analyst's files and send back their names (or the error)."""
+    try:
+        conn.send(("ok", _write_tables(results, folder)))
+    except BaseException as exc:  # reported to the parent, which raises it there
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def write_outputs(results, out_dir: Path) -> list[str]:
+    """Render every file into a temporary folder, then move them all into `out_dir`.
+
+    On Linux the tables are written by a forked process while this one renders the paper,
+    which takes longest; the two share nothing but the staging folder.
+    """
+    import multiprocessing
+
     from pipeline.render.manifest import write_manifest
     from pipeline.render.report import render
-    from pipeline.render.workbook import write_workbook
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".rhi-report-", dir=out_dir.parent))
     try:
-        names: list[str] = []
-        names += render(results, staging)
-        names.append(write_metrics_csv(results, staging))
-        names.append(write_workbook(results, staging))
-        names.append(write_data_quality_csv(results, staging))
+        child = None
+        if sys.platform == "linux":
+            context = multiprocessing.get_context("fork")
+            receive, send = context.Pipe(duplex=False)
+            child = context.Process(target=_tables_in_child, args=(results, staging, send))
+            child.start()
+            send.close()
+        names = render(results, staging)
+        if child is None:
+            names += _write_tables(results, staging)
+        else:
+            try:
+                status, payload = receive.recv()
+            except EOFError:
+                status, payload = "error", "the worker writing the tables stopped unexpectedly"
+            child.join()
+            if status != "ok":
+                raise RuntimeError(f"Writing the tables failed: {payload}")
+            names += payload
         names.append(write_manifest(results, staging, names))
         out_dir.mkdir(parents=True, exist_ok=True)
         for name in names:
