@@ -8,6 +8,7 @@ key silently ignored would give the board a wrong paper.
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -143,6 +144,61 @@ def _describe(error: Any, file: Path) -> str:
     )
 
 
+def _unknown(kind: str, key: str, value: str, valid: list[str], file: Path) -> str:
+    """One sentence for a config value that names something that does not exist."""
+    close = difflib.get_close_matches(value, valid, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else f" Valid: {', '.join(valid)}."
+    return f"{file}: '{key}' names the {kind} '{value}', which does not exist.{hint}"
+
+
+def check_names(config: Config, file: Path) -> list[str]:
+    """Problems with names inside the config: canonical columns, metric IDs, roles, months.
+
+    A misspelt name here would otherwise be silently ignored (a target never rated, a
+    column never read), so each is reported with the closest valid name.
+    """
+    from pipeline.metrics.registry import REGISTRY
+    from pipeline.schema import EXTRACTS, INTERVIEWER_ROLES
+
+    problems: list[str] = []
+    for extract in ("episodes", "interviews"):
+        spec: ExtractConfig = getattr(config, extract)
+        names = [c.name for c in EXTRACTS[extract]]
+        for local, canonical in spec.columns.items():
+            if canonical not in names:
+                problems.append(
+                    _unknown("column", f"{extract}.columns.{local}", canonical, names, file)
+                )
+        for column, mapping in spec.values.items():
+            if column not in names:
+                problems.append(_unknown("column", f"{extract}.values", column, names, file))
+            for local, target in mapping.items():
+                if isinstance(target, dict):
+                    problems += [
+                        _unknown("column", f"{extract}.values.{column}.{local}", k, names, file)
+                        for k in target
+                        if k not in names
+                    ]
+    metrics = list(REGISTRY)
+    problems += [
+        _unknown("metric", "targets", key, metrics, file)
+        for key in config.targets
+        if key not in REGISTRY
+    ]
+    problems += [
+        _unknown("interviewer role", "independent_roles", role, list(INTERVIEWER_ROLES), file)
+        for role in config.independent_roles
+        if role not in INTERVIEWER_ROLES
+    ]
+    for month in config.spc.rebase_months:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+            problems.append(
+                f"{file}: 'spc.rebase_months' has '{month}', which is not a month; "
+                "write it as YYYY-MM, e.g. 2026-01."
+            )
+    return problems
+
+
 def load_config(path: Path) -> Config:
     """Read and validate a config file; raise UsageError with plain sentences if it is wrong."""
     try:
@@ -173,6 +229,10 @@ def load_config(path: Path) -> Config:
             f"{path}: the config must be a mapping of keys to values, not a list or text."
         )
     try:
-        return Config.model_validate({**data, "base_dir": path.parent})
+        config = Config.model_validate({**data, "base_dir": path.parent})
     except ValidationError as exc:
         raise UsageError(*[_describe(err, path) for err in exc.errors()]) from None
+    problems = check_names(config, path)
+    if problems:
+        raise UsageError(*problems)
+    return config

@@ -78,3 +78,23 @@ def test_bundled_config_is_valid():
     config = load_config(Path(__file__).parent.parent / "config.yaml")
     assert isinstance(config, Config)
     assert config.episodes.columns["Missing Start Date"] == "start"
+
+
+def test_misspelt_names_inside_the_config_are_rejected(tmp_path):
+    text = (
+        "targets:\n  rhi_timley_rate: 0.9\n"
+        "independent_roles: [independent_practioner]\n"
+        "episodes:\n  columns:\n    Person ID: chlid_id\n"
+        "interviews:\n  values:\n    outcom: {A: completed}\n"
+        "spc:\n  rebase_months: ['Jan 2026']\n"
+    )
+    with pytest.raises(UsageError) as err:
+        load_config(_write(tmp_path, text))
+    messages = err.value.messages
+    assert len(messages) == 5
+    joined = "\n".join(messages)
+    assert "the column 'chlid_id', which does not exist. Did you mean 'child_id'?" in joined
+    assert "the column 'outcom', which does not exist. Did you mean 'outcome'?" in joined
+    assert "the metric 'rhi_timley_rate'" in joined and "'rhi_timely_rate'?" in joined
+    assert "'independent_practioner'" in joined and "'independent_practitioner'?" in joined
+    assert "'Jan 2026', which is not a month" in joined
