@@ -7,7 +7,6 @@ Extract files are only ever read.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -16,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.config import ExtractConfig
+from pipeline.digest import sha256_file
 from pipeline.errors import UsageError
 from pipeline.parse import canonical_code, clean_text, per_distinct, spread
 from pipeline.schema import EXTRACTS, FIRST_DATA_ROW, ROW, Column
@@ -52,15 +52,6 @@ class RawExtract:
     def header(self, column: str) -> str:
         """The user's own header for a canonical column."""
         return self.local_names.get(column, column)
-
-
-def sha256_of(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _cell_text(value: object) -> object:
@@ -320,6 +311,6 @@ def load_extract(name: str, path: Path, spec: ExtractConfig) -> RawExtract:
         frame=frame,
         missing_columns=missing,
         local_names=local_names,
-        sha256=sha256_of(path),
+        sha256=sha256_file(path),
         encoding=encoding,
     )

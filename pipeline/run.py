@@ -6,7 +6,6 @@ when every file has been written, so a failed run leaves earlier outputs untouch
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
@@ -16,17 +15,9 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.config import Config
+from pipeline.digest import sha256_file
 from pipeline.errors import UsageError
 from pipeline.periods import Quarter, quarter_ids
-
-PUBLIC_FILES = (
-    "board-report.pdf",
-    "board-report.html",
-    "metrics.csv",
-    "tables.xlsx",
-    "data-quality.csv",
-    "manifest.json",
-)
 
 
 def _extract_path(config: Config, name: str, flag: Path | None) -> Path:
@@ -120,10 +111,6 @@ class RunSummary:
     warnings: int
 
 
-def _sha256_text(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def run_pipeline(
     config: Config,
     *,
@@ -202,7 +189,7 @@ def run_pipeline(
             )
             for raw in raws
         ],
-        config_sha256=_sha256_text(config_file) if config_file.exists() else "",
+        config_sha256=sha256_file(config_file) if config_file.exists() else "",
         monthly=monthly,
     )
     out_dir = out if out is not None else config.base_dir / "reports" / reported.id

@@ -6,6 +6,8 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.dataset import EPISODE_TABLE_COLUMNS
+
 TEXT = [
     "episode_id",
     "child_id",
@@ -33,37 +35,7 @@ STAMPS = [
     "offered_at",
     "completed_at",
 ]
-COLUMNS = [
-    "episode_id",
-    "child_id",
-    "start",
-    "end",
-    "episode_type",
-    "looked_after",
-    "placement_area",
-    "date_of_birth",
-    "sex",
-    "ethnicity",
-    "placement_type",
-    "reported_to_police",
-    "row",
-    "has_rhi_row",
-    "outcome",
-    "notified_at",
-    "assigned_at",
-    "offered_at",
-    "completed_at",
-    "mode",
-    "interviewer_role",
-    "interviewer_id",
-    "declined_by",
-    "decline_reason",
-    "not_offered_reason",
-    "exception",
-    "risks",
-    "timeliness_excluded",
-    "duration_excluded",
-]
+COLUMNS = list(EPISODE_TABLE_COLUMNS)
 
 
 def episode(**fields: Any) -> dict[str, Any]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.digest import sha256_file
 from pipeline.render.safety import (
     csv_bytes,
     file_name_only,
     marking,
     neutralise_formula,
-    sha256_file,
 )
 
 

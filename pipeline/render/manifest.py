@@ -13,7 +13,8 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pipeline.render.safety import file_name_only, sha256_file, write_bytes
+from pipeline.digest import sha256_file
+from pipeline.render.safety import file_name_only, write_bytes
 
 MANIFEST = "manifest.json"
 PACKAGE = "rhi-report"

@@ -11,7 +11,6 @@ write therefore goes through `neutralise_formula`, which prefixes such text with
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -79,12 +78,3 @@ def write_bytes(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
-
-
-def sha256_file(path: Path) -> str:
-    """The hex SHA-256 of a file's bytes, read in blocks so large extracts stay cheap."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
