@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 # UK Analysis Function (afcharts) palette, in the order that keeps adjacent colours at 3:1.
 PALETTE: tuple[str, ...] = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -201,14 +201,167 @@ def tidy_svg(svg: str, chart_id: str) -> str:
     return ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _finish_svg(fig: object, chart_id: str) -> str:
-    """Save a figure as SVG (no date), close it, and tidy it with `tidy_svg`."""
-    import matplotlib.pyplot as plt
-
+def _finish_svg(fig: Any, chart_id: str) -> str:
+    """Save a figure as SVG in one pass (no date, no second layout draw) and tidy it."""
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})  # type: ignore[attr-defined]
-    plt.close(fig)  # type: ignore[arg-type]
+    fig.savefig(buf, format="svg", metadata={"Date": None})
     return tidy_svg(buf.getvalue(), chart_id)
+
+
+# --------------------------------------------------------------------------------------------
+# Layout: every chart is laid out once, from font metrics, instead of by tight_layout (which
+# draws the whole figure to measure it, then again to save it).
+
+FONT_SIZE = 9.5
+SMALL_SIZE = 8.5
+# tight_layout's default padding round the figure (1.08 font sizes): the charts keep its look.
+PAD_IN = 1.08 * FONT_SIZE / 72
+# matplotlib's height of one line of text: the font's ascender plus descender (OS/2 table of
+# Atkinson Hyperlegible: 950 + 290 units per 1000), per point of font size.
+LINE = 1.24
+TICK_PAD_PT = 3.5  # gap between an axis and its tick labels (rc xtick.major.pad)
+TICK_LEN_PT = 3.5  # tick length: it still offsets the labels when the marks are not drawn
+LABEL_PAD_PT = 4.0  # gap between tick labels and an axis label (rc axes.labelpad)
+# Legend geometry in font sizes (matplotlib's defaults, which the legends use).
+LEGEND_BORDER = 0.4
+LEGEND_AXES_PAD = 0.5
+LEGEND_HANDLE = 2.0 + 0.8  # handle length plus the gap before its text
+# Stacked bars' key: a little tighter than matplotlib's 2.0, so three long keys fit across.
+LEGEND_COLUMN_GAP = 1.5
+LEGEND_ROW_GAP = 0.5
+
+_measurer: Any = None
+_props: dict[float, Any] = {}
+
+
+def text_width_pt(text: str, size: float = FONT_SIZE) -> float:
+    """Width in points of one line of `text` in the chart font at `size` points, measured from
+    the font's glyph advances (the same measure matplotlib lays text out with), drawing nothing."""
+    global _measurer
+    if not text:
+        return 0.0
+    setup_fonts()
+    if _measurer is None:
+        from matplotlib.textpath import TextToPath
+
+        _measurer = TextToPath()
+    if size not in _props:
+        from matplotlib.font_manager import FontProperties
+
+        _props[size] = FontProperties(family=FONT_FAMILY, size=size)
+    width, _height, _descent = _measurer.get_text_width_height_descent(
+        text, _props[size], ismath=False
+    )
+    return float(width)
+
+
+def _line_in(size: float = FONT_SIZE) -> float:
+    """Height in inches of one line of text at `size` points."""
+    return LINE * size / 72
+
+
+def _x_ticks_in(axis_label: str) -> float:
+    """Height in inches taken below the axes by the x tick labels and the axis label, if any."""
+    height = (TICK_LEN_PT + TICK_PAD_PT) / 72 + _line_in()
+    if axis_label:
+        height += LABEL_PAD_PT / 72 + _line_in()
+    return height
+
+
+def _fit_width(available: float, overhangs: Sequence[tuple[float, float]]) -> float:
+    """The widest axes (inches, at most `available`) inside which every label still ends.
+
+    Each overhang is (where its anchor sits as a fraction of the axes width, how far in inches
+    the label runs past the anchor): the label ends at fraction * width + extent, which must
+    not pass `available`.
+    """
+    width = available
+    for fraction, extent in overhangs:
+        if fraction > 0 and fraction * width + extent > available:
+            width = (available - extent) / fraction
+    return max(width, available * 0.3)
+
+
+def _tick_labels(axis: Any) -> list[str]:
+    """The tick labels an axis will draw for its current limits, without drawing it."""
+    low, high = sorted(axis.get_view_interval())
+    slack = (high - low) * 1e-9
+    locs = [x for x in axis.get_major_locator()() if low - slack <= x <= high + slack]
+    return [str(t) for t in axis.get_major_formatter().format_ticks(locs)]
+
+
+def _legend_order(count: int, ncol: int) -> list[int]:
+    """Key order so a legend of `ncol` columns reads across, row by row.
+
+    matplotlib fills legend columns top to bottom (the first column takes the extra keys);
+    listing the keys column by column of the intended rows gives that layout.
+    """
+    rows = math.ceil(count / ncol)
+    return [r * ncol + c for c in range(ncol) for r in range(rows) if r * ncol + c < count]
+
+
+def _legend_width_in(names: Sequence[str], ncol: int, column_gap: float) -> float:
+    """Width in inches of a frameless legend of `names` laid out across `ncol` columns."""
+    width = 0.0
+    for c in range(ncol):
+        column = names[c::ncol]
+        if column:
+            width += max(text_width_pt(t) for t in column) + LEGEND_HANDLE * FONT_SIZE
+    width += ((ncol - 1) * column_gap + 2 * LEGEND_BORDER) * FONT_SIZE
+    return width / 72
+
+
+def _legend_columns(names: Sequence[str], most: int, available: float, column_gap: float) -> int:
+    """How many legend columns fit in `available` inches (at most `most`, at least one)."""
+    for ncol in range(min(most, len(names)), 1, -1):
+        if _legend_width_in(names, ncol, column_gap) <= available:
+            return ncol
+    return 1
+
+
+def _legend_border_in() -> float:
+    """The blank border inside both sides of a frameless legend, in inches."""
+    return 2 * LEGEND_BORDER * FONT_SIZE / 72
+
+
+def _legend_in(rows: int) -> float:
+    """Height in inches of a frameless legend of `rows` rows, its inner border included."""
+    gaps = (rows - 1) * LEGEND_ROW_GAP + 2 * LEGEND_BORDER
+    return rows * _line_in() + gaps * FONT_SIZE / 72
+
+
+def _figure(height: float) -> tuple[Any, Any]:
+    """A figure of the standard width on the SVG canvas (no pyplot) and its one axes."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(WIDTH_IN, height))
+    FigureCanvasSVG(fig)
+    return fig, fig.add_axes((0.1, 0.1, 0.8, 0.8))
+
+
+def _place(fig: Any, ax: Any, left: float, width: float, bottom: float, top: float) -> None:
+    """Put the axes at margins given in inches."""
+    fig_w, fig_h = fig.get_size_inches()
+    ax.set_position((left / fig_w, bottom / fig_h, width / fig_w, (fig_h - bottom - top) / fig_h))
+
+
+def _place_with_y_ticks(
+    fig: Any, ax: Any, axis_label: str, overhangs: Sequence[tuple[float, float]]
+) -> None:
+    """Place axes whose left margin holds numeric y tick labels (and maybe an axis label).
+
+    The labels depend on the axes height (matplotlib picks fewer ticks on a shorter axis),
+    which the top and bottom margins fix first; only then is the left margin measured.
+    """
+    bottom = PAD_IN + _x_ticks_in("")
+    _place(fig, ax, PAD_IN, WIDTH_IN - 2 * PAD_IN, bottom, PAD_IN)
+    widest = max((text_width_pt(t) for t in _tick_labels(ax.yaxis)), default=0.0)
+    left = PAD_IN + (widest + TICK_LEN_PT + TICK_PAD_PT) / 72
+    if axis_label:
+        left += _line_in() + LABEL_PAD_PT / 72
+    width = _fit_width(WIDTH_IN - left - PAD_IN, overhangs)
+    _place(fig, ax, left, width, bottom, PAD_IN)
 
 
 def _alt_values(categories: Sequence[str], series: Sequence[Series]) -> str:
@@ -257,30 +410,31 @@ def bar_chart(
     _check(categories, series)
     setup_fonts()
     import matplotlib
-
-    matplotlib.use("svg")
-    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
     n, k = len(categories), len(series)
     height = 0.75 + n * (0.2 + 0.17 * k) + (0.3 if k > 1 else 0)
-    with plt.rc_context(_rc(chart_id)):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
+    with matplotlib.rc_context(_rc(chart_id)):
+        fig, ax = _figure(height)
         bar_h = 0.8 / k
         drawn = [float(v) for s in series for i, v in enumerate(s.values) if not s.hidden(i)]
         # A percent axis always runs to 100%; a count axis to at least 1.
         top = max([*drawn, 1.0])
+        xmax = top * 1.15
+        overhangs: list[tuple[float, float]] = []
         for j, s in enumerate(series):
             for i in range(n):
                 y = (n - 1 - i) + (k - 1) / 2 * bar_h - j * bar_h
                 if s.hidden(i):
-                    ax.text(top * 0.005, y, s.labels[i], va="center", ha="left", color=TEXT)
-                    continue
-                value = float(s.values[i])  # type: ignore[arg-type]
-                ax.barh(y, value, height=bar_h * 0.9, color=PALETTE[j], linewidth=0)
-                ax.text(value + top * 0.01, y, s.labels[i], va="center", ha="left", color=TEXT)
-        ax.set_yticks(range(n))
-        ax.set_yticklabels(list(reversed(list(categories))))
-        ax.set_xlim(0, top * 1.15)
+                    x = top * 0.005
+                else:
+                    value = float(s.values[i])  # type: ignore[arg-type]
+                    ax.barh(y, value, height=bar_h * 0.9, color=PALETTE[j], linewidth=0)
+                    x = value + top * 0.01
+                ax.text(x, y, s.labels[i], va="center", ha="left", color=TEXT)
+                overhangs.append((x / xmax, text_width_pt(s.labels[i]) / 72))
+        ax.set_yticks(range(n), list(reversed(list(categories))))
+        ax.set_xlim(0, xmax)
         ax.tick_params(axis="y", length=0)
         ax.xaxis.grid(True, color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
@@ -290,17 +444,32 @@ def bar_chart(
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         if axis_label:
             ax.set_xlabel(axis_label)
+        names = [s.name for s in series]
+        left = PAD_IN + (max(text_width_pt(c) for c in categories) + TICK_PAD_PT) / 72
+        width = _fit_width(WIDTH_IN - left - PAD_IN, overhangs)
+        legend = 0.0
         if k > 1:
-            handles = [plt.Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in range(k)]
-            ax.legend(
-                handles,
-                [s.name for s in series],
-                loc="lower center",
-                bbox_to_anchor=(0.5, 1.0),
-                ncol=k,
+            # The key goes above the bars, centred on them when it fits there, else on the
+            # figure; in one row when it fits across, else in as many columns as fit.
+            gap = 2.0  # matplotlib's column spacing, in font sizes
+            ncol = _legend_columns(names, k, WIDTH_IN - 2 * PAD_IN + _legend_border_in(), gap)
+            half = _legend_width_in(names, ncol, gap) / 2
+            centre = left + width / 2
+            if centre - half < PAD_IN or centre + half > WIDTH_IN - PAD_IN:
+                centre = WIDTH_IN / 2
+            order = _legend_order(k, ncol)
+            fig.legend(
+                [Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in order],
+                [names[j] for j in order],
+                loc="upper center",
+                bbox_to_anchor=(centre / WIDTH_IN, 1 - PAD_IN / height),
+                ncol=ncol,
                 frameon=False,
+                borderaxespad=0,
+                columnspacing=gap,
             )
-        fig.tight_layout()
+            legend = _legend_in(math.ceil(k / ncol)) + LEGEND_AXES_PAD * FONT_SIZE / 72
+        _place(fig, ax, left, width, PAD_IN + _x_ticks_in(axis_label), PAD_IN + legend)
         svg = _finish_svg(fig, chart_id)
     kind = "Grouped bar chart" if k > 1 else "Bar chart"
     alt = f"{kind}. {title}. {_alt_values(categories, series)}"
@@ -325,13 +494,12 @@ def line_chart(
     setup_fonts()
     import matplotlib
 
-    matplotlib.use("svg")
-    import matplotlib.pyplot as plt
-
     n = len(x_labels)
-    with plt.rc_context(_rc(chart_id)):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.0))
+    span = (-0.3, n - 1 + 2.2)
+    with matplotlib.rc_context(_rc(chart_id)):
+        fig, ax = _figure(3.0)
         top = 0.0
+        overhangs: list[tuple[float, float]] = []
         for j, s in enumerate(series):
             ys = [math.nan if s.hidden(i) else float(s.values[i]) for i in range(n)]  # type: ignore[arg-type]
             top = max([top, *[y for y in ys if not math.isnan(y)]])
@@ -340,17 +508,19 @@ def line_chart(
             if last is not None:
                 # Say which period a label belongs to when the line stops before the end.
                 when = "" if last == n - 1 else f" ({x_labels[last]})"
+                text = f"{s.name} {s.labels[last]}{when}"
                 ax.annotate(
-                    f"{s.name} {s.labels[last]}{when}",
+                    text,
                     (last, ys[last]),
                     xytext=(6, 0),
                     textcoords="offset points",
                     va="center",
                     color=TEXT,
                 )
-        ax.set_xticks(range(n))
-        ax.set_xticklabels(list(x_labels))
-        ax.set_xlim(-0.3, n - 1 + 2.2)
+                fraction = (last - span[0]) / (span[1] - span[0])
+                overhangs.append((fraction, (6 + text_width_pt(text)) / 72))
+        ax.set_xticks(range(n), list(x_labels))
+        ax.set_xlim(*span)
         if percent:
             from matplotlib.ticker import PercentFormatter
 
@@ -362,7 +532,7 @@ def line_chart(
         ax.set_axisbelow(True)
         if axis_label:
             ax.set_ylabel(axis_label)
-        fig.tight_layout()
+        _place_with_y_ticks(fig, ax, axis_label, overhangs)
         svg = _finish_svg(fig, chart_id)
     parts = []
     for s in series:
@@ -394,13 +564,12 @@ def stacked_bar_chart(
     _check(categories, segments)
     setup_fonts()
     import matplotlib
-
-    matplotlib.use("svg")
-    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
     n, k = len(categories), len(segments)
-    with plt.rc_context(_rc(chart_id)):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 1.3 + 0.55 * n))
+    names = [s.name for s in segments]
+    with matplotlib.rc_context(_rc(chart_id)):
+        fig, ax = _figure(1.3 + 0.55 * n)
         top = reference or 0.0
         for i in range(n):
             y = n - 1 - i
@@ -422,28 +591,42 @@ def stacked_bar_chart(
                 )
                 left += width
             top = max(top, left)
+        xmax = top * 1.12 if top else 1
+        overhangs: list[tuple[float, float]] = []
         if reference is not None:
             ax.axvline(reference, color=TEXT, linestyle="--", linewidth=1.2)
-            ax.text(reference, n - 0.45, f" {reference_label}", va="bottom", ha="left", color=TEXT)
-        ax.set_yticks(range(n))
-        ax.set_yticklabels(list(reversed(list(categories))))
-        ax.set_xlim(0, top * 1.12 if top else 1)
+            text = f" {reference_label}"
+            ax.text(reference, n - 0.45, text, va="bottom", ha="left", color=TEXT)
+            overhangs.append((reference / xmax, text_width_pt(text) / 72))
+        ax.set_yticks(range(n), list(reversed(list(categories))))
+        ax.set_xlim(0, xmax)
         ax.set_ylim(-0.6, n - 0.1 + 0.4)
         ax.tick_params(axis="y", length=0)
         ax.xaxis.grid(True, color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
         if axis_label:
             ax.set_xlabel(axis_label)
-        handles = [plt.Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in range(k)]
-        ax.legend(
-            handles,
-            [s.name for s in segments],
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.28 if axis_label else -0.12),
-            ncol=min(k, 3),
+        # The key sits under the whole figure, centred on the page, in as many columns (up to
+        # three) as fit across it.
+        # The legend's inner border is blank, so it may reach into the figure's padding.
+        gap = LEGEND_COLUMN_GAP
+        ncol = _legend_columns(names, 3, WIDTH_IN - 2 * PAD_IN + _legend_border_in(), gap)
+        legend = _legend_in(math.ceil(k / ncol))
+        order = _legend_order(k, ncol)
+        fig.legend(
+            [Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in order],
+            [names[j] for j in order],
+            loc="lower center",
+            bbox_to_anchor=(0.5, PAD_IN / fig.get_size_inches()[1]),
+            ncol=ncol,
             frameon=False,
+            borderaxespad=0,
+            columnspacing=gap,
         )
-        fig.tight_layout()
+        left = PAD_IN + (max(text_width_pt(c) for c in categories) + TICK_PAD_PT) / 72
+        width = _fit_width(WIDTH_IN - left - PAD_IN, overhangs)
+        bottom = PAD_IN + legend + LEGEND_AXES_PAD * FONT_SIZE / 72 + _x_ticks_in(axis_label)
+        _place(fig, ax, left, width, bottom, PAD_IN)
         svg = _finish_svg(fig, chart_id)
     alt = f"Stacked bar chart. {title}. {_alt_values(categories, segments)}"
     return Chart(chart_id, title, alt, svg, _table(title, first_header, categories, segments))
@@ -487,17 +670,14 @@ def spc_chart(
     setup_fonts()
     import matplotlib
 
-    matplotlib.use("svg")
-    import matplotlib.pyplot as plt
-
     def clean(xs: Sequence[float]) -> list[float]:
         return [math.nan if x is None else float(x) for x in xs]
 
     ys, ms, lo, hi = clean(values), clean(mean), clean(lower), clean(upper)
     ys = [math.nan if hidden[i] else y for i, y in enumerate(ys)]
     flags = [bool(special[i]) and not hidden[i] for i in range(n)]
-    with plt.rc_context(_rc(chart_id)):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.0))
+    with matplotlib.rc_context(_rc(chart_id)):
+        fig, ax = _figure(3.0)
         xs = list(range(n))
         ax.plot(xs, hi, color=MUTED, linestyle="--", linewidth=1, drawstyle="steps-mid")
         ax.plot(xs, lo, color=MUTED, linestyle="--", linewidth=1, drawstyle="steps-mid")
@@ -517,11 +697,10 @@ def spc_chart(
                 markeredgecolor=TEXT,
                 markeredgewidth=0.8,
             )
-        ax.set_xticks(xs)
-        ax.set_xticklabels(list(x_labels), rotation=0)
+        # At most about eight month labels, always including the last month.
         step = max(1, math.ceil(n / 8))
-        for i, tick in enumerate(ax.get_xticklabels()):
-            tick.set_visible(i % step == (n - 1) % step)
+        shown = [x for x in xs if x % step == (n - 1) % step]
+        ax.set_xticks(shown, [x_labels[x] for x in shown])
         finite = [v for v in [*ys, *hi, *lo] if not math.isnan(v)]
         if target is not None:
             finite.append(float(target))
@@ -537,8 +716,10 @@ def spc_chart(
         else:
             ceiling = top * 1.12
         ax.set_ylim(bottom, ceiling)
-        ax.set_xlim(-0.5, n - 0.5 + 1.6)
+        span = (-0.5, n - 0.5 + 1.6)
+        ax.set_xlim(*span)
         last = n - 1
+        overhangs: list[tuple[float, float]] = []
         if limit_labels and not math.isnan(hi[last]):
             for y, text in (
                 (hi[last], limit_labels[0]),
@@ -553,8 +734,10 @@ def spc_chart(
                         textcoords="offset points",
                         va="center",
                         color=MUTED,
-                        fontsize=8.5,
+                        fontsize=SMALL_SIZE,
                     )
+                    fraction = (last - span[0]) / (span[1] - span[0])
+                    overhangs.append((fraction, (8 + text_width_pt(text, SMALL_SIZE)) / 72))
         if target is not None and target_label:
             ax.annotate(
                 target_label,
@@ -564,11 +747,11 @@ def spc_chart(
                 va="bottom",
                 ha="left",
                 color=PALETTE[2],
-                fontsize=8.5,
+                fontsize=SMALL_SIZE,
             )
         ax.yaxis.grid(True, color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
-        fig.tight_layout()
+        _place_with_y_ticks(fig, ax, "", overhangs)
         svg = _finish_svg(fig, chart_id)
     flagged = [x_labels[x] for x in sx]
     signal = (
