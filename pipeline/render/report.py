@@ -7,8 +7,8 @@ drawn once), then fills `templates/report.html.j2` twice:
   `<svg role="img">` with `<title>`/`<desc>`, each followed by its data table. No external
   request of any kind.
 - PDF: WeasyPrint with `pdf_variant="pdf/ua-1"`, charts as `<img alt>` inside `<figure>` so the
-  PDF Figure gets its alt text, the stylesheet and fonts fetched only from `templates/` by a
-  locked-down URL fetcher, and WeasyPrint's logged errors (a missing alt or lang) turned into a
+  PDF Figure gets its alt text, the stylesheet (parsed once) and fonts fetched only from
+  `templates/` and the charts from memory by a locked-down URL fetcher, and WeasyPrint's logged errors (a missing alt or lang) turned into a
   failed build. Running headers and footers are re-marked as artifacts (see `pdf.py`).
 
 Jinja autoescaping is on for every template; the only markup marked safe is SVG drawn by
@@ -18,11 +18,12 @@ Jinja autoescaping is on for every template; the only markup marked safe is SVG 
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import multiprocessing
 import pickle
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,12 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 HTML_NAME = "board-report.html"
 PDF_NAME = "board-report.pdf"
 # The fonts the HTML twin embeds: the two weights the stylesheet uses.
+# The PDF's charts are fetched from this (virtual) folder beside the templates.
+CHARTS_DIR = "charts"
 HTML_FONTS = ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf")
 
 _font_config: Any = None
+_stylesheet_cache: Any = None
 # What the fetcher may serve, by extension (the stylesheet and the fonts).
 _MIME = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".woff2": "font/woff2"}
 
@@ -65,8 +69,11 @@ def css_string(text: str) -> Markup:
     return Markup('"' + "".join(out) + '"')
 
 
+@functools.cache
 def environment() -> Any:
-    """The Jinja environment: templates from `templates/`, autoescaping on for everything."""
+    """The Jinja environment: templates from `templates/`, autoescaping on for everything.
+
+    One per process, so each template is compiled once however often the paper is filled."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(
@@ -101,9 +108,10 @@ def inline_svg(chart: Chart) -> Markup:
     return Markup(svg[:start] + head + svg[end + 1 :])
 
 
-def svg_data_uri(chart: Chart) -> str:
-    """The chart as a data: URI for `<img src>` in the PDF (WeasyPrint tags `<img alt>`)."""
-    return "data:image/svg+xml;base64," + base64.b64encode(chart.svg.encode("utf-8")).decode()
+def chart_url(chart: Chart) -> str:
+    """Where the PDF's `<img src>` finds a chart: a name under `charts/`, served from memory
+    by `template_fetcher` (no base64 to encode, tokenise and decode again)."""
+    return f"{CHARTS_DIR}/{chart.id}.svg"
 
 
 def inline_css() -> str:
@@ -128,7 +136,7 @@ def render_html(view: ReportView, *, mode: str = "html") -> str:
         images = {c.id: inline_svg(c) for c in view.charts}
         css = Markup(inline_css())  # our own file; it contains no markup to escape
     elif mode == "pdf":
-        images = {c.id: svg_data_uri(c) for c in view.charts}
+        images = {c.id: chart_url(c) for c in view.charts}
         css = Markup("")
     else:
         raise ValueError(f"unknown mode {mode!r}")
@@ -139,8 +147,9 @@ def render_html(view: ReportView, *, mode: str = "html") -> str:
 # PDF
 
 
-def template_fetcher() -> Any:
-    """A WeasyPrint URL fetcher that serves only files under `templates/` and data: URIs.
+def template_fetcher(charts: Mapping[str, str] | None = None) -> Any:
+    """A WeasyPrint URL fetcher that serves only files under `templates/`, data: URIs and the
+    given charts (chart id to SVG text) as `templates/charts/<id>.svg`.
 
     Anything else (http, https, ftp, a file outside templates/) raises a fatal error, so a
     stray URL in the content can never reach the network or read arbitrary local files.
@@ -148,6 +157,7 @@ def template_fetcher() -> Any:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     root = TEMPLATES.resolve()
+    drawn = {f"{name}.svg": svg.encode("utf-8") for name, svg in (charts or {}).items()}
 
     class TemplateFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -157,6 +167,9 @@ def template_fetcher() -> Any:
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
                 raise FatalURLFetchingError(f"refused to fetch {url!r}: only template files")
             path = Path(unquote(parts.path)).resolve()
+            if path.parent == root / CHARTS_DIR and path.name in drawn:
+                kind = "image/svg+xml"
+                return URLFetcherResponse(url, drawn[path.name], headers={"Content-Type": kind})
             if not path.is_relative_to(root) or not path.is_file():
                 raise FatalURLFetchingError(f"refused to fetch {url!r}: outside templates/")
             kind = _MIME.get(path.suffix.lower(), "application/octet-stream")
@@ -202,30 +215,74 @@ def _fonts() -> Any:
     return _font_config
 
 
-def render_pdf(view: ReportView) -> bytes:
-    """The tagged PDF/UA-1 paper as bytes, from a fresh WeasyPrint document."""
+def _stylesheet() -> Any:
+    """report.css parsed once per process by WeasyPrint, its @font-face fonts loaded."""
+    global _stylesheet_cache
+    if _stylesheet_cache is None:
+        from weasyprint import CSS
+
+        _stylesheet_cache = CSS(
+            filename=str(TEMPLATES / "report.css"),
+            url_fetcher=template_fetcher(),
+            font_config=_fonts(),
+        )
+    return _stylesheet_cache
+
+
+def _write_pdf(html: str, charts: Mapping[str, str] | None = None) -> bytes:
+    """A filled template as a tagged PDF/UA-1, with the shared stylesheet and fonts; `charts`
+    (id to SVG) are what its `charts/<id>.svg` images show."""
     from weasyprint import HTML
 
     from pipeline.render.pdf import artifact_page_furniture
 
-    html = render_html(view, mode="pdf")
-    fetcher = template_fetcher()
-    fonts = _fonts()
+    fetcher = template_fetcher(charts)
+    document = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
     with weasyprint_errors_fail():
-        data = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher).write_pdf(
+        return document.write_pdf(
+            stylesheets=[_stylesheet()],
             finisher=artifact_page_furniture,
-            font_config=fonts,
+            font_config=_fonts(),
             pdf_variant="pdf/ua-1",
         )
-    return data
+
+
+def render_pdf(view: ReportView) -> bytes:
+    """The tagged PDF/UA-1 paper as bytes, from a fresh WeasyPrint document."""
+    return _write_pdf(render_html(view, mode="pdf"), {c.id: c.svg for c in view.charts})
+
+
+# A page using each kind of thing the paper draws (both font weights, headings, a table, an
+# SVG figure with text, running headers), so that fonts, shaping and image code are loaded.
+_WARM_UP_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" viewBox="0 0 40 20">'
+    '<path d="M 0 0 L 10 10" stroke="#12436d"/>'
+    '<text x="2" y="15" font-family="Atkinson Hyperlegible" font-size="9">0%</text></svg>'
+)
+_WARM_UP = (
+    '<!DOCTYPE html><html lang="en"><head><title>w</title><style>@page { @top-left '
+    '{ content: "w" } }</style></head><body class="pdf"><section class="part"><h2>W</h2>'
+    '<h3>w</h3><p>Wa 0% [c]</p><figure><figcaption><span class="num">F</span> w</figcaption>'
+    '<img src="charts/w.svg" alt="w"></figure><div class="tbl"><table>'
+    '<caption>w</caption><thead><tr><th scope="col">W</th><th scope="col" class="n">N</th></tr>'
+    '</thead><tbody><tr><th scope="row">w</th><td class="n">1</td></tr></tbody></table></div>'
+    "</section></body></html>"
+)
+
+
+def _warm_up() -> None:
+    """Render a one-page document and throw it away: WeasyPrint's first document pays for
+    loading fonts, shaping and drawing code, so the real paper, rendered next, does not."""
+    _write_pdf(_WARM_UP, {"w": _WARM_UP_SVG})
 
 
 def _prepare_pdf_engine() -> None:
-    """Import WeasyPrint, build its font configuration and compile the template: the costly
-    set-up the PDF needs, done while the view is built elsewhere."""
+    """Import WeasyPrint, build its font configuration, parse the stylesheet and compile the
+    template: the costly set-up the PDF needs, done while the view is built elsewhere."""
     import weasyprint  # noqa: F401  (the import itself is the work)
 
     _fonts()
+    _stylesheet()
     environment().get_template("report.html.j2")
 
 
@@ -259,6 +316,8 @@ def build_view_while_preparing(results: Results) -> ReportView:
     send.close()
     try:
         _prepare_pdf_engine()
+        # The charts take longer than the set-up: use the wait to run WeasyPrint once.
+        _warm_up()
         try:
             data = receive.recv_bytes()
         except EOFError:  # the child died without answering
@@ -286,6 +345,7 @@ __all__ = [
     "PDF_NAME",
     "RenderError",
     "build_view_while_preparing",
+    "chart_url",
     "css_string",
     "environment",
     "inline_css",
@@ -293,7 +353,6 @@ __all__ = [
     "render",
     "render_html",
     "render_pdf",
-    "svg_data_uri",
     "template_fetcher",
     "weasyprint_errors_fail",
 ]
