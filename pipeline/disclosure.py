@@ -15,6 +15,9 @@ Rules for the public audience (metrics.md, "Presentation rules"):
    shown (ties: the first in the relation's order), or, if no part can be, the total. This is
    repeated until no relation has exactly one withheld figure, then rule 2 is applied again so
    that rates built on a newly withheld count are withheld too.
+4. A count that is a subset of a withheld count (a median's n, the interviews within 72
+   hours) and equal to it is withheld, since it would show the withheld figure exactly
+   (`SUBSET_OF`); the secondary rules then run again.
 
 The relations are in `METRIC_RELATIONS` (among metrics, within a cohort) and
 `COHORT_RELATIONS` (among cohorts, for a metric that counts episodes). Counts of children are
@@ -63,6 +66,23 @@ COHORT_ADDITIVE_METRICS = frozenset(
         "rhi_completed",
         "rhi_pending",
     }
+)
+
+# Counts that are a subset of another (within one quarter and cohort): a median's n, and the
+# parts of rates that are not metrics of their own. When such a count equals its withheld
+# superset it would reveal it exactly (the n of "assignment to interview" is usually every
+# completed RHI), so it is withheld too.
+SUBSET_OF: tuple[tuple[str, str], ...] = (
+    ("median_hours_assignment_to_completion:denominator", "rhi_completed"),
+    ("median_hours_return_to_completion:denominator", "rhi_completed"),
+    ("median_hours_return_to_notification:denominator", "rhi_due"),
+    ("median_hours_notification_to_assignment:denominator", "rhi_due"),
+    ("rhi_timely_rate:denominator", "rhi_completed"),
+    ("rhi_target_met_rate:denominator", "rhi_completed"),
+    ("rhi_timely_rate:numerator", "rhi_completed"),
+    ("rhi_target_met_rate:numerator", "rhi_completed"),
+    ("rhi_face_to_face_rate:numerator", "rhi_completed"),
+    ("rhi_independent_rate:numerator", "rhi_completed"),
 )
 
 Cell = tuple[Hashable, Hashable]
@@ -255,6 +275,8 @@ def suppress_metrics(
         counts = rows.pivot(index="metric", columns="cohort", values="value")
         relations = _metric_relations(counts.index, counts.columns, cohort_additive)
         mask = suppress_table(counts, relations, threshold)
+        while (revealing := _revealing_subsets(counts, mask)).any(axis=None):
+            mask = suppress_table(counts, relations, threshold, hidden=mask | revealing)
         stacked = mask.stack().rename("suppressed").reset_index()
         masks.append(stacked.assign(quarter=quarter))
     flags = pd.concat(masks, ignore_index=True).set_index(["quarter", "metric", "cohort"])[
@@ -273,6 +295,17 @@ def suppress_metrics(
         suppressed |= flag(keys) & ~is_count
     out["suppressed"] = suppressed.to_numpy(dtype=bool)
     return out
+
+
+def _revealing_subsets(counts: pd.DataFrame, mask: pd.DataFrame) -> pd.DataFrame:
+    """Shown subset counts equal to their withheld superset (see `SUBSET_OF`)."""
+    revealing = mask & False
+    for subset, superset in SUBSET_OF:
+        if subset not in counts.index or superset not in counts.index:
+            continue
+        same = counts.loc[subset].astype("float64").eq(counts.loc[superset].astype("float64"))
+        revealing.loc[subset] = (same & mask.loc[superset] & ~mask.loc[subset]).to_numpy()
+    return revealing
 
 
 def _metric_relations(

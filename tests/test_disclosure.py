@@ -67,8 +67,14 @@ REGISTRY = {
 def metrics_rows(quarter: str, metric: str, values: dict[str, tuple[float, float, float]]):
     """Rows of the metrics table; values maps cohort -> (numerator, denominator, value)."""
     return [
-        {"quarter": quarter, "cohort": c, "metric": metric, "numerator": n, "denominator": d,
-         "value": v}
+        {
+            "quarter": quarter,
+            "cohort": c,
+            "metric": metric,
+            "numerator": n,
+            "denominator": d,
+            "value": v,
+        }
         for c, (n, d, v) in values.items()
     ]
 
@@ -206,8 +212,14 @@ def test_metric_sums_withhold_the_count_that_would_reveal_a_small_one():
     # The rate offered / due is withheld with due.
     rows = []
     for metric, value in [
-        ("episodes", 33), ("episodes_ongoing", 3), ("rhi_due", 30), ("rhi_offered", 26),
-        ("rhi_not_offered", 4), ("rhi_declined", 5), ("rhi_completed", 15), ("rhi_pending", 6),
+        ("episodes", 33),
+        ("episodes_ongoing", 3),
+        ("rhi_due", 30),
+        ("rhi_offered", 26),
+        ("rhi_not_offered", 4),
+        ("rhi_declined", 5),
+        ("rhi_completed", 15),
+        ("rhi_pending", 6),
     ]:
         rows += counts(metric, {"all": value})
     rows += metrics_rows("2026-27-Q1", "rhi_offered_rate", {"all": (26, 30, 26 / 30)})
@@ -276,8 +288,12 @@ def test_internal_audience_and_threshold_off_show_everything(audience, threshold
 
 def test_unknown_audience_is_refused():
     with pytest.raises(ValueError, match="audience"):
-        suppress_metrics(pd.DataFrame(counts("episodes", {"all": 3})), threshold=5,
-                         audience="press", registry=REGISTRY)
+        suppress_metrics(
+            pd.DataFrame(counts("episodes", {"all": 3})),
+            threshold=5,
+            audience="press",
+            registry=REGISTRY,
+        )
 
 
 # ---- breakdowns -------------------------------------------------------------------------
@@ -369,9 +385,9 @@ def test_breakdown_total_withheld_elsewhere():
     assert not suppress_breakdown(b, threshold=5, audience="public").any().any()
     # A different quarter, or a non-additive breakdown, has no such link.
     assert hidden_breakdown_totals(b, metrics, "2025-26-Q4") == []
-    assert hidden_breakdown_totals(
-        Breakdown("x", "X", "x", False, frame), metrics, "2026-27-Q1"
-    ) == []
+    assert (
+        hidden_breakdown_totals(Breakdown("x", "X", "x", False, frame), metrics, "2026-27-Q1") == []
+    )
 
 
 # ---- monthly series ---------------------------------------------------------------------
@@ -408,9 +424,7 @@ def test_monthly_series_respects_a_quarter_total_withheld_in_the_metrics():
     # rhi_offered 9 + 0 + 8 = 17 for the quarter; the metrics table withholds rhi_offered for
     # `all` in that quarter (secondary suppression there), so the months must not add up to
     # it: the smallest non-zero month, Jun 8, is withheld.
-    monthly = pd.DataFrame(
-        {"month": ["2026-04", "2026-05", "2026-06"], "rhi_offered": [9, 0, 8]}
-    )
+    monthly = pd.DataFrame({"month": ["2026-04", "2026-05", "2026-06"], "rhi_offered": [9, 0, 8]})
     metrics = pd.DataFrame(counts("rhi_offered", {"all": 17}))
     metrics["suppressed"] = [True]
     mask = suppress_monthly(monthly, metrics=metrics, threshold=5, audience="public")
@@ -418,9 +432,7 @@ def test_monthly_series_respects_a_quarter_total_withheld_in_the_metrics():
 
 
 def test_mask_breakdown_links_the_metrics_table():
-    frame = pd.DataFrame(
-        {"category": ["a", "b"], "label": ["A", "B"], "all": [6, 7]}
-    )
+    frame = pd.DataFrame({"category": ["a", "b"], "label": ["A", "B"], "all": [6, 7]})
     b = Breakdown("x", "X", "x", True, frame)
     metrics = pd.DataFrame(counts("episodes", {"all": 13}))
     metrics["suppressed"] = [True]
@@ -428,3 +440,45 @@ def test_mask_breakdown_links_the_metrics_table():
     kwargs = {"metrics": metrics, "quarter": "2026-27-Q1", "threshold": 5}
     assert mask_breakdown(b, audience="public", **kwargs)["all"].tolist() == [True, False]
     assert mask_breakdown(b, audience="internal", **kwargs)["all"].tolist() == [False, False]
+
+
+def test_a_median_n_equal_to_a_withheld_count_is_withheld_too():
+    # One cohort, all: offered 40 = declined 21 + completed 17 + pending 2.
+    # Pending 2 is primary; secondary withholds the smaller shown part, completed 17.
+    # The median from return to interview is over n = 17 interviews, the same 17: shown, it
+    # would give completed back exactly, so it is withheld (and so is the median).
+    # The offered total itself stays shown: two of its three parts are withheld.
+    rows = (
+        counts("rhi_offered", {"all": 40})
+        + counts("rhi_declined", {"all": 21})
+        + counts("rhi_completed", {"all": 17})
+        + counts("rhi_pending", {"all": 2})
+        + metrics_rows(
+            "2026-27-Q1", "median_hours_return_to_completion", {"all": (np.nan, 17.0, 80.5)}
+        )
+    )
+    out = suppress_metrics(
+        pd.DataFrame(rows), threshold=5, audience="public", registry=REGISTRY
+    ).set_index("metric")["suppressed"]
+    assert out["rhi_pending"] and out["rhi_completed"]
+    assert out["median_hours_return_to_completion"]
+    assert not out["rhi_offered"] and not out["rhi_declined"]
+
+
+def test_a_median_n_below_its_withheld_superset_stays_shown():
+    # As above, but only 16 of the 17 interviews have both dates: n = 16 does not reveal
+    # completed exactly, and 16 is not small, so the median is shown.
+    rows = (
+        counts("rhi_offered", {"all": 40})
+        + counts("rhi_declined", {"all": 21})
+        + counts("rhi_completed", {"all": 17})
+        + counts("rhi_pending", {"all": 2})
+        + metrics_rows(
+            "2026-27-Q1", "median_hours_return_to_completion", {"all": (np.nan, 16.0, 80.5)}
+        )
+    )
+    out = suppress_metrics(
+        pd.DataFrame(rows), threshold=5, audience="public", registry=REGISTRY
+    ).set_index("metric")["suppressed"]
+    assert out["rhi_completed"]
+    assert not out["median_hours_return_to_completion"]
