@@ -151,7 +151,8 @@ def test_tidy_svg_turns_styles_into_attributes_and_keeps_only_referenced_ids() -
         "<metadata>x</metadata><defs><style>*{stroke-linejoin: round}</style></defs>"
         '<g id="figure_1"><g id="patch_1"><path d="M 0 0\nL 1 1" style="fill: #ffffff; '
         'stroke: none" clip-path="url(#p1.a)"/></g>'
-        '<text transform="rotate(-0 1 2)" style="font-size: 9px">A</text></g>'
+        '<text transform="rotate(-0 1 2)" style="font-size: 9px">A</text>'
+        '<path d="M 0 0 L 5 5 z" style="fill: none"/></g>'
         '<defs><clipPath id="p1.a"><rect x="0" y="0" width="5" height="5"/></clipPath></defs>'
         "</svg>"
     )
@@ -163,6 +164,8 @@ def test_tidy_svg_turns_styles_into_attributes_and_keeps_only_referenced_ids() -
     # nobody refers to, so they are gone, as are the metadata and the stylesheet.
     assert re.findall(r'id="([^"]+)"', out) == ["fig-z-p1-a"]
     assert "<g" not in out and "<metadata" not in out and "<style" not in out
+    # The path with no fill and no stroke draws nothing, so it is dropped; the other stays.
+    assert out.count("<path") == 1
     assert out.startswith("<svg") and 'stroke-linejoin="round"' in out.split(">")[0]
 
 
@@ -199,3 +202,85 @@ def test_spc_chart_withholds_points_states_limits_below_zero_and_draws_the_targe
     assert ">Lower -18 (below 0)<" in chart.svg and ">Target 20<" in chart.svg
     # Only two points are plotted: no special-cause square (orange) is drawn.
     assert PALETTE[3].lower() not in chart.svg
+
+
+def test_fit_width_shrinks_the_axes_so_a_label_past_its_anchor_still_fits() -> None:
+    from pipeline.render.charts import _fit_width
+
+    # 5 in available; a label anchored at 90% of the axes runs 1 in further: 0.9 * 5 + 1 = 5.5
+    # does not fit, so the axes shrink to (5 - 1) / 0.9 = 4.444 in. One at 50% running 1 in
+    # (0.5 * 5 + 1 = 3.5) already fits and changes nothing.
+    assert _fit_width(5.0, [(0.5, 1.0)]) == 5.0
+    assert _fit_width(5.0, [(0.5, 1.0), (0.9, 1.0)]) == pytest.approx(4.0 / 0.9)
+
+
+def test_legend_keys_are_ordered_to_read_across_rows() -> None:
+    from pipeline.render.charts import _legend_order
+
+    # matplotlib fills columns top to bottom. Four keys in three columns read across as
+    # row 1: 0 1 2, row 2: 3; so column 1 must hold 0 and 3, column 2 holds 1, column 3 holds 2.
+    assert _legend_order(4, 3) == [0, 3, 1, 2]
+    # Three keys in two columns: rows 0 1 / 2 -> columns (0, 2), (1).
+    assert _legend_order(3, 2) == [0, 2, 1]
+    assert _legend_order(3, 3) == [0, 1, 2]
+
+
+def test_text_width_scales_with_font_size() -> None:
+    from pipeline.render.charts import text_width_pt
+
+    assert text_width_pt("") == 0.0
+    # Glyph advances scale linearly with the font size: twice the size, twice the width.
+    assert text_width_pt("Out of county", 19.0) == pytest.approx(
+        2 * text_width_pt("Out of county", 9.5)
+    )
+    assert text_width_pt("Out of county, placed far away") > text_width_pt("Out of county")
+
+
+def _texts(svg: str) -> list[tuple[float, str, str]]:
+    """(x, anchor, text) of every <text> element in a chart's SVG."""
+    found = re.findall(r'<text x="([-\d.]+)"[^>]*text-anchor="(\w+)"[^>]*>([^<]*)</text>', svg)
+    return [(float(x), anchor, text) for x, anchor, text in found]
+
+
+def test_long_labels_and_legends_stay_inside_the_figure() -> None:
+    from pipeline.render.charts import PAD_IN, WIDTH_IN, text_width_pt
+
+    long = "Looked-after children placed out of county by another local authority"
+    chart = bar_chart(
+        "fig-long",
+        "t",
+        [long, "Short"],
+        [
+            Series("All children", [0.999, 0.5], ["100%", "50%"]),
+            Series(
+                "A rather long series name for children out of county", [0.3, 0.7], ["30%", "70%"]
+            ),
+        ],
+        percent=True,
+    )
+    stacked = stacked_bar_chart(
+        "fig-long2",
+        "t",
+        [long, "B"],
+        [
+            Series("Return to police notification and more", [10, 20], ["a", "b"]),
+            Series("Notification to assignment of a worker", [50, 190], ["a", "b"]),
+            Series("Assignment to interview", [30, 5], ["a", "b"]),
+            Series("Something else entirely", [3, 3], ["a", "b"]),
+        ],
+        reference=240,
+        reference_label="72 hours standard",
+    )
+    # The figure is 6.4 in = 460.8 pt wide. Every text, measured with the chart font, must
+    # lie within it (a legend key's text starts after its coloured handle, so it is inside if
+    # its start and end are).
+    width = WIDTH_IN * 72
+    for svg in (chart.svg, stacked.svg):
+        for x, anchor, text in _texts(svg):
+            w = text_width_pt(text.replace("&amp;", "&"))
+            start = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
+            assert start >= 0 and start + w <= width + 0.01, text
+    # The long category label ends just left of the axes and starts no nearer the edge than
+    # the figure padding (0.1425 in = 10.26 pt), give or take rounding.
+    x, _, _ = next(t for t in _texts(chart.svg) if t[2] == long)
+    assert x - text_width_pt(long) == pytest.approx(PAD_IN * 72, abs=0.01)

@@ -191,6 +191,24 @@ def test_url_fetcher_serves_only_template_files() -> None:
             fetcher.fetch(url)
 
 
+def test_url_fetcher_serves_the_given_charts_from_memory_and_nothing_else() -> None:
+    from weasyprint.urls import FatalURLFetchingError
+
+    charts_dir = Path(__file__).resolve().parents[1] / "templates" / "charts"
+    fetcher = template_fetcher({"fig-a": "<svg>a</svg>"})
+    response = fetcher.fetch((charts_dir / "fig-a.svg").as_uri())
+    assert response.read() == b"<svg>a</svg>"
+    # A chart not handed over, or a chart name outside the charts folder, is refused.
+    for url in (
+        (charts_dir / "fig-b.svg").as_uri(),
+        (charts_dir.parent / "fig-a.svg").as_uri(),
+    ):
+        with pytest.raises(FatalURLFetchingError):
+            fetcher.fetch(url)
+    with pytest.raises(FatalURLFetchingError):
+        template_fetcher().fetch((charts_dir / "fig-a.svg").as_uri())
+
+
 def test_weasyprint_errors_fail_the_build() -> None:
     from weasyprint import HTML
 

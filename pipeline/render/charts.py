@@ -136,7 +136,8 @@ def tidy_svg(svg: str, chart_id: str) -> str:
       `a="b"`, so a renderer (WeasyPrint) need not run a CSS parser for each element.
     - Ids only where something refers to them (clip paths, markers), prefixed with the
       chart's id so two charts in one HTML page never share one; groups left with no
-      attributes are unwrapped; path data on one line; no-op rotations dropped.
+      attributes are unwrapped; path data on one line; no-op rotations and paths that
+      neither fill nor stroke dropped.
     """
     import xml.etree.ElementTree as ET
 
@@ -183,6 +184,10 @@ def tidy_svg(svg: str, chart_id: str) -> str:
                 del parent[i]
                 continue
             fix(child)
+            if tag == "path" and child.get("fill") == "none" and "stroke" not in child.attrib:
+                # matplotlib's transparent figure and axes backgrounds: they draw nothing.
+                del parent[i]
+                continue
             walk(child)
             if tag == "g" and not child.attrib:
                 # A bare group draws nothing of its own: put its children in its place.

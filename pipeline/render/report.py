@@ -8,8 +8,9 @@ drawn once), then fills `templates/report.html.j2` twice:
   request of any kind.
 - PDF: WeasyPrint with `pdf_variant="pdf/ua-1"`, charts as `<img alt>` inside `<figure>` so the
   PDF Figure gets its alt text, the stylesheet (parsed once) and fonts fetched only from
-  `templates/` and the charts from memory by a locked-down URL fetcher, and WeasyPrint's logged errors (a missing alt or lang) turned into a
-  failed build. Running headers and footers are re-marked as artifacts (see `pdf.py`).
+  `templates/` and the charts from memory by a locked-down URL fetcher, and WeasyPrint's
+  logged errors (a missing alt or lang) turned into a failed build. Running headers and
+  footers are re-marked as artifacts (see `pdf.py`).
 
 Jinja autoescaping is on for every template; the only markup marked safe is SVG drawn by
 `charts.py` (with its text escaped here) and director's commentary made safe upstream.
