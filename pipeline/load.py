@@ -32,14 +32,18 @@ class RawExtract:
     """One extract as text: canonical headers, mapped codes, and each record's spreadsheet row.
 
     `frame` holds every canonical column that was found (as `str`, blank = NA) plus `row`.
-    `missing_columns` lists canonical columns the file lacks; `local_names` maps each canonical
-    column back to the header the user's file calls it, for messages.
+    `missing_columns` lists required canonical columns the file lacks; `absent_headers` the
+    headers the config maps (local -> canonical) that the file does not have; `headers` the
+    file's own headers; `local_names` maps each canonical column back to the header the
+    user's file calls it, for messages.
     """
 
     name: str
     path: Path
     frame: pd.DataFrame
     missing_columns: list[str] = field(default_factory=list)
+    absent_headers: dict[str, str] = field(default_factory=dict)
+    headers: list[str] = field(default_factory=list)
     local_names: dict[str, str] = field(default_factory=dict)
     sha256: str = ""
     encoding: str = ""
@@ -305,11 +309,17 @@ def load_extract(name: str, path: Path, spec: ExtractConfig) -> RawExtract:
     frame[ROW] = frame.index.astype("int64")
     frame = frame.reset_index(drop=True)
     missing = [c.name for c in columns if c.required and c.name not in frame.columns]
+    # Headers the config maps that the file does not have: a renamed export column would
+    # otherwise drop out of the figures without a word.
+    present = {str(h).strip().casefold() for h in table.columns}
+    absent = {k: v for k, v in spec.columns.items() if k.strip().casefold() not in present}
     return RawExtract(
         name=name,
         path=path,
         frame=frame,
         missing_columns=missing,
+        absent_headers=absent,
+        headers=[str(h) for h in table.columns],
         local_names=local_names,
         sha256=sha256_file(path),
         encoding=encoding,

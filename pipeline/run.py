@@ -140,6 +140,12 @@ def run_pipeline(
                 f"No episodes start in {reported.label}. Choose a quarter that is in the "
                 "episodes extract."
             )
+        if reported.last_day > dataset.as_at:
+            raise UsageError(
+                f"{reported.label} ends on {reported.last_day:%d %B %Y}, after the as-at date "
+                f"{dataset.as_at:%d %B %Y}, so its figures would be incomplete. Choose a "
+                "quarter that has ended, or give the date the extract was taken with --as-at."
+            )
     quarters = trend_quarters(starts, reported, config.trend_quarters)
 
     from pipeline.analysis import analyse, write_narrative

@@ -242,3 +242,12 @@ def test_no_identifier_date_of_birth_or_free_text_in_public_outputs(tmp_path):
     ]
     assert main(args) == 0
     assert "OFFICIAL-SENSITIVE" in _pdf_text(internal / "board-report.pdf")
+
+
+def test_a_quarter_not_yet_ended_is_refused(capsys):
+    # The sample's extract runs to mid-July 2026, so 2026-27 Q2 (July to September) has not
+    # ended: its figures would be incomplete.
+    assert _run("--quarter", "2026-27-Q2", "--out", "/nonexistent/never-written") == 2
+    err = capsys.readouterr().err
+    assert "Quarter 2 2026-27 (July to September 2026) ends on 30 September 2026" in err
+    assert "Traceback" not in err

@@ -195,7 +195,21 @@ def test_missing_column(tmp_path, baseline, capsys):
     drop = rows[0].index("Legal Status")
     _write_episodes(path, [row[:drop] + row[drop + 1 :] for row in rows])
     err = _run_failing(tmp_path, baseline, capsys, 1)
-    assert "episodes.csv: has no column for 'looked_after'" in err
+    assert (
+        "episodes.csv: has no column 'Legal Status', which the config maps to looked_after" in err
+    )
+
+
+def test_renamed_optional_column_is_not_silently_ignored(tmp_path, baseline, capsys):
+    # Exceptions leave the timeliness measure: dropping the column unnoticed would change the
+    # 72-hour rate, so a mapped header the file lacks stops the run with the closest header.
+    _copy_sample(tmp_path)
+    config = tmp_path / "config.yaml"
+    text = config.read_text(encoding="utf-8").replace("Exception Agreed:", "Exceptions Agreed:")
+    config.write_text(text, encoding="utf-8")
+    err = _run_failing(tmp_path, baseline, capsys, 1)
+    assert "has no column 'Exceptions Agreed', which the config maps to exception" in err
+    assert "(it has 'Exception Agreed': is that it?)" in err
 
 
 # --- manglings that stop the run: exit 2 (usage: config, files) ----------------------------------

@@ -14,6 +14,7 @@ row number finds them); episode IDs are, because the analyst needs them to find 
 from __future__ import annotations
 
 import calendar
+import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -284,9 +285,27 @@ def _episode(table: Table, index: pd.Index) -> pd.Series:
 
 
 def missing_column(table: Table) -> list[Finding]:
-    """A required canonical column the file lacks."""
+    """A required canonical column the file lacks, or a header the config maps that it lacks."""
     findings = []
-    for name in table.extract.missing_columns:
+    extract = table.extract
+    named = set()
+    for local, name in extract.absent_headers.items():
+        named.add(name)
+        close = difflib.get_close_matches(local, extract.headers, n=1, cutoff=0.5)
+        hint = f" (it has '{close[0]}': is that it?)" if close else ""
+        findings.append(
+            _file_finding(
+                "missing_column",
+                table,
+                name,
+                f"{table.file}: has no column '{local}', which the config maps to {name}"
+                f"{hint}; correct the header under {extract.name}: columns: in the config, "
+                "or export the column.",
+            )
+        )
+    for name in extract.missing_columns:
+        if name in named:
+            continue
         meaning = next((c.meaning for c in table.columns if c.name == name), "")
         about = f" ({meaning})" if meaning else ""
         findings.append(
