@@ -151,6 +151,36 @@ def _unknown(kind: str, key: str, value: str, valid: list[str], file: Path) -> s
     return f"{file}: '{key}' names the {kind} '{value}', which does not exist.{hint}"
 
 
+def _spelling(value: str) -> str:
+    """Canonical spelling, as the loader applies it: `Face to Face` -> face_to_face."""
+    return re.sub(r"[\s\-/]+", "_", value.strip().lower())
+
+
+def _check_mapped_values(extract: str, spec: ExtractConfig, file: Path) -> list[str]:
+    """Mapped values that are not canonical codes: the mistake is in the config, not the data."""
+    from pipeline.schema import EXTRACTS
+
+    allowed = {c.name: c.allowed for c in EXTRACTS[extract] if c.kind == "category"}
+    yes_no = {c.name for c in EXTRACTS[extract] if c.kind == "bool"}
+    words = {"yes", "no", "y", "n", "true", "false", "1", "0"}
+    problems = []
+    for column, mapping in spec.values.items():
+        for local, target in mapping.items():
+            pairs = target.items() if isinstance(target, dict) else [(column, target)]
+            for name, value in pairs:
+                key = f"{extract}.values.{column}.{local}"
+                if name in allowed and _spelling(str(value)) not in allowed[name]:
+                    problems.append(
+                        _unknown(f"{name} code", key, str(value), list(allowed[name]), file)
+                    )
+                elif name in yes_no and str(value).strip().lower() not in words:
+                    problems.append(
+                        f"{file}: '{key}' maps to '{value}', which is not yes or no; "
+                        'map it to "yes" or "no" (quoted).'
+                    )
+    return problems
+
+
 def check_names(config: Config, file: Path) -> list[str]:
     """Problems with names inside the config: canonical columns, metric IDs, roles, months.
 
@@ -179,12 +209,16 @@ def check_names(config: Config, file: Path) -> list[str]:
                         for k in target
                         if k not in names
                     ]
+        problems += _check_mapped_values(extract, spec, file)
     metrics = list(REGISTRY)
-    problems += [
-        _unknown("metric", "targets", key, metrics, file)
-        for key in config.targets
-        if key not in REGISTRY
-    ]
+    for key, target in config.targets.items():
+        if key not in REGISTRY:
+            problems.append(_unknown("metric", "targets", key, metrics, file))
+        elif REGISTRY[key].kind == "ratio" and not 0 <= target.target <= 1:
+            problems.append(
+                f"{file}: 'targets.{key}' is {target.target:g}, but rates are decimals from 0 "
+                f"to 1; write {target.target:g}% as {target.target / 100:g}."
+            )
     problems += [
         _unknown("interviewer role", "independent_roles", role, list(INTERVIEWER_ROLES), file)
         for role in config.independent_roles

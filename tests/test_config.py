@@ -98,3 +98,29 @@ def test_misspelt_names_inside_the_config_are_rejected(tmp_path):
     assert "the metric 'rhi_timley_rate'" in joined and "'rhi_timely_rate'?" in joined
     assert "'independent_practioner'" in joined and "'independent_practitioner'?" in joined
     assert "'Jan 2026', which is not a month" in joined
+
+
+def test_a_percentage_target_is_rejected_with_the_decimal(tmp_path):
+    with pytest.raises(UsageError) as err:
+        load_config(_write(tmp_path, "targets:\n  rhi_timely_rate: {target: 90}\n"))
+    assert "write 90% as 0.9" in err.value.messages[0]
+
+
+def test_a_value_mapped_to_a_code_that_does_not_exist_is_a_config_error(tmp_path):
+    text = (
+        "interviews:\n  values:\n    mode:\n      Telephone: phone\n"
+        "    outcome:\n      Declined (YP): {outcome: declined, declined_by: young_person}\n"
+        "episodes:\n  values:\n    looked_after:\n      CLA: looked after\n"
+        "    placement_area:\n      Out of County: Out of Area\n"
+    )
+    with pytest.raises(UsageError) as err:
+        load_config(_write(tmp_path, text))
+    joined = "\n".join(err.value.messages)
+    assert len(err.value.messages) == 3
+    assert "'interviews.values.mode.Telephone' names the mode code 'phone'" in joined
+    assert "Did you mean 'telephone'?" in joined
+    assert "declined_by code 'young_person'" in joined
+    assert "'episodes.values.looked_after.CLA' maps to 'looked after', which is not yes or no" in (
+        joined
+    )
+    # "Out of Area" is spelt canonically once normalised (out_of_area), so it is accepted.
