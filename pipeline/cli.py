@@ -73,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check the extracts and list every finding")
     common(validate)
+    validate.add_argument(
+        "--as-at",
+        type=_as_at,
+        dest="as_at",
+        help="date the extracts were taken, YYYY-MM-DD (default: the latest date in either "
+        "extract); dates after it are reported",
+    )
     return parser
 
 
@@ -86,7 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             from pipeline.run import validate_only
 
-            return validate_only(config, episodes=args.episodes, interviews=args.interviews)
+            return validate_only(
+                config, episodes=args.episodes, interviews=args.interviews, as_at=args.as_at
+            )
         from pipeline.run import run_pipeline
 
         run_pipeline(

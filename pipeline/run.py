@@ -55,14 +55,21 @@ def load_and_validate(
 
 
 def validate_only(
-    config: Config, *, episodes: Path | None = None, interviews: Path | None = None
+    config: Config,
+    *,
+    episodes: Path | None = None,
+    interviews: Path | None = None,
+    as_at: date | None = None,
 ) -> int:
-    """`rhi-report validate`: print the findings table; 1 if any finding is fatal."""
+    """`rhi-report validate`: print the findings table and each warning's detail; 1 if any
+    finding is fatal."""
     from pipeline.errors import DataError
-    from pipeline.quality.summary import summary_table
+    from pipeline.quality.summary import summarise, summary_table
 
     try:
-        dataset, raws = load_and_validate(config, episodes=episodes, interviews=interviews)
+        dataset, raws = load_and_validate(
+            config, episodes=episodes, interviews=interviews, as_at=as_at
+        )
     except DataError as err:
         for message in err.messages:
             print(message, file=sys.stderr)
@@ -72,6 +79,10 @@ def validate_only(
         print("Validation failed: fix the problems above and run again.", file=sys.stderr)
         return 1
     print(summary_table(dataset.findings))
+    if dataset.findings:
+        print("\nWarnings (the run goes on; each is treated as docs/data-quality.md says):")
+        for line in summarise(dataset.findings):
+            print(f"- {line}")
     rows = ", ".join(f"{r.file}: {len(r.frame):,} rows" for r in raws)
     print(f"Validation passed ({rows}; {len(dataset.findings)} warnings).")
     return 0
