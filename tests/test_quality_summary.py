@@ -42,7 +42,16 @@ def test_summarise_groups_by_rule_then_file_then_column():
 
 def test_summarise_one_more_row_is_singular():
     lines = summarise([f("invalid_date", r) for r in (2, 3, 4, 5)])
-    assert lines[-1] == "episodes.csv: and 1 more row with the same problem (invalid_date): rows 5."
+    assert lines[-1] == "episodes.csv: and 1 more row with the same problem (invalid_date): row 5."
+
+
+def test_summarise_many_more_rows_counts_the_rest_in_words():
+    # 3 shown, 20 more (rows 5 to 24): the first 10 of them listed, then "and 10 more".
+    lines = summarise([f("invalid_date", r) for r in range(2, 25)])
+    assert lines[-1] == (
+        "episodes.csv: and 20 more rows with the same problem (invalid_date): "
+        "rows 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 and 10 more."
+    )
 
 
 def test_order_is_file_rule_row():

@@ -51,10 +51,11 @@ def summarise(findings: Sequence[Finding], first: int = FIRST) -> list[str]:
         rest = len(group) - first
         if rest > 0:
             rows = [f.row for f in group[first:] if f.row is not None]
-            shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")
+            shown = ", ".join(str(r) for r in rows[:10])
+            shown += f" and {len(rows) - 10:,} more" if len(rows) > 10 else ""
             lines.append(
                 f"{file}: and {rest:,} more {'row' if rest == 1 else 'rows'} with the same "
-                f"problem ({rule}): rows {shown}."
+                f"problem ({rule}): {'row' if len(rows) == 1 else 'rows'} {shown}."
             )
     return lines
 
