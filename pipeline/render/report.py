@@ -18,6 +18,7 @@ Jinja autoescaping is on for every template; the only markup marked safe is SVG 
 
 from __future__ import annotations
 
+import atexit
 import base64
 import functools
 import logging
@@ -213,7 +214,16 @@ def _fonts() -> Any:
         from weasyprint.text.fonts import FontConfiguration
 
         _font_config = FontConfiguration()
+        atexit.register(_drop_engine)
     return _font_config
+
+
+def _drop_engine() -> None:
+    """Free the font configuration and stylesheet at exit, while WeasyPrint can still clean
+    up after them (at interpreter teardown its own cleanup would find its modules gone)."""
+    global _font_config, _stylesheet_cache
+    _stylesheet_cache = None
+    _font_config = None
 
 
 def _stylesheet() -> Any:
