@@ -232,6 +232,20 @@ def test_overlap_looks_past_the_previous_episode():
     assert "before the same child's episode 'E1' (row 2)" in found[1].message
 
 
+def test_an_unreadable_end_does_not_make_later_episodes_overlap():
+    # E1's end is unreadable (month 13): a fatal invalid_date of its own. Read as "still
+    # open" it would make E2 and E3 overlap it; they must not be reported.
+    t = table(
+        "episodes",
+        [
+            episode("E1", start="03/04/2026 10:00", end="01/13/2026 10:00"),
+            episode("E2", start="04/05/2026 10:00", end="05/05/2026 10:00"),
+            episode("E3", start="06/06/2026 10:00", end="07/06/2026 10:00"),
+        ],
+    )
+    assert rules.overlapping_episodes(t) == []
+
+
 def test_start_before_birth_hides_both_dates():
     t = table("episodes", [episode("E1", start="03/04/2026 10:00", date_of_birth="04/04/2026")])
     [f] = only(rules.start_before_birth(t), "start_before_birth")

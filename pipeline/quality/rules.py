@@ -636,6 +636,11 @@ def overlapping_episodes(episodes: Table) -> list[Finding]:
     """
     frame = episodes.frame
     usable = frame["child_id"].notna() & frame["start"].notna()
+    # An unreadable end is already a fatal finding; read as "still open" it would make every
+    # later episode of the child look like an overlap.
+    end_unreadable = episodes.unreadable.get("end")
+    if end_unreadable is not None:
+        usable &= ~end_unreadable
     part = frame.loc[usable, ["start", "end", "episode_id", ROW]]
     if part.empty:
         return []
