@@ -172,9 +172,7 @@ def _position(
     return rows[row], cols[col]
 
 
-def cohort_relations(
-    row: Hashable, columns: Collection[Hashable]
-) -> list[Relation]:
+def cohort_relations(row: Hashable, columns: Collection[Hashable]) -> list[Relation]:
     """The cohort sums (`COHORT_RELATIONS`) that can be formed in one row of a table whose
     columns are cohort IDs."""
     return [
@@ -220,9 +218,7 @@ def _kinds(metrics: pd.DataFrame, specs: Mapping[str, _Spec]) -> pd.Series:
     """Each row's kind: from the registry, or for a metric it does not know, from the row's
     shape (a count has neither numerator nor denominator)."""
     known = metrics["metric"].map({k: s.kind for k, s in specs.items()})
-    shaped = np.where(
-        metrics["numerator"].isna() & metrics["denominator"].isna(), "count", "ratio"
-    )
+    shaped = np.where(metrics["numerator"].isna() & metrics["denominator"].isna(), "count", "ratio")
     return known.fillna(pd.Series(shaped, index=metrics.index)).astype("str")
 
 
@@ -285,9 +281,7 @@ def suppress_metrics(
 
     def flag(metric_keys: pd.Series) -> pd.Series:
         index = pd.MultiIndex.from_arrays([out["quarter"], metric_keys, out["cohort"]])
-        return pd.Series(
-            flags.reindex(index).fillna(False).to_numpy(dtype=bool), index=out.index
-        )
+        return pd.Series(flags.reindex(index).fillna(False).to_numpy(dtype=bool), index=out.index)
 
     suppressed = flag(out["metric"]) & is_count
     for part in (0, 1):
@@ -358,9 +352,7 @@ def suppress_breakdown(
     if breakdown.additive and n:
         # Row n is the column total, which a reader can work out even when it is not printed.
         counts.loc[n] = counts.sum(axis=0, min_count=1)
-        relations.extend(
-            Relation((n, col), tuple((i, col) for i in range(n))) for col in columns
-        )
+        relations.extend(Relation((n, col), tuple((i, col) for i in range(n))) for col in columns)
         hidden = pd.DataFrame(False, index=counts.index, columns=columns)
         for col in hidden_totals:
             if col in hidden.columns:
@@ -373,9 +365,7 @@ def suppress_breakdown(
     return result
 
 
-def hidden_breakdown_totals(
-    breakdown: Any, metrics: pd.DataFrame, quarter: str
-) -> list[str]:
+def hidden_breakdown_totals(breakdown: Any, metrics: pd.DataFrame, quarter: str) -> list[str]:
     """Cohort columns of an additive breakdown whose total equals a count the metrics table
     withholds for that cohort in `quarter`.
 
@@ -470,9 +460,7 @@ def suppress_monthly(
     n = len(months)
     table = monthly[count_cols].astype("float64").reset_index(drop=True)
     order = list(dict.fromkeys(quarters))
-    totals = (
-        table.groupby(pd.Series(quarters), sort=False).sum(min_count=1).reindex(order)
-    )
+    totals = table.groupby(pd.Series(quarters), sort=False).sum(min_count=1).reindex(order)
     totals.index = [f"total:{q}" for q in order]
     counts = pd.concat([table, totals])
     hidden = pd.DataFrame(False, index=counts.index, columns=count_cols)
@@ -486,9 +474,7 @@ def suppress_monthly(
             for q in set(withheld) & set(order):
                 hidden.loc[f"total:{q}", col] = True
     relations = [
-        Relation(
-            (f"total:{q}", col), tuple((i, col) for i in range(n) if quarters[i] == q)
-        )
+        Relation((f"total:{q}", col), tuple((i, col) for i in range(n) if quarters[i] == q))
         for q in order
         for col in count_cols
     ]

@@ -18,16 +18,28 @@ MONTHS = [f"2025-{m:02d}" for m in range(4, 13)] + [f"2026-{m:02d}" for m in ran
 
 def metrics() -> pd.DataFrame:
     rows = [
-        ("episodes", N, N, 30), ("children", N, N, 20), ("rhi_due", N, N, 28),
-        ("rhi_offered", N, N, 21), ("rhi_declined", N, N, 7), ("rhi_completed", N, N, 14),
+        ("episodes", N, N, 30),
+        ("children", N, N, 20),
+        ("rhi_due", N, N, 28),
+        ("rhi_offered", N, N, 21),
+        ("rhi_declined", N, N, 7),
+        ("rhi_completed", N, N, 14),
         # 21/28 = 75%; 7/21 = 33%; 14/28 = 50%; 7 of 14 timely = 50%
-        ("rhi_offered_rate", 21, 28, 0.75), ("rhi_decline_rate", 7, 21, 1 / 3),
-        ("rhi_completed_rate", 14, 28, 0.5), ("rhi_timely_rate", 7, 14, 0.5),
+        ("rhi_offered_rate", 21, 28, 0.75),
+        ("rhi_decline_rate", 7, 21, 1 / 3),
+        ("rhi_completed_rate", 14, 28, 0.5),
+        ("rhi_timely_rate", 7, 14, 0.5),
     ]
     return pd.DataFrame(
         [
-            {"quarter": Q.id, "cohort": "all", "metric": m, "numerator": a,
-             "denominator": b, "value": v}
+            {
+                "quarter": Q.id,
+                "cohort": "all",
+                "metric": m,
+                "numerator": a,
+                "denominator": b,
+                "value": v,
+            }
             for m, a, b, v in rows
         ]
     )

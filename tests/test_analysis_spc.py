@@ -109,7 +109,11 @@ def test_two_of_three_beyond_two_sigma() -> None:
     mean, lo, hi = [0] * 5, [-3] * 5, [3] * 5
     # points 1 and 3 are beyond 2 sigma and within three consecutive points
     assert two_of_three_beyond_two_sigma([0, 2.5, 0, 2.5, 0], mean, lo, hi).tolist() == [
-        F, T, F, T, F,
+        F,
+        T,
+        F,
+        T,
+        F,
     ]
     # two beyond 2 sigma but four points apart: no signal
     assert not two_of_three_beyond_two_sigma([2.5, 0, 0, 2.5, 0], mean, lo, hi).any()

@@ -19,9 +19,7 @@ from pipeline.analysis.trends import (
 from pipeline.periods import Quarter, quarters_back
 
 REG = {
-    "episodes": SimpleNamespace(
-        label="Episodes", kind="count", shown_as="count", direction=None
-    ),
+    "episodes": SimpleNamespace(label="Episodes", kind="count", shown_as="count", direction=None),
     "rhi_timely_rate": SimpleNamespace(
         label="Timely", kind="ratio", shown_as="percent", direction="up"
     ),
@@ -34,8 +32,12 @@ KPIS = [("episodes", "all"), ("rhi_timely_rate", "all"), ("rhi_decline_rate", "a
 
 def row(q: str, metric: str, num: float, den: float, value: float, cohort: str = "all"):
     return {
-        "quarter": q, "cohort": cohort, "metric": metric,
-        "numerator": num, "denominator": den, "value": value,
+        "quarter": q,
+        "cohort": cohort,
+        "metric": metric,
+        "numerator": num,
+        "denominator": den,
+        "value": value,
     }
 
 
@@ -59,8 +61,10 @@ def table() -> pd.DataFrame:
 
 def test_changes_and_judgements_by_hand() -> None:
     h = kpi_history(
-        table(), [Quarter.parse("2025-26-Q4"), Quarter.parse("2026-27-Q1")],
-        kpis=KPIS, registry=REG,
+        table(),
+        [Quarter.parse("2025-26-Q4"), Quarter.parse("2026-27-Q1")],
+        kpis=KPIS,
+        registry=REG,
     )
     assert len(h) == 6  # 3 KPIs x 2 quarters
     latest = h[h["quarter"] == "2026-27-Q1"].set_index("metric")
@@ -91,10 +95,12 @@ def test_changes_and_judgements_by_hand() -> None:
 
 def test_change_too_small_to_show_is_no_change() -> None:
     # 60.2% and 59.8% both show as 60%: no change, even though the values differ
-    t = pd.DataFrame([
-        row("2025-26-Q4", "rhi_timely_rate", 301, 500, 0.602),
-        row("2026-27-Q1", "rhi_timely_rate", 299, 500, 0.598),
-    ])
+    t = pd.DataFrame(
+        [
+            row("2025-26-Q4", "rhi_timely_rate", 301, 500, 0.602),
+            row("2026-27-Q1", "rhi_timely_rate", 299, 500, 0.598),
+        ]
+    )
     h = kpi_history(t, ["2025-26-Q4", "2026-27-Q1"], kpis=KPIS[1:2], registry=REG)
     assert h.iloc[1]["movement_previous"] == "no change"
     assert h.iloc[1]["judgement_previous"] == "no change"
@@ -113,8 +119,11 @@ def test_at_most_eight_quarters_and_order() -> None:
 def test_cohort_override_and_unknown_metrics() -> None:
     t = pd.DataFrame([row("2026-27-Q1", "episodes", NAN, NAN, 7, cohort="looked_after")])
     h = kpi_history(
-        t, ["2026-27-Q1"], cohort="looked_after",
-        kpis=[("episodes", "all"), ("no_such_metric", "all")], registry=REG,
+        t,
+        ["2026-27-Q1"],
+        cohort="looked_after",
+        kpis=[("episodes", "all"), ("no_such_metric", "all")],
+        registry=REG,
     )
     assert h["cohort"].tolist() == ["looked_after"]
     assert h["value"].tolist() == [7]
@@ -124,14 +133,23 @@ def test_judge_table() -> None:
     movement = np.array(["rise", "fall", "rise", "fall", "no change", "not comparable", "rise"])
     direction = np.array(["up", "up", "down", "down", "up", "down", None], dtype=object)
     assert judge(movement, direction).tolist() == [
-        "better", "worse", "worse", "better", "no change", "not comparable", "not judged",
+        "better",
+        "worse",
+        "worse",
+        "better",
+        "no change",
+        "not comparable",
+        "not judged",
     ]
 
 
 def test_round_half_away_from_zero() -> None:
     # 60.5 -> 61 and 0.605 * 100 -> 61 (not 60 from float error or banker's rounding)
     assert round_half_away(np.array([60.5, 59.5, -0.5, 0.605 * 100])).tolist() == [
-        61, 60, -1, 61,
+        61,
+        60,
+        -1,
+        61,
     ]
 
 

@@ -64,10 +64,7 @@ def test_missing_required_columns_are_listed(tmp_path):
 
 
 def test_canonical_file_needs_no_mapping(tmp_path):
-    text = (
-        "episode_id,child_id,start,looked_after,placement_area\n"
-        "E1,C1,2026-04-03,yes,In Area\n"
-    )
+    text = "episode_id,child_id,start,looked_after,placement_area\nE1,C1,2026-04-03,yes,In Area\n"
     raw = load_extract("episodes", _csv(tmp_path, text, "utf-8"), ExtractConfig())
     # "In Area" is spelt canonically once normalised.
     assert raw.frame["placement_area"].tolist() == ["in_area"]

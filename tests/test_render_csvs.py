@@ -30,7 +30,10 @@ def table() -> pd.DataFrame:
             "quarter": ["2026-27-Q1"] * 4,
             "cohort": ["all", "all", "all", "not_looked_after"],
             "metric": [
-                "episodes", "rhi_offered_rate", "median_hours_return_to_completion", "episodes",
+                "episodes",
+                "rhi_offered_rate",
+                "median_hours_return_to_completion",
+                "episodes",
             ],
             "numerator": [np.nan, 65, np.nan, np.nan],
             "denominator": [np.nan, 108, 7, np.nan],
@@ -87,7 +90,7 @@ FINDINGS = [
         "duplicate_child",
         "episodes.csv row 14, column child_id: value 'CHILD-ZZ991' =cmd|' /C calc'!A0 repeats.",
     ),
-    Finding("warning", "C:\\Data\\interviews.xlsx", None, None, "=rule", "=HYPERLINK(\"x\")"),
+    Finding("warning", "C:\\Data\\interviews.xlsx", None, None, "=rule", '=HYPERLINK("x")'),
 ]
 
 
@@ -101,7 +104,7 @@ def test_data_quality_internal_keeps_messages_but_never_folders_or_formulas():
     assert rows[1][:5] == ["warning", "episodes.csv", "14", "child_id", "duplicate_child"]
     assert "CHILD-ZZ991" in rows[1][5]
     # A Windows path loses its folders; text starting with = gets an apostrophe.
-    assert rows[2] == ["warning", "interviews.xlsx", "", "", "'=rule", "'=HYPERLINK(\"x\")"]
+    assert rows[2] == ["warning", "interviews.xlsx", "", "", "'=rule", '\'=HYPERLINK("x")']
 
 
 def test_data_quality_public_replaces_messages():

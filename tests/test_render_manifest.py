@@ -60,8 +60,16 @@ def test_manifest_contents(tmp_path):
     assert data["outputs"][0]["sha256"] == hashlib.sha256(b"abc").hexdigest()
     assert data["package"]["name"] == "rhi-report"
     assert data["package"]["version"] == "0.1.0"  # pyproject.toml
-    assert set(data["dependencies"]) >= {"pandas", "numpy", "matplotlib", "weasyprint",
-                                         "jinja2", "openpyxl", "xlsxwriter", "pydantic"}
+    assert set(data["dependencies"]) >= {
+        "pandas",
+        "numpy",
+        "matplotlib",
+        "weasyprint",
+        "jinja2",
+        "openpyxl",
+        "xlsxwriter",
+        "pydantic",
+    }
     assert data["dependencies"]["pandas"] == "3.1.1"
     assert str(tmp_path) not in text and "/srv" not in text
 

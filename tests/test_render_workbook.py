@@ -34,8 +34,11 @@ Q0, Q1 = Quarter.parse("2025-26-Q4"), Quarter.parse("2026-27-Q1")
 def metrics() -> pd.DataFrame:
     rows = []
     for quarter, episodes_nla in ((Q0.id, 9), (Q1.id, 3)):
-        for cohort, value in (("all", 40), ("looked_after", 40 - episodes_nla),
-                              ("not_looked_after", episodes_nla)):
+        for cohort, value in (
+            ("all", 40),
+            ("looked_after", 40 - episodes_nla),
+            ("not_looked_after", episodes_nla),
+        ):
             rows.append((quarter, cohort, "episodes", np.nan, np.nan, float(value)))
         rows.append((quarter, "all", "rhi_offered_rate", 27.0, 30.0, 0.9))
         rows.append((quarter, "all", "rhi_timely_rate", 0.0, 0.0, np.nan))
@@ -129,13 +132,17 @@ def test_contents_lists_and_links_every_sheet(books):
 def test_public_figures_and_symbols(books):
     book = openpyxl.load_workbook(books["public"])
     headline = sheet_rows(book["Headline"])
-    assert headline[2] == ["Measure", "Type of figure", "All children", "Looked after",
-                           "Not looked after"]
+    assert headline[2] == [
+        "Measure",
+        "Type of figure",
+        "All children",
+        "Looked after",
+        "Not looked after",
+    ]
     episodes = next(r for r in headline if r[0] == "Missing and away episodes")
     # Q1: all 40 = la 37 + nla 3 -> nla primary, la secondary (its only partner); all shown.
     assert episodes[2:] == [40, "[c]", "[c]"]
-    timely = next(r for r in headline if r[0].startswith("Return home interviews completed "
-                                                          "within"))
+    timely = next(r for r in headline if r[0].startswith("Return home interviews completed within"))
     assert timely[2] == "[z]"  # no cases
     offered = next(r for r in headline if r[0].startswith("Return home interviews offered"))
     assert offered[2] == pytest.approx(0.9)
@@ -143,8 +150,12 @@ def test_public_figures_and_symbols(books):
     assert book["Headline"].cell(headline.index(offered) + 1, 3).number_format == "0.0%"
     # Breakdown: video 2 primary, telephone 6 secondary (38 - 30), total 38 shown.
     mode = sheet_rows(book["01 rhi_mode"])
-    assert mode[3:] == [["Face to face", 30], ["Telephone", "[c]"], ["=Video", "[c]"],
-                        ["Total", 38]]
+    assert mode[3:] == [
+        ["Face to face", 30],
+        ["Telephone", "[c]"],
+        ["=Video", "[c]"],
+        ["Total", 38],
+    ]
     # Symbols are right-aligned text; "=Video" is a string, never a formula.
     cell = book["01 rhi_mode"]["B5"]
     assert cell.data_type == "s" and cell.alignment.horizontal == "right"
@@ -163,8 +174,9 @@ def test_internal_shows_everything_and_is_marked(books):
     book = openpyxl.load_workbook(books["internal"])
     for ws in book.worksheets:
         rows = sheet_rows(ws)
-        assert any("OFFICIAL-SENSITIVE: not for publication" in str(v)
-                   for row in rows[:3] for v in row), ws.title
+        assert any(
+            "OFFICIAL-SENSITIVE: not for publication" in str(v) for row in rows[:3] for v in row
+        ), ws.title
         assert "OFFICIAL-SENSITIVE: not for publication" in ws.oddHeader.center.text
         assert all(v != "[c]" for row in rows[3:] for v in row), ws.title
     mode = sheet_rows(book["01 rhi_mode"])

@@ -71,17 +71,13 @@ def _safe_href(token: Token) -> str | None:
     return href if href.lower().startswith("https://") else None
 
 
-def _render_link_open(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
-) -> str:
+def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     """Keep only https links, and only their address (no title or other attributes)."""
     href = _safe_href(tokens[idx])
     return "" if href is None else f'<a href="{escape(href)}">'
 
 
-def _render_link_close(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
-) -> str:
+def _render_link_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     # Links do not nest, so the partner is the nearest link_open before this token.
     for j in range(idx - 1, -1, -1):
         if tokens[j].type == "link_open":

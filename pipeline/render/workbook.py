@@ -173,8 +173,15 @@ def trends_table(results: Any, metrics: pd.DataFrame, registry: dict[str, Any]) 
         "Trends",
         "Every measure by quarter and group of children",
         "One row per quarter, group and measure, as in metrics.csv; Metric ID matches it.",
-        ["Quarter", "Group of children", "Measure", "Metric ID", "Numerator", "Denominator",
-         "Value"],
+        [
+            "Quarter",
+            "Group of children",
+            "Measure",
+            "Metric ID",
+            "Numerator",
+            "Denominator",
+            "Value",
+        ],
         rows,
         ["text", "text", "text", "text", "count", "count", "mixed"],
         row_formats,
@@ -189,9 +196,7 @@ def breakdown_table(results: Any, breakdown: Any, metrics: pd.DataFrame, number:
     threshold = results.config.suppress_below
     public = disclosure.is_public(results.audience, threshold)
     hidden_totals = (
-        disclosure.hidden_breakdown_totals(breakdown, metrics, results.quarter.id)
-        if public
-        else []
+        disclosure.hidden_breakdown_totals(breakdown, metrics, results.quarter.id) if public else []
     )
     mask = disclosure.suppress_breakdown(
         breakdown, threshold=threshold, audience=results.audience, hidden_totals=hidden_totals
@@ -247,9 +252,11 @@ def spc_tables(results: Any, metrics: pd.DataFrame) -> list[Table]:
         if result is None:
             continue
         values = list(result.values)
-        labels = [_month_label(m) for m in months] if len(months) == len(values) else [
-            f"Point {i + 1}" for i in range(len(values))
-        ]
+        labels = (
+            [_month_label(m) for m in months]
+            if len(months) == len(values)
+            else [f"Point {i + 1}" for i in range(len(values))]
+        )
         if mask is not None and key in mask.columns and len(mask) == len(values):
             withheld = mask[key].tolist()
         elif public:
@@ -275,8 +282,14 @@ def spc_tables(results: Any, metrics: pd.DataFrame) -> list[Table]:
                 f"{title}: statistical process control",
                 "Process limits are the mean plus or minus 2.66 times the average moving range "
                 "(NHS Making Data Count); a lower limit below zero is shown as zero.",
-                ["Month", "Value", "Mean", "Lower process limit", "Upper process limit",
-                 "Special cause signal"],
+                [
+                    "Month",
+                    "Value",
+                    "Mean",
+                    "Lower process limit",
+                    "Upper process limit",
+                    "Special cause signal",
+                ],
                 rows,
                 ["text", fmt, fmt, fmt, fmt, "text"],
             )
@@ -306,9 +319,7 @@ def notes_rows(results: Any, registry: dict[str, Any]) -> list[list[Cell]]:
     ]
     from pipeline.metrics.registry import COHORT_DEFINITIONS
 
-    notes += [
-        f"{COHORT_LABELS.get(c, c)}: {text}" for c, text in COHORT_DEFINITIONS.items()
-    ]
+    notes += [f"{COHORT_LABELS.get(c, c)}: {text}" for c, text in COHORT_DEFINITIONS.items()]
     notes += [f"{spec.label} ({key}): {spec.definition}" for key, spec in registry.items()]
     return [[i, text] for i, text in enumerate(notes, start=1)]
 
@@ -319,8 +330,7 @@ def build_tables(results: Any) -> tuple[list[Table], Table]:
     registry = _registry(results.config)
     tables = [headline_table(results, metrics, registry), trends_table(results, metrics, registry)]
     tables += [
-        breakdown_table(results, b, metrics, i)
-        for i, b in enumerate(results.breakdowns, start=1)
+        breakdown_table(results, b, metrics, i) for i, b in enumerate(results.breakdowns, start=1)
     ]
     tables += spc_tables(results, metrics)
     notes = Table(
@@ -353,9 +363,7 @@ class _Formats:
         }
 
 
-def _write_cell(
-    sheet: Any, row: int, col: int, value: Cell, fmt: str, formats: _Formats
-) -> None:
+def _write_cell(sheet: Any, row: int, col: int, value: Cell, fmt: str, formats: _Formats) -> None:
     if isinstance(value, str):
         style = formats.text if fmt == "text" else formats.symbol
         sheet.write_string(row, col, value, style)
@@ -370,9 +378,7 @@ def _set_marking(sheet: Any, text: str) -> None:
     sheet.set_footer(code)
 
 
-def _write_table(
-    sheet: Any, table: Table, mark: str, formats: _Formats, table_number: int
-) -> None:
+def _write_table(sheet: Any, table: Table, mark: str, formats: _Formats, table_number: int) -> None:
     sheet.write_string(TITLE_ROW, 0, table.title, formats.title)
     sheet.write_string(NOTE_ROW, 0, f"{mark}. {table.note}".strip(), formats.note)
     for col, name in enumerate(table.columns):
@@ -393,12 +399,15 @@ def _write_table(
                 "name": f"Table{table_number}",
                 "style": None,
                 "autofilter": False,
-                "columns": [{"header": name, "header_format": formats.header}
-                            for name in table.columns],
+                "columns": [
+                    {"header": name, "header_format": formats.header} for name in table.columns
+                ],
             },
         )
-    widths = [max([len(str(table.columns[c]))] + [len(str(r[c])) for r in table.rows])
-              for c in range(len(table.columns))]
+    widths = [
+        max([len(str(table.columns[c]))] + [len(str(r[c])) for r in table.rows])
+        for c in range(len(table.columns))
+    ]
     for col, width in enumerate(widths):
         sheet.set_column(col, col, min(max(width + 2, 12), 60 if col else 70))
     sheet.freeze_panes(HEADER_ROW + 1, 0)
@@ -414,8 +423,7 @@ def _cover_lines(results: Any, mark: str) -> list[str]:
         f"Data as at: {results.as_at:%d %B %Y}".replace(" 0", " "),
         "These tables hold every figure in the board report on children missing from home "
         "and care and their return home interviews, and the data behind its charts.",
-        "The contents sheet lists every table; the notes sheet explains symbols and "
-        "definitions.",
+        "The contents sheet lists every table; the notes sheet explains symbols and definitions.",
         f"Contact: {config.report_owner}",
     ]
 
