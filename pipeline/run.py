@@ -209,7 +209,8 @@ def run_pipeline(
         config_sha256=sha256_file(config_file) if config_file.exists() else "",
         monthly=monthly,
     )
-    out_dir = out if out is not None else config.base_dir / "reports" / reported.id
+    # As outputs.md says: reports/<quarter>/ in the current folder, like --config's default.
+    out_dir = out if out is not None else Path("reports") / reported.id
     files = write_outputs(results, out_dir)
     summary = RunSummary(out_dir, reported, tuple(files), len(dataset.findings))
     print(

@@ -135,10 +135,11 @@ def test_same_inputs_same_bytes_in_another_folder(public, tmp_path):
         assert (again / name).read_bytes() == (public / name).read_bytes(), name
 
 
-def test_default_out_folder_is_reports_quarter(tmp_path):
+def test_default_out_folder_is_reports_quarter(tmp_path, monkeypatch):
     shutil.copy(ROOT / "config.yaml", tmp_path / "config.yaml")
     shutil.copytree(ROOT / "inputs", tmp_path / "inputs")
-    assert main(["run", "--config", str(tmp_path / "config.yaml")]) == 0
+    monkeypatch.chdir(tmp_path)
+    assert main(["run"]) == 0
     assert {p.name for p in (tmp_path / "reports" / "2026-27-Q1").iterdir()} == FILES
 
 
