@@ -9,7 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.analysis.narrative import DEFAULT_TEMPLATES, key_messages, load_templates
+from pipeline.analysis.narrative import (
+    DEFAULT_TEMPLATES,
+    board_asks,
+    key_messages,
+    load_templates,
+)
 from pipeline.analysis.spc import xmr
 from pipeline.analysis.targets import rag
 from pipeline.analysis.trends import kpi_history
@@ -19,6 +24,7 @@ from pipeline.periods import Quarter
 
 Q = Quarter.parse("2026-27-Q1")
 PREV = Q.previous()
+YEAR = Q.minus(4)
 N = math.nan
 OOC = "looked_after_out_of_area"
 
@@ -49,9 +55,12 @@ def table(
     changes: dict[tuple[str, str], tuple[float, float, float]] | None = None,
     previous: dict[tuple[str, str], tuple[float, float, float]] | None = None,
     suppressed: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
+    year: dict[tuple[str, str], tuple[float, float, float]] | None = None,
 ) -> pd.DataFrame:
     rows = []
-    for quarter, figures in ((Q, {**BASE, **(changes or {})}), (PREV, previous or {})):
+    for quarter, figures in (
+        (Q, {**BASE, **(changes or {})}), (PREV, previous or {}), (YEAR, year or {})
+    ):
         for (metric, cohort), (num, den, value) in figures.items():
             rows.append({
                 "quarter": quarter.id, "cohort": cohort, "metric": metric,
@@ -61,9 +70,8 @@ def table(
     return pd.DataFrame(rows)
 
 
-def messages(metrics: pd.DataFrame, *, config: Config | None = None, spc=None) -> list[str]:
-    config = config or Config()
-    ratings = {
+def ratings_for(metrics: pd.DataFrame, config: Config) -> dict:
+    return {
         metric: rag(
             metrics.query("quarter == @Q.id and cohort == 'all' and metric == @metric")[
                 "value"
@@ -73,9 +81,16 @@ def messages(metrics: pd.DataFrame, *, config: Config | None = None, spc=None) -
         )
         for metric, target in config.targets.items()
     }
-    history = kpi_history(metrics.drop(columns="suppressed"), [PREV, Q])
+
+
+def messages(metrics: pd.DataFrame, *, config: Config | None = None, spc=None) -> list[str]:
+    config = config or Config()
+    history = kpi_history(
+        metrics.drop(columns="suppressed"), [YEAR, YEAR.next(), YEAR.next().next(), PREV, Q]
+    )
     return key_messages(
-        metrics, Q, history=history, rag=ratings, spc=spc or {}, config=config
+        metrics, Q, history=history, rag=ratings_for(metrics, config), spc=spc or {},
+        config=config,
     )
 
 
@@ -83,14 +98,14 @@ def test_the_article_quarter_reads_as_a_director_would_write_it() -> None:
     config = Config(targets={"rhi_timely_rate": 0.9, "rhi_offered_rate": 1.0})
     got = messages(table(), config=config)
     assert got == [
-        "Between April and June 2026 the council recorded 189 missing episodes involving "
-        "105 children.",
+        "Between April and June 2026 the council recorded 189 missing and away episodes "
+        "involving 105 children.",
         "12 children were missing 3 or more times.",
         # 108/180 = 60%; 0.4 short of a 100% target (amber within 0.1): well short
         "A return home interview was offered after 108 of the 180 episodes in which the "
         "child came back (60%), well short of the target of 100%.",
-        "65 of the 108 children and families offered a return home interview (60%) "
-        "declined it.",
+        "65 of the 108 return home interviews offered (60%) were declined by the child or "
+        "their family.",
         "Interviews were completed after 17% of returns (30 of 180).",
         "12 of the 28 interviews that count towards the timescale (43%) were held within "
         "72 hours of the child's "
@@ -115,14 +130,18 @@ def test_singular_forms() -> None:
     }
     got = messages(table(one))
     assert got[0] == (
-        "Between April and June 2026 the council recorded 1 missing episode involving 1 child."
+        "Between April and June 2026 the council recorded 1 missing and away episode "
+        "involving 1 child."
     )
     assert "1 child was missing 3 or more times." in got
     assert (
         "A return home interview was offered after 1 of the 1 episode in which the child "
         "came back (100%)." in got
     )
-    assert "1 of the 1 child or family offered a return home interview (100%) declined it." in got
+    assert (
+        "1 of the 1 return home interview offered (100%) was declined by the child or their "
+        "family." in got
+    )
     assert (
         "1 of the 1 interview that counts towards the timescale (100%) was held within 72 "
         "hours of the child's return."
@@ -150,7 +169,7 @@ def test_zero_cases() -> None:
         ("rhi_independent_rate", OOC): (0, 0, N),
     }
     assert messages(table(zero)) == [
-        "Between April and June 2026 the council recorded no missing episodes.",
+        "Between April and June 2026 the council recorded no missing or away episodes.",
         "No child came back from an episode in the quarter, so no return home interview "
         "was due.",
     ]
@@ -162,7 +181,7 @@ def test_none_declined_and_none_independent() -> None:
         ("rhi_decline_rate", "all"): (0, 108, 0.0),
         ("rhi_independent_rate", OOC): (0, 6, 0.0),
     }))
-    assert "No child or family offered a return home interview declined it." in got
+    assert "None of the return home interviews offered was declined." in got
     assert "None of their completed interviews was carried out by an independent worker." in got
 
 
@@ -180,7 +199,9 @@ def test_suppressed_figures_are_never_written() -> None:
         ("rhi_independent_rate", OOC),
     }
     got = messages(table(suppressed=hidden))
-    assert got[0] == "Between April and June 2026 the council recorded 189 missing episodes."
+    assert got[0] == (
+        "Between April and June 2026 the council recorded 189 missing and away episodes."
+    )
     assert not any("declined" in s for s in got)
     assert "The figures for children placed out of county are too small to publish." in got
     assert not any("independent" in s for s in got)
@@ -195,7 +216,7 @@ def test_rising_and_falling_volume_and_timeliness() -> None:
         ("rhi_timely_rate", "all"): (10, 25, 0.4),
     })
     got = messages(rising)
-    assert got[1] == "That is 12 more than in the previous quarter (177)."
+    assert got[0].endswith("105 children, 12 more than in the previous quarter (177).")
     assert "That is up from 40% in the previous quarter." in got
     # previous quarter 200 episodes, 25 of 50 timely (50%): now 11 fewer, and down
     falling = table(previous={
@@ -203,7 +224,7 @@ def test_rising_and_falling_volume_and_timeliness() -> None:
         ("rhi_timely_rate", "all"): (25, 50, 0.5),
     })
     got = messages(falling)
-    assert got[1] == "That is 11 fewer than in the previous quarter (200)."
+    assert got[0].endswith("105 children, 11 fewer than in the previous quarter (200).")
     assert "That is down from 50% in the previous quarter." in got
     # 12/28 and 43/100 both show as 43%: the same
     same = table(previous={
@@ -211,17 +232,18 @@ def test_rising_and_falling_volume_and_timeliness() -> None:
         ("rhi_timely_rate", "all"): (43, 100, 0.43),
     })
     got = messages(same)
-    assert got[1] == "That is the same number as in the previous quarter."
+    assert got[0].endswith("105 children, the same number as in the previous quarter.")
     assert "That is the same as in the previous quarter." in got
 
 
 def test_funnel_falls_back_when_secondary_suppression_hides_the_denominator() -> None:
     # rhi_due hidden (e.g. so a small ongoing count cannot be recovered by subtraction):
     # the offer count can still be given, without a rate; the out-of-county independence
-    # rate hidden while its returns are shown: a sentence says the number is too small
+    # rate hidden while its returns are shown, and its completed count hidden too: a
+    # sentence says too few were completed
     got = messages(table(suppressed={
         ("rhi_due", "all"), ("rhi_offered_rate", "all"), ("rhi_completed_rate", "all"),
-        ("rhi_independent_rate", OOC),
+        ("rhi_independent_rate", OOC), ("rhi_completed", OOC),
     }))
     assert "108 return home interviews were offered." in got
     assert not any("completed after" in s for s in got)
@@ -240,14 +262,19 @@ def test_assurance_sentences_follow_the_charts() -> None:
     offers = xmr([0.5, 0.6] * 7 + [0.55], labels=MONTHS, improvement="up", target=1.0)
     timely = xmr([0.8, 0.9] * 7 + [0.85], labels=MONTHS, improvement="up", target=0.9)
     assert (offers.assurance, timely.assurance) == ("consistently_fails", "hit_and_miss")
-    got = messages(table(), spc={"rhi_offered_rate": offers, "rhi_timely_rate": timely})
-    i = got.index("Unless practice changes, the target for offering interviews will keep "
-                  "being missed.")
+    config = Config(targets={"rhi_offered_rate": 1.0, "rhi_timely_rate": 0.9})
+    got = messages(
+        table(), config=config, spc={"rhi_offered_rate": offers, "rhi_timely_rate": timely}
+    )
+    # Each assurance sentence names its own target, so the two cannot be read as one.
+    i = got.index("On the monthly figures, the target for offering interviews (100%) will "
+                  "keep being missed unless practice changes.")
     assert got[i - 1].startswith("A return home interview was offered after")
     assert (
-        "On the monthly figures the target will be met in some months and missed in "
-        "others, by chance alone." in got
+        "On the monthly figures, the 72-hour target (90%) will be met in some months and "
+        "missed in others, by chance alone." in got
     )
+    assert sum("On the monthly figures" in s for s in got) == 2
 
 
 def test_change_is_left_out_when_the_previous_figure_is_suppressed() -> None:
@@ -321,7 +348,8 @@ def test_no_signal_sentence() -> None:
 
 def test_shipped_templates_type_no_figures() -> None:
     # Digits outside {{ }} and {% %} would be a number typed by hand.
-    for key, source in load_templates(DEFAULT_TEMPLATES).items():
+    templates = load_templates(DEFAULT_TEMPLATES)
+    for key, source in [*templates.items(), *templates["board_asked"].items()]:
         if not isinstance(source, str):
             continue
         literal = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", source, flags=re.S)
@@ -352,3 +380,57 @@ def test_blank_rate_with_no_history_gives_no_change_sentences() -> None:
     got = key_messages(table(), Q, history=None, rag={}, spc={}, config=Config())
     assert not any("previous quarter" in s for s in got)
     assert got[0].startswith("Between April and June 2026")
+
+
+def test_independent_count_too_small_while_completed_is_shown() -> None:
+    # 6 out-of-county interviews completed and shown, but the independence rate hidden:
+    # the reason is the small independent count, not too few completed
+    got = messages(table(suppressed={("rhi_independent_rate", OOC)}))
+    assert (
+        "6 interviews with children placed out of county were completed; the number held "
+        "by an independent worker is too small to publish." in got
+    )
+
+
+def test_volume_changes_join_into_one_sentence() -> None:
+    # previous quarter 161 (189 - 161 = 28 more); a year earlier 173 (189 - 173 = 16 more)
+    got = messages(table(
+        previous={("episodes", "all"): (N, N, 161)},
+        year={("episodes", "all"): (N, N, 173)},
+    ))
+    assert got[0] == (
+        "Between April and June 2026 the council recorded 189 missing and away episodes "
+        "involving 105 children, 28 more than in the previous quarter (161) and 16 more "
+        "than a year earlier (173)."
+    )
+    assert not any(s.startswith(("That is", "It is")) for s in got)
+    # only a year earlier known: 200 then, 11 fewer now
+    got = messages(table(year={("episodes", "all"): (N, N, 200)}))
+    assert got[0].endswith("105 children, 11 fewer than a year earlier (200).")
+
+
+def test_board_is_asked_to_note_targets_missed_and_met() -> None:
+    # offered 108/180 = 60% against 100%: missed; timely 12/28 = 43% against 40%: met
+    config = Config(targets={"rhi_offered_rate": 1.0, "rhi_timely_rate": 0.4})
+    metrics = table()
+    got = board_asks(
+        metrics, Q, history=None, rag=ratings_for(metrics, config), config=config
+    )
+    assert got == [
+        "note the performance on return home interviews for April to June 2026 set out in "
+        "this report.",
+        "note that one target was not met: offering a return home interview after every "
+        "return (60% against 100%).",
+        "note that one target was met: holding interviews within the timescale (43% against "
+        "40%).",
+    ]
+
+
+def test_board_asks_leave_out_suppressed_targets() -> None:
+    # the timely rate is hidden: its rating is "no data", so it is in neither list
+    config = Config(targets={"rhi_timely_rate": 0.4})
+    metrics = table(suppressed={("rhi_timely_rate", "all")})
+    ratings = {"rhi_timely_rate": rag(12 / 28, config.targets["rhi_timely_rate"], "up",
+                                      suppressed=True)}
+    got = board_asks(metrics, Q, history=None, rag=ratings, config=config)
+    assert len(got) == 1 and got[0].startswith("note the performance")

@@ -91,6 +91,10 @@ TARGETS: dict[str, str] = {
 SIGNAL_KEY = "spc_signal"
 NO_SIGNAL_KEY = "spc_none"
 LABELS_KEY = "series_labels"
+# The plain names of targets, and the "Board is asked to" items: not key messages.
+TARGET_NAMES_KEY = "target_names"
+BOARD_KEY = "board_asked"
+NOT_MESSAGES = (LABELS_KEY, TARGET_NAMES_KEY, BOARD_KEY)
 
 
 class WithheldError(Exception):
@@ -125,6 +129,11 @@ def _is_withheld(value: object) -> bool:
 def _is_missing(value: object) -> bool:
     """Template test `x is missing`: the figure is not in the table at all."""
     return isinstance(value, Withheld) and value.reason == MISSING
+
+
+def _is_known(value: object) -> bool:
+    """Template test `x is known`: the figure may be written (not suppressed or missing)."""
+    return not isinstance(value, Withheld)
 
 
 def _plural(n: object, singular: str, plural: str) -> str:
@@ -344,6 +353,7 @@ def _environment() -> SandboxedEnvironment:
     env.globals["plural"] = _plural
     env.tests["withheld"] = _is_withheld
     env.tests["missing"] = _is_missing
+    env.tests["known"] = _is_known
     return env
 
 
@@ -435,41 +445,114 @@ def key_messages(
     env = _environment()
     out: list[str] = []
     for key, source in templates.items():
-        if key == LABELS_KEY:
+        if key in NOT_MESSAGES:
             continue
-        if not isinstance(source, str):
-            raise UsageError(f"{templates_path}: the template for '{key}' must be text.")
+        out.extend(_render_key(env, key, source, ctx, signals, spc, templates_path))
+    return out
+
+
+def _render_key(
+    env: SandboxedEnvironment,
+    key: str,
+    source: object,
+    ctx: Mapping[str, Any],
+    signals: Sequence[Mapping[str, Any]],
+    spc: Mapping[str, SpcResult],
+    templates_path: Path,
+) -> list[str]:
+    """The sentences one template key gives: none, one, or one per SPC signal."""
+    out: list[str] = []
+    if not isinstance(source, str):
+        raise UsageError(f"{templates_path}: the template for '{key}' must be text.")
+    try:
+        template = env.from_string(source)
+    except TemplateError as exc:
+        raise UsageError(
+            f"{templates_path}: the template for '{key}' cannot be read ({exc}). "
+            "Check its {{ }} and {% %} marks."
+        ) from None
+    if key == SIGNAL_KEY:
+        runs = [{**ctx, **signal} for signal in signals]
+    elif key == NO_SIGNAL_KEY:
+        runs = [ctx] if not signals and spc else []
+    else:
+        runs = [ctx]
+    for context in runs:
         try:
-            template = env.from_string(source)
-        except TemplateError as exc:
+            text = _tidy(template.render(context))
+        except WithheldError:
+            continue
+        except UndefinedError as exc:
             raise UsageError(
-                f"{templates_path}: the template for '{key}' cannot be read ({exc}). "
-                "Check its {{ }} and {% %} marks."
+                f"{templates_path}: the template for '{key}' uses a name the narrative "
+                f"does not provide ({exc.message}). Correct the name."
             ) from None
-        if key == SIGNAL_KEY:
-            runs = [{**ctx, **signal} for signal in signals]
-        elif key == NO_SIGNAL_KEY:
-            runs = [ctx] if not signals and spc else []
-        else:
-            runs = [ctx]
-        for context in runs:
-            try:
-                text = _tidy(template.render(context))
-            except WithheldError:
-                continue
-            except UndefinedError as exc:
-                raise UsageError(
-                    f"{templates_path}: the template for '{key}' uses a name the narrative "
-                    f"does not provide ({exc.message}). Correct the name."
-                ) from None
-            if text:
-                out.append(text)
+        if text:
+            out.append(text)
+    return out
+
+
+def _target_lists(
+    rag: Mapping[str, Rag], config: Config, names: Mapping[str, str]
+) -> dict[str, Any]:
+    """`targets_missed` and `targets_met`: each rated target as "name (59% against 100%)",
+    in the configuration's order; a target whose figure is suppressed is in neither."""
+    missed: list[str] = []
+    met: list[str] = []
+    for metric, target in config.targets.items():
+        rating = rag.get(metric)
+        if rating is None or rating.status not in ("green", "amber", "red"):
+            continue
+        value = rating.value
+        figure = "" if value is None else f"{present.rate_percent(value)} against "
+        text = (
+            f"{names.get(metric, metric.replace('_', ' '))} "
+            f"({figure}{present.rate_percent(target.target)})"
+        )
+        (met if rating.status == "green" else missed).append(text)
+    return {
+        "targets_missed": missed,
+        "targets_missed_n": len(missed),
+        "targets_met": met,
+        "targets_met_n": len(met),
+    }
+
+
+def board_asks(
+    metrics: pd.DataFrame,
+    quarter: Quarter,
+    *,
+    history: pd.DataFrame | None,
+    rag: Mapping[str, Rag],
+    config: Config,
+    templates_path: Path = DEFAULT_TEMPLATES,
+) -> list[str]:
+    """What the Board is asked to do, one item per key under `board_asked` in the templates,
+    each starting with a lower-case verb ("note ..."), to follow "The Board is asked to".
+
+    The items see every figure the key messages see, plus the lists of targets met and
+    missed. An item that touches a suppressed or missing figure is left out.
+    """
+    templates = load_templates(templates_path)
+    items = templates.get(BOARD_KEY) or {}
+    if not isinstance(items, dict):
+        raise UsageError(f"{templates_path}: '{BOARD_KEY}' must be a mapping of key to text.")
+    names = templates.get(TARGET_NAMES_KEY) or {}
+    ctx = build_context(metrics, quarter, history=history, rag=rag, config=config)
+    ctx.update(_target_lists(rag, config, names))
+    env = _environment()
+    out: list[str] = []
+    for key, source in items.items():
+        for text in _render_key(env, f"{BOARD_KEY}.{key}", source, ctx, [], {}, templates_path):
+            # Items continue "The Board is asked to", so they start in lower case.
+            out.append(text[:1].lower() + text[1:])
     return out
 
 
 __all__ = [
     "DEFAULT_TEMPLATES",
     "Withheld",
+    "board_asks",
     "build_context",
     "key_messages",
     "load_templates",
