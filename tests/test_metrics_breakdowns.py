@@ -370,6 +370,11 @@ def test_practitioners_are_never_named(result: dict[str, Breakdown]) -> None:
     assert b.frame["all"].tolist() == [5, 5, 1, 1]
     text = b.frame.to_string() + b.note
     assert not any(w in text for w in ("W1", "W2", "W3"))
+    # one practitioner (W2) grouped: singular, no "(s)"
+    assert b.note == (
+        "Practitioners are numbered by the number of interviews they completed. 1 "
+        "practitioner with fewer than 5 completed interviews is shown as 'Other practitioners'."
+    )
 
 
 def test_additive_breakdowns_add_up(result: dict[str, Breakdown]) -> None:

@@ -231,10 +231,20 @@ def _practitioners(ids: pd.Series, mask: np.ndarray) -> tuple[pd.DataFrame, str]
             "all": np.array(counts, dtype="int64"),
         }
     )
+    if grouped_people == 0:
+        grouped = ""
+    elif grouped_people == 1:
+        grouped = (
+            f" 1 practitioner with fewer than {MIN_PRACTITIONER_RHIS} completed interviews "
+            f"is shown as '{DEFAULT_LABELS[OTHER_PRACTITIONERS]}'."
+        )
+    else:
+        grouped = (
+            f" {grouped_people} practitioners with fewer than {MIN_PRACTITIONER_RHIS} completed "
+            f"interviews are grouped together as '{DEFAULT_LABELS[OTHER_PRACTITIONERS]}'."
+        )
     note = (
-        f"Practitioners are numbered by the number of interviews they completed. "
-        f"{grouped_people} practitioner(s) with fewer than {MIN_PRACTITIONER_RHIS} completed "
-        "interviews are grouped together."
+        f"Practitioners are numbered by the number of interviews they completed.{grouped}"
     )
     return frame, note
 
