@@ -123,7 +123,7 @@ def test_pdf_text_has_the_headline_figures(rendered: tuple[Path, Path]) -> None:
     text = _pdf_text(rendered[0] / "board-report.pdf")
     flat = " ".join(text.split())
     assert (
-        f"there were {n_episodes} missing or away episodes involving {n_children} children" in flat
+        f"there were {n_episodes} missing and away episodes involving {n_children} children" in flat
     )
     assert f"{offered} were offered an interview" in flat
     assert f"{declined} offers were declined" in flat

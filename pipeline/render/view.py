@@ -34,6 +34,11 @@ from pipeline.render.charts import (
 from pipeline.results import Results
 
 SUPPRESSED = "[c]"
+MOSTLY_WITHHELD = (
+    "Most of these numbers are too small to publish without risk of identifying a child, so "
+    "they are shown as [c] and no chart is drawn. The table gives the figures that can be "
+    "published."
+)
 IN, OUT = "looked_after_in_area", "looked_after_out_of_area"
 COHORT_SHORT = {
     "all": "All children",
@@ -175,6 +180,25 @@ class Figures:
         row = self.row(quarter, cohort, metric)
         return bool(row is not None and row["suppressed"])
 
+    def small_base(self, quarter: Quarter, cohort: str, metric: str, below: int) -> bool:
+        """A shown rate worked out on fewer than `below` cases (but some): too few to be the
+        headline of a chart, and shown with its base so a reader can reconcile it."""
+        row = self.row(quarter, cohort, metric)
+        spec = self.registry.get(metric)
+        if row is None or spec is None or bool(row["suppressed"]) or spec.kind != "ratio":
+            return False
+        den = _num(row["denominator"])
+        return not math.isnan(den) and 0 < den < below
+
+    def rate_text(self, quarter: Quarter, cohort: str, metric: str, below: int) -> str:
+        """`text`, with the base added to a rate on few cases: '0% (of 3)'."""
+        shown = self.text(quarter, cohort, metric)
+        if not self.small_base(quarter, cohort, metric, below):
+            return shown
+        row = self.row(quarter, cohort, metric)
+        assert row is not None
+        return f"{shown} (of {present.count(_num(row['denominator']))})"
+
     def text(self, quarter: Quarter, cohort: str, metric: str) -> str:
         """The figure as the reader sees it: '1,234', '60%', '36 hours', 'no cases' or '[c]'."""
         row = self.row(quarter, cohort, metric)
@@ -280,7 +304,7 @@ def _rag(results: Results, fig: Figures, metric: str, cohort: str) -> tuple[str,
     status = str(getattr(rag, "status", "no data"))
     word = str(getattr(rag, "word", "") or status.capitalize())
     if hidden:
-        word = "Not rated (small numbers)"
+        word = "Not rated: numbers too small"
     symbol = str(getattr(rag, "symbol", ""))
     shown = status if status in ("green", "amber", "red") else "none"
     return shown, f"{word} (target {goal})", symbol
@@ -345,11 +369,16 @@ def metric_table(
     cohorts: Sequence[str],
     *,
     labels: dict[str, str] | None = None,
+    small_below: int = 0,
 ) -> DataTable:
-    """Rows of metrics, one column per cohort, every cell through `present`."""
+    """Rows of metrics, one column per cohort, every cell through `present`. A rate on fewer
+    than `small_below` cases shows its base, e.g. '0% (of 3)'."""
     labels = labels or {}
     rows = [
-        [labels.get(m, fig.registry[m].label), *[fig.text(quarter, c, m) for c in cohorts]]
+        [
+            labels.get(m, fig.registry[m].label),
+            *[fig.rate_text(quarter, c, m, small_below) for c in cohorts],
+        ]
         for m in metrics
         if m in fig.registry
     ]
@@ -357,12 +386,17 @@ def metric_table(
 
 
 def _series(
-    fig: Figures, quarter: Quarter, cohort: str, metrics: Sequence[str], name: str
+    fig: Figures,
+    quarter: Quarter,
+    cohort: str,
+    metrics: Sequence[str],
+    name: str,
+    small_below: int = 0,
 ) -> Series:
     return Series(
         name,
         [fig.value(quarter, cohort, m) for m in metrics],
-        [fig.text(quarter, cohort, m) for m in metrics],
+        [fig.rate_text(quarter, cohort, m, small_below) for m in metrics],
         [fig.suppressed(quarter, cohort, m) for m in metrics],
     )
 
@@ -500,16 +534,7 @@ def breakdown_blocks(results: Results, breakdown: Any, num: Numberer) -> list[Bl
     )
     drawable = not all(cells) and not mostly_withheld
     if breakdown.id in CHARTED and mostly_withheld:
-        blocks.append(
-            Block(
-                "text",
-                text=(
-                    "Most of these numbers are too small to publish without risk of identifying "
-                    "a child, so they are shown as [c] and no chart is drawn. The table gives "
-                    "the figures that can be published."
-                ),
-            )
-        )
+        blocks.append(Block("text", text=MOSTLY_WITHHELD))
     if breakdown.id in CHARTED and drawable:
         title = breakdown_title(breakdown, labels, chosen)
         chart_id = f"fig-{_slug(breakdown.id)}"
@@ -517,6 +542,11 @@ def breakdown_blocks(results: Results, breakdown: Any, num: Numberer) -> list[Bl
         blocks.append(num.chart(chart))
     blocks.append(num.table(replace(table, note="")))
     return blocks
+
+
+def _between(q: Quarter) -> str:
+    """'April and June 2026', to follow 'Between'."""
+    return f"{month_label(q.months[0]).split()[0]} and {month_label(q.months[-1])}"
 
 
 def _slug(text: str) -> str:
@@ -556,10 +586,12 @@ def _missing_section(results: Results, fig: Figures, num: Numberer, extra: list[
         Block(
             "text",
             text=(
-                f"Between {q.months_label} there were {fig.text(q, 'all', 'episodes')} missing "
-                f"or away episodes involving {fig.text(q, 'all', 'children')} children. A child "
-                "can be counted in two cohorts if their legal status changed in the quarter, so "
-                "cohort child counts need not add up."
+                f"Between {_between(q)} there were {fig.text(q, 'all', 'episodes')} missing "
+                f"and away episodes involving {fig.text(q, 'all', 'children')} children. These "
+                "are the episodes known to the council, mostly absences reported to the "
+                "police, so the true number of times children went missing is likely to be "
+                "higher. A child can be counted in two cohorts if their legal status changed "
+                "in the quarter, so cohort child counts need not add up."
             ),
         )
     )
@@ -676,14 +708,16 @@ def _timeliness_section(results: Results, fig: Figures, num: Numberer, extra: li
             ),
         )
     )
+    below = results.config.suppress_below
     rate = Series(
         "Within timescale",
         [fig.value(q, c, "rhi_timely_rate") for c in cohorts],
-        [fig.text(q, c, "rhi_timely_rate") for c in cohorts],
+        [fig.rate_text(q, c, "rhi_timely_rate", below) for c in cohorts],
         [fig.suppressed(q, c, "rhi_timely_rate") for c in cohorts],
     )
     cats = [COHORT_SHORT[c] for c in cohorts]
-    low = _lowest(rate)
+    # A rate on a handful of interviews is shown, but never made the headline.
+    low = _lowest(rate, [fig.small_base(q, c, "rhi_timely_rate", below) for c in cohorts])
     title = (
         f"Interviews within {hours} hours: lowest for {cats[low].lower()} ({rate.labels[low]})"
         if low is not None
@@ -751,6 +785,7 @@ def _timeliness_section(results: Results, fig: Figures, num: Numberer, extra: li
                     "median_hours_return_to_completion",
                 ],
                 cohorts,
+                small_below=below,
             )
         )
     )
@@ -759,9 +794,12 @@ def _timeliness_section(results: Results, fig: Figures, num: Numberer, extra: li
     return section
 
 
-def _lowest(series: Series) -> int | None:
+def _lowest(series: Series, few: Sequence[bool] = ()) -> int | None:
+    """The lowest shown point, leaving out those marked in `few` (rates on too few cases)."""
     shown = [
-        (float(series.values[i]), i) for i in range(len(series.values)) if not series.hidden(i)
+        (float(series.values[i]), i)
+        for i in range(len(series.values))
+        if not series.hidden(i) and not (i < len(few) and few[i])
     ]
     return min(shown)[1] if shown else None
 
@@ -780,23 +818,30 @@ def _out_of_county_section(
 ) -> Section:
     q = results.quarter
     section = Section("out_of_county", "Children placed out of county")
-    section.blocks.append(
-        Block(
-            "text",
-            text=(
-                "Looked-after children placed outside the county remain the council's "
-                "responsibility. They are the children most often interviewed by their own "
-                "social worker or by telephone, which is not independent. This section sets them "
-                "side by side with looked-after children placed in county."
-            ),
-        )
-    )
+    below = results.config.suppress_below
     metrics = [m for m, _ in COMPARE]
     cats = [label for _, label in COMPARE]
-    ins = _series(fig, q, IN, metrics, "In county")
-    outs = _series(fig, q, OUT, metrics, "Out of county")
+    ins = _series(fig, q, IN, metrics, "In county", below)
+    outs = _series(fig, q, OUT, metrics, "Out of county", below)
     j = metrics.index("rhi_independent_rate")
-    if not ins.hidden(j) and not outs.hidden(j):
+    intro = (
+        "Looked-after children placed outside the county remain the council's "
+        "responsibility. This section sets them side by side with looked-after children "
+        "placed in county."
+    )
+    few = fig.small_base(q, OUT, "rhi_independent_rate", below) or fig.small_base(
+        q, IN, "rhi_independent_rate", below
+    )
+    comparable = not ins.hidden(j) and not outs.hidden(j) and not few
+    # Said only when this quarter's figures show it.
+    if comparable and float(outs.values[j]) < float(ins.values[j]):
+        intro += (
+            f" This quarter their interviews were less often carried out by an independent "
+            f"worker: {outs.labels[j]} of completed interviews, against {ins.labels[j]} "
+            "for children placed in county."
+        )
+    section.blocks.append(Block("text", text=intro))
+    if comparable:
         comparison = "less" if float(outs.values[j]) < float(ins.values[j]) else "at least as"
         title = (
             f"Out-of-county interviews were {comparison} often independent "
@@ -804,11 +849,18 @@ def _out_of_county_section(
         )
     else:
         title = "Interviews for children placed in and out of county"
-    section.blocks.append(
-        num.chart(
-            bar_chart("fig-ooc", title, cats, [ins, outs], percent=True, first_header="Measure")
+    hidden = sum(s.hidden(i) for s in (ins, outs) for i in range(len(metrics)))
+    if 2 * hidden > 2 * len(metrics):
+        # Bars that are mostly [c] read as a broken chart: the table says what can be said.
+        section.blocks.append(Block("text", text=MOSTLY_WITHHELD))
+    else:
+        section.blocks.append(
+            num.chart(
+                bar_chart(
+                    "fig-ooc", title, cats, [ins, outs], percent=True, first_header="Measure"
+                )
+            )
         )
-    )
     section.blocks.append(
         num.table(
             metric_table(
@@ -817,6 +869,7 @@ def _out_of_county_section(
                 f"Looked-after children in and out of county, {q.months_label}",
                 ["episodes", "rhi_due", "rhi_offered", "rhi_completed", *metrics],
                 [IN, OUT],
+                small_below=below,
             )
         )
     )
