@@ -137,6 +137,7 @@ class ReportView:
     provenance: list[tuple[str, str]]
     notes: list[str]
     charts: list[Chart]
+    board_asks: list[str] = field(default_factory=list)  # items after "The Board is asked to"
 
 
 # --------------------------------------------------------------------------------------------
@@ -374,15 +375,38 @@ def metric_table(
     """Rows of metrics, one column per cohort, every cell through `present`. A rate on fewer
     than `small_below` cases shows its base, e.g. '0% (of 3)'."""
     labels = labels or {}
-    rows = [
-        [
-            labels.get(m, fig.registry[m].label),
-            *[fig.rate_text(quarter, c, m, small_below) for c in cohorts],
-        ]
-        for m in metrics
-        if m in fig.registry
-    ]
+    rows = []
+    for m in metrics:
+        if m not in fig.registry:
+            continue
+        if _shown_as(fig, m) == "hours":
+            cells = _hours_row(fig, quarter, cohorts, m)
+        else:
+            cells = [fig.rate_text(quarter, c, m, small_below) for c in cohorts]
+        rows.append([labels.get(m, fig.registry[m].label), *cells])
     return DataTable(caption, ["Measure", *[COHORT_SHORT[c] for c in cohorts]], rows)
+
+
+def _shown_as(fig: Figures, metric: str) -> str:
+    spec = fig.registry[metric]
+    return getattr(spec, "shown_as", None) or _default_shown(spec.kind)
+
+
+def _hours_row(
+    fig: Figures, quarter: Quarter, cohorts: Sequence[str], metric: str
+) -> list[str]:
+    """A row of durations in one unit: hours, or days to one decimal place when any shown
+    figure is over 48 hours (so '2.2 days' never sits beside '37 hours')."""
+    values = [fig.value(quarter, c, metric) for c in cohorts]
+    shown = [v for v in values if v is not None and not math.isnan(v)]
+    if not any(present.round_half_away(v) > present.HOURS_SHOWN_UP_TO for v in shown):
+        return [fig.text(quarter, c, metric) for c in cohorts]
+    return [
+        fig.text(quarter, c, metric)
+        if v is None or math.isnan(v)
+        else f"{present.number(v / 24, 1)} days"
+        for c, v in zip(cohorts, values, strict=True)
+    ]
 
 
 def _series(
@@ -480,6 +504,9 @@ def breakdown_title(breakdown: Any, labels: list[str], series: list[Series]) -> 
     top = _top(labels, main)
     if top is None:
         return f"{breakdown.title}: numbers too small to show"
+    if "practitioner" in str(getattr(breakdown, "id", "")):
+        # Practitioners are numbered by their count, so name the count, not "practitioner 1".
+        return f"{breakdown.title}: the most by one practitioner was {main.labels[top]}"
     if "month" in str(getattr(breakdown, "dimension", "")).lower():
         return f"{breakdown.title}: the most were in {labels[top]} ({main.labels[top]})"
     return (
@@ -979,6 +1006,33 @@ def _monthly_mask(results: Results) -> pd.DataFrame | None:
     return mask.reset_index(drop=True)
 
 
+def _spc_reading(result: Any, target: str) -> str:
+    """What the chart says, in plain English: the latest month, then the target."""
+    variation = getattr(result, "variation", None)
+    better = {"up": " (higher is better)", "down": " (lower is better)"}.get(
+        str(getattr(result, "improvement", None)), ""
+    )
+    latest = {
+        None: "",
+        "common_cause": "The latest month is within the range past months lead us to expect.",
+        "improvement": f"An unusual improvement in the latest month{better}.",
+        "concern": f"An unusual deterioration in the latest month{better}.",
+        "neither": "An unusual change in the latest month.",
+    }.get(variation, "")
+    goal = f"the target of {target}" if target else "the target"
+    assurance = {
+        "consistently_meets": f"On these limits {goal} will keep being met.",
+        "consistently_fails": (
+            f"On these limits {goal} will keep being missed unless the process changes."
+        ),
+        "hit_and_miss": (
+            f"On these limits {goal} will be met in some months and missed in others, by "
+            "chance alone."
+        ),
+    }.get(str(getattr(result, "assurance", None)), "")
+    return " ".join(x for x in (latest, assurance) if x)
+
+
 def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
     """Control charts for the monthly series, each with its plain-English reading."""
     spc = getattr(results.analysis, "spc", None) or {}
@@ -1023,8 +1077,16 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
         special = [bool(x) for x in result.special]
         shown_special = [s and not h for s, h in zip(special, hidden, strict=True)]
         text = getattr(result, "text", {}) or {}
+        metric = _SPC_METRIC.get(key, key)
+        goal = results.config.targets.get(metric)
+        target = float(goal.target) if goal is not None else None
         summary = " ".join(
-            str(text[k]) for k in ("variation", "assurance", "limits") if text.get(k)
+            x
+            for x in (
+                _spc_reading(result, fmt(target) if target is not None else ""),
+                str(text.get("limits") or ""),
+            )
+            if x
         )
         if any(hidden):
             # The SPC reading was worked out on every month, withheld ones included.
@@ -1057,9 +1119,6 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
             if not math.isnan(float(result.upper[last]))
             else []
         )
-        metric = _SPC_METRIC.get(key, key)
-        goal = results.config.targets.get(metric)
-        target = float(goal.target) if goal is not None else None
         target_label = f"Target {fmt(target)}" if target is not None else ""
         chart = spc_chart(
             f"fig-spc-{_slug(key)}",
@@ -1119,13 +1178,22 @@ def quality_view(results: Results) -> dict[str, Any]:
     Messages name the offending value, which may be a child's ID or date of birth, so the public
     paper shows only how many rows each rule affected.
     """
+    from pipeline.quality.rules import RULES
+
     findings = list(results.findings)
+    headers = _source_headers(results)
     counts: dict[tuple[str, str, str, str], int] = {}
     for f in findings:
-        key = (f.severity, f.file, f.rule, f.column or "whole file")
+        key = (f.severity, f.file, f.rule, f.column or "")
         counts[key] = counts.get(key, 0) + 1
     summary = [
-        [rule, file, column, severity, present.count(float(n))]
+        [
+            RULES[rule].description if rule in RULES else rule.replace("_", " ").capitalize(),
+            file,
+            headers.get((file, column), column) if column else "whole file",
+            severity,
+            present.count(float(n)),
+        ]
         for (severity, file, rule, column), n in sorted(counts.items())
     ]
     detail = []
@@ -1135,6 +1203,26 @@ def quality_view(results: Results) -> dict[str, Any]:
             for f in findings
         ]
     return {"count": len(findings), "summary": summary, "detail": detail}
+
+
+def _source_headers(results: Results) -> dict[tuple[str, str], str]:
+    """(file, canonical column) -> the header the council's extract uses, where the
+    configuration maps one, so Appendix B names columns as the reader's own files do."""
+    from pathlib import Path
+
+    out: dict[tuple[str, str], str] = {}
+    files = {f.file for f in results.findings}
+    for extract in ("episodes", "interviews"):
+        spec = getattr(results.config, extract, None)
+        if spec is None:
+            continue
+        path = getattr(spec, "path", None)
+        name = Path(path).name if path else ""
+        mine = [f for f in files if f == name or (not name and extract in f.lower())]
+        for header, canonical in spec.columns.items():
+            for file in mine:
+                out.setdefault((file, canonical), header)
+    return out
 
 
 def provenance_rows(results: Results) -> list[tuple[str, str]]:
@@ -1239,7 +1327,7 @@ def build_view(results: Results) -> ReportView:
         )
     notes.append(
         "The figures behind every chart are in a table beside it and in the workbook "
-        "tables.xlsx; each figure's caption names its sheet."
+        "tables.xlsx; each figure's caption says where."
     )
     notes.append(
         "Percentages are whole numbers, rounded half away from zero. 'No cases' means there was "
@@ -1260,7 +1348,42 @@ def build_view(results: Results) -> ReportView:
         provenance=provenance_rows(results),
         notes=notes,
         charts=num.charts,
+        board_asks=_board_asks(results),
     )
+
+
+def _board_asks(results: Results) -> list[str]:
+    """What the Board is asked to do, from the council's editable templates and the
+    disclosed figures (the same figures as the key messages); none without an analysis."""
+    analysis = results.analysis
+    if analysis is None or not hasattr(analysis, "rag"):
+        return []
+    from pipeline.analysis.narrative import board_asks
+
+    return board_asks(
+        results.metrics,
+        results.quarter,
+        history=getattr(analysis, "history", None),
+        rag=getattr(analysis, "rag", None) or {},
+        config=results.config,
+    )
+
+
+def workbook_table(results: Results, chart_id: str) -> str:
+    """How a caption points a reader at a chart's figures in tables.xlsx: by sheet name when
+    the name is plain words ('Headline', 'Trends'), otherwise by the table's title, which is
+    in cell A1 of its sheet and in the contents sheet."""
+    from pipeline.render.workbook import SPC_SERIES as BOOK_SPC
+
+    sheet = workbook_sheet(results, chart_id)
+    for key, (title, _) in BOOK_SPC.items():
+        if chart_id == f"fig-spc-{_slug(key)}":
+            return f"the table '{title}: statistical process control' in tables.xlsx"
+    for b in results.breakdowns:
+        if chart_id == f"fig-{_slug(b.id)}":
+            # The title workbook.py writes in A1 of the breakdown's sheet.
+            return f"the table '{b.title}, {results.quarter.label}' in tables.xlsx"
+    return f"the sheet '{sheet}' of tables.xlsx"
 
 
 def workbook_sheet(results: Results, chart_id: str) -> str:
@@ -1284,8 +1407,7 @@ def _name_workbook_sheets(results: Results, sections: list[Section], num: Number
     for section in sections:
         for i, block in enumerate(section.blocks):
             if block.kind == "chart" and block.chart is not None:
-                sheet = workbook_sheet(results, block.chart.id)
-                note = f"The figures are in the sheet '{sheet}' of tables.xlsx."
+                note = f"The figures are in {workbook_table(results, block.chart.id)}."
                 chart = replace(block.chart, note=note)
                 section.blocks[i] = replace(block, chart=chart)
                 charts.append(chart)
