@@ -284,3 +284,15 @@ def test_long_labels_and_legends_stay_inside_the_figure() -> None:
     # the figure padding (0.1425 in = 10.26 pt), give or take rounding.
     x, _, _ = next(t for t in _texts(chart.svg) if t[2] == long)
     assert x - text_width_pt(long) == pytest.approx(PAD_IN * 72, abs=0.01)
+
+
+def test_count_axis_has_whole_number_ticks() -> None:
+    # Bars of 19, 9 and 10: the axis runs to 19 x 1.15 = 21.85. Matplotlib's default would
+    # tick at 0.0, 2.5, 5.0 ...; counts are whole numbers, so every tick label must be too.
+    chart = bar_chart(
+        "fig-count", "t", ["A", "B", "C"], [Series("All", [19, 9, 10], ["19", "9", "10"], [])]
+    )
+    numbers = re.findall(r">(\d+(?:\.\d+)?)</text>", chart.svg)
+    # ticks from 0 plus the three bar labels (whole numbers too): none has a decimal point
+    assert "0" in numbers and len(numbers) > 4
+    assert not any("." in t for t in numbers)

@@ -447,6 +447,11 @@ def bar_chart(
             from matplotlib.ticker import PercentFormatter
 
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        else:
+            from matplotlib.ticker import MaxNLocator
+
+            # Counts are whole numbers: no 2.5 on the axis.
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if axis_label:
             ax.set_xlabel(axis_label)
         names = [s.name for s in series]

@@ -460,6 +460,10 @@ def breakdown_block_data(
     frame = breakdown.frame.reset_index(drop=True)
     columns = _count_columns(frame)
     mask, hidden_totals = _mask(results, breakdown, columns)
+    if columns and not _ordinal(breakdown):
+        order = _by_count(frame, mask, columns[0])
+        frame = frame.iloc[order].reset_index(drop=True)
+        mask = mask.iloc[order].reset_index(drop=True)
     labels = [str(x) for x in frame["label"].tolist()]
     series = []
     for col in columns:
@@ -481,6 +485,41 @@ def breakdown_block_data(
         rows.append(["Total", *totals])
     note = getattr(breakdown, "note", "") or ""
     return labels, series, DataTable(breakdown.title, headers, rows, note)
+
+
+# Breakdowns whose categories have a natural order (bands, months, practitioners numbered by
+# count): kept as they are. Every other breakdown is sorted by count.
+ORDINAL = frozenset({
+    "episodes_by_month",
+    "duration_bands",
+    "age_bands",
+    "repeat_children",
+    "interviews_per_practitioner",
+    "episodes_by_cohort",
+    "children_by_cohort",
+    "rhi_outcomes",
+})
+# Catch-all categories, listed last whatever their count.
+_LAST = ("other", "not recorded", "no interview record", "no reason given", "unknown")
+
+
+def _ordinal(breakdown: Any) -> bool:
+    key = str(getattr(breakdown, "id", ""))
+    return key in ORDINAL or key.endswith(("_band", "_bands", "_by_month"))
+
+
+def _by_count(frame: pd.DataFrame, mask: pd.DataFrame, column: str) -> list[int]:
+    """Row order for a categorical table: largest first by `column`, catch-alls ('Other',
+    'Not recorded') last. Rows whose figure is withheld keep their original order after the
+    shown ones, so the order never hints at a hidden figure's size."""
+    labels = [str(x).strip().lower() for x in frame["label"].tolist()]
+    values = frame[column].tolist()
+    hidden = mask[column].tolist() if column in mask.columns else [False] * len(labels)
+    shown = [i for i in range(len(labels)) if labels[i] not in _LAST and not hidden[i]]
+    withheld = [i for i in range(len(labels)) if labels[i] not in _LAST and hidden[i]]
+    last = [i for i in range(len(labels)) if labels[i] in _LAST]
+    shown.sort(key=lambda i: -float(values[i]))  # stable: ties keep their order
+    return shown + withheld + last
 
 
 def _first_header(breakdown: Any) -> str:
@@ -956,7 +995,11 @@ def _trends_section(results: Results, fig: Figures, num: Numberer) -> Section:
         )
     section.blocks.append(num.chart(line_chart("fig-trend-rates", title, xs, series, percent=True)))
     counts = ["episodes", "children", "rhi_due", "rhi_offered", "rhi_completed"]
-    rows = [[q.short_label, *[fig.text(q, "all", m) for m in counts]] for q in quarters]
+    # A non-breaking space keeps "Q1 2025-26" on one line in a narrow first column.
+    rows = [
+        [q.short_label.replace(" ", "\u00a0"), *[fig.text(q, "all", m) for m in counts]]
+        for q in quarters
+    ]
     section.blocks.append(
         num.table(
             DataTable(
