@@ -141,13 +141,19 @@ def test_public_control_chart_withholds_small_months() -> None:
     )
     results.analysis.spc = {"episodes": _xmr_12_3_15()}
     view = build_view(results)
-    chart = next(c for c in view.charts if c.id == "fig-spc-episodes")
-    assert [row[1] for row in chart.table.rows] == ["[c]", "[c]", "15"]
-    assert [row[5] for row in chart.table.rows][:2] == ["[c]", "[c]"]
-    # Lower limit 10 - 27.93 = -17.93 -> "-18", stated though the axis stops at 0.
-    assert chart.table.rows[0][2:5] == ["10", "-18", "38"]
-    assert ">Lower -18 (below 0)<" in chart.svg
-    assert "12" not in [row[1] for row in chart.table.rows]
+    # Two of the three months are withheld: a line through one point says nothing, so the
+    # months are given as a table instead of a chart.
+    assert not any(c.id == "fig-spc-episodes" for c in view.charts)
+    trends = next(s for s in view.sections if s.id == "trends")
+    table = next(
+        b.table for b in trends.blocks
+        if b.kind == "table" and b.table is not None and b.table.caption.startswith("Missing")
+    )
+    assert table.rows == [
+        ["April 2026", "[c]", "[c]"],
+        ["May 2026", "[c]", "[c]"],
+        ["June 2026", "15", "No"],
+    ]
 
 
 def test_internal_control_chart_shows_every_month() -> None:
@@ -265,13 +271,16 @@ def test_categorical_tables_sort_by_count_with_catch_alls_last() -> None:
     from pipeline.render.view import _by_count
 
     frame = pd.DataFrame({
-        "label": ["Does not want to talk", "Did not see the need", "Other", "Refused", "Police"],
-        "all": [26, 14, 30, 3, 10],
+        "label": [
+            "Does not want to talk", "Did not see the need", "Other", "Refused", "Police",
+            "Radicalisation",
+        ],
+        "all": [26, 14, 30, 3, 10, 0],
     })
-    mask = pd.DataFrame({"all": [False, False, False, True, False]})
+    mask = pd.DataFrame({"all": [False, False, False, True, False, False]})
     # shown: 26, 14, 10 in descending order; then the withheld 3 ([c]) in its place; then
-    # 'Other' last although its 30 is the largest
-    assert _by_count(frame, mask, "all") == [0, 1, 4, 3, 2]
+    # the shown zero; then 'Other' last although its 30 is the largest
+    assert _by_count(frame, mask, "all") == [0, 1, 4, 3, 5, 2]
 
 
 def test_practitioner_chart_title_names_the_count_not_a_practitioner() -> None:

@@ -728,6 +728,18 @@ def spc_chart(
         ax.set_ylim(bottom, ceiling)
         span = (-0.5, n - 0.5 + 1.6)
         ax.set_xlim(*span)
+        # A withheld month is marked on the axis, so its gap in the line is explained.
+        for x in xs:
+            if hidden[x]:
+                ax.annotate(
+                    labels[x] if x < len(labels) else "[c]",
+                    (x, 0.02),
+                    xycoords=("data", "axes fraction"),
+                    ha="center",
+                    va="bottom",
+                    color=MUTED,
+                    fontsize=SMALL_SIZE,
+                )
         last = n - 1
         overhangs: list[tuple[float, float]] = []
         if limit_labels and not math.isnan(hi[last]):

@@ -511,15 +511,17 @@ def _ordinal(breakdown: Any) -> bool:
 def _by_count(frame: pd.DataFrame, mask: pd.DataFrame, column: str) -> list[int]:
     """Row order for a categorical table: largest first by `column`, catch-alls ('Other',
     'Not recorded') last. Rows whose figure is withheld keep their original order after the
-    shown ones, so the order never hints at a hidden figure's size."""
+    shown ones (and before shown zeros), so the order never hints at a hidden figure's size."""
     labels = [str(x).strip().lower() for x in frame["label"].tolist()]
     values = frame[column].tolist()
     hidden = mask[column].tolist() if column in mask.columns else [False] * len(labels)
-    shown = [i for i in range(len(labels)) if labels[i] not in _LAST and not hidden[i]]
-    withheld = [i for i in range(len(labels)) if labels[i] not in _LAST and hidden[i]]
+    rest = [i for i in range(len(labels)) if labels[i] not in _LAST]
+    shown = [i for i in rest if not hidden[i] and float(values[i]) > 0]
+    withheld = [i for i in rest if hidden[i]]
+    zeros = [i for i in rest if not hidden[i] and float(values[i]) <= 0]
     last = [i for i in range(len(labels)) if labels[i] in _LAST]
     shown.sort(key=lambda i: -float(values[i]))  # stable: ties keep their order
-    return shown + withheld + last
+    return shown + withheld + zeros + last
 
 
 def _first_header(breakdown: Any) -> str:
@@ -1105,6 +1107,7 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
         if len(months) != len(values):
             months = _months_ending(results.quarter, len(values))
         xs = [month_label(m, short=True) for m in months]
+        months_full = [month_label(m) for m in months]
         if mask is not None and key in mask.columns and len(mask) == len(values):
             hidden = [bool(x) for x in mask[key].tolist()]
         else:
@@ -1163,6 +1166,33 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
             else []
         )
         target_label = f"Target {fmt(target)}" if target is not None else ""
+        if 2 * sum(hidden) > len(values):
+            # A line through a few scattered months tells the reader nothing: give the
+            # months that can be published as a table, with the same reading.
+            blocks.append(Block("h3", text=title_base))
+            blocks.append(
+                Block(
+                    "text",
+                    text=(
+                        "Most months' figures are too small to publish, so no chart is drawn; "
+                        "the table gives the months that can be published."
+                    ),
+                )
+            )
+            rows = [
+                [
+                    months_full[i],
+                    labels[i],
+                    SUPPRESSED if hidden[i] else ("Yes" if special[i] else "No"),
+                ]
+                for i in range(len(values))
+            ]
+            blocks.append(
+                num.table(DataTable(title_base, ["Month", "Value", "Special cause"], rows))
+            )
+            if summary:
+                blocks.append(Block("text", text=summary))
+            continue
         chart = spc_chart(
             f"fig-spc-{_slug(key)}",
             message,
