@@ -128,8 +128,8 @@ def _spec(
     )
 
 
-_T = "Interviews held with no agreed exception to the timescale, no earlier than the return (T)"
-_N = "Interview records with both times recorded, the later not before the earlier (n)"
+_T = "Interviews held with no agreed exception to the timescale, no earlier than the return"
+_N = "Interview records with both times recorded, the later not before the earlier"
 
 _CATALOGUE: tuple[MetricSpec, ...] = (
     _spec(d.episodes, "Missing and away episodes", "count", "episodes", None),
@@ -200,7 +200,8 @@ _CATALOGUE: tuple[MetricSpec, ...] = (
         "ratio",
         "proportion",
         "up",
-        "Interviews in T held within {timeliness_hours} hours of the return",
+        "Interviews held with no agreed exception to the timescale, no earlier than the "
+        "return and within {timeliness_hours} hours of it",
         _T,
     ),
     _spec(
@@ -209,7 +210,8 @@ _CATALOGUE: tuple[MetricSpec, ...] = (
         "ratio",
         "proportion",
         "up",
-        "Interviews in T held face to face within {timeliness_hours} hours of the return",
+        "Interviews held face to face with no agreed exception to the timescale, no earlier "
+        "than the return and within {timeliness_hours} hours of it",
         _T,
     ),
     _spec(
