@@ -38,3 +38,15 @@ def test_cohorts() -> None:
     entries = cohorts()
     assert [e["id"] for e in entries] == list(COHORTS)
     assert all(e["definition"] for e in entries)
+
+
+def test_numerators_and_denominators_are_words_not_symbols() -> None:
+    # The methodology prints these for councillors: no "T" or "n" shorthand.
+    import re
+
+    from pipeline.metrics.registry import REGISTRY
+
+    for spec in REGISTRY.values():
+        for text in (spec.numerator, spec.denominator):
+            if text:
+                assert not re.search(r"\((T|n)\)|\bin T\b", text), (spec.id, text)
