@@ -612,6 +612,15 @@ def breakdown_blocks(results: Results, breakdown: Any, num: Numberer) -> list[Bl
     return blocks
 
 
+# A rate on fewer cases than this is shown with its base ("0% (of 5)") and never made the
+# headline of a chart: one interview moves it by 10 points or more.
+SMALL_BASE = 10
+
+
+def _small_base(results: Results) -> int:
+    return max(SMALL_BASE, results.config.suppress_below)
+
+
 def _between(q: Quarter) -> str:
     """'April and June 2026', to follow 'Between'."""
     return f"{month_label(q.months[0]).split()[0]} and {month_label(q.months[-1])}"
@@ -776,7 +785,7 @@ def _timeliness_section(results: Results, fig: Figures, num: Numberer, extra: li
             ),
         )
     )
-    below = results.config.suppress_below
+    below = _small_base(results)
     rate = Series(
         "Within timescale",
         [fig.value(q, c, "rhi_timely_rate") for c in cohorts],
@@ -886,7 +895,7 @@ def _out_of_county_section(
 ) -> Section:
     q = results.quarter
     section = Section("out_of_county", "Children placed out of county")
-    below = results.config.suppress_below
+    below = _small_base(results)
     metrics = [m for m, _ in COMPARE]
     cats = [label for _, label in COMPARE]
     ins = _series(fig, q, IN, metrics, "In county", below)
@@ -1190,8 +1199,11 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
             blocks.append(
                 num.table(DataTable(title_base, ["Month", "Value", "Special cause"], rows))
             )
-            if summary:
-                blocks.append(Block("text", text=summary))
+            reading = summary.replace(
+                "; they are not drawn, but the limits", "; the limits"
+            )
+            if reading:
+                blocks.append(Block("text", text=reading))
             continue
         chart = spc_chart(
             f"fig-spc-{_slug(key)}",
