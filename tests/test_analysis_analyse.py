@@ -87,7 +87,7 @@ def test_analyse_and_write_narrative(tmp_path: Path) -> None:
     assert write_narrative(analysis, disclosed, config) is analysis
     sentences = analysis.key_messages
     assert sentences[0] == (
-        "Between April and June 2026 the council recorded 30 missing episodes involving "
+        "Between April and June 2026 the council recorded 30 missing and away episodes involving "
         "20 children."
     )
     # the offer rate is hidden: its rating becomes "no data" and its sentence goes
