@@ -327,3 +327,20 @@ def test_out_of_county_intro_states_no_fixed_claim() -> None:
     # the independence rates are suppressed here, so nothing is claimed about them
     assert "most often interviewed" not in text
     assert "less often carried out by an independent worker" not in text
+
+
+def _chart_title(view, chart_id: str) -> str:
+    for section in view.sections:
+        for block in section.blocks:
+            chart = getattr(block, "chart", None)
+            if chart is not None and chart.id == chart_id:
+                return chart.title
+    raise AssertionError(f"no chart {chart_id}")
+
+
+def test_timeliness_title_does_not_call_all_children_a_group() -> None:
+    # The small fixture has a timeliness rate only for all children: 21 of 40 = 52.5%, shown
+    # as 53%. With no two groups to compare, the title states the overall rate rather than
+    # "lowest for all children".
+    title = _chart_title(build_view(small_results("public")), "fig-timely-cohort")
+    assert title == "53% of interviews were held within 72 hours"

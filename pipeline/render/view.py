@@ -793,13 +793,20 @@ def _timeliness_section(results: Results, fig: Figures, num: Numberer, extra: li
         [fig.suppressed(q, c, "rhi_timely_rate") for c in cohorts],
     )
     cats = [COHORT_SHORT[c] for c in cohorts]
-    # A rate on a handful of interviews is shown, but never made the headline.
-    low = _lowest(rate, [fig.small_base(q, c, "rhi_timely_rate", below) for c in cohorts])
-    title = (
-        f"Interviews within {hours} hours: lowest for {cats[low].lower()} ({rate.labels[low]})"
-        if low is not None
-        else f"Interviews within {hours} hours by cohort"
-    )
+    # A rate on a handful of interviews is shown, but never made the headline; "all" is the
+    # whole, not a group to compare, and "lowest" needs at least two groups to compare.
+    left_out = [c == "all" or fig.small_base(q, c, "rhi_timely_rate", below) for c in cohorts]
+    compared = sum(1 for i, out in enumerate(left_out) if not out and not rate.hidden(i))
+    low = _lowest(rate, left_out) if compared >= 2 else None
+    if low is not None:
+        title = (
+            f"Interviews within {hours} hours: lowest for {cats[low].lower()} "
+            f"({rate.labels[low]})"
+        )
+    elif not rate.hidden(0):
+        title = f"{rate.labels[0]} of interviews were held within {hours} hours"
+    else:
+        title = f"Interviews within {hours} hours by cohort"
     section.blocks.append(
         num.chart(
             bar_chart("fig-timely-cohort", title, cats, [rate], percent=True, first_header="Cohort")
