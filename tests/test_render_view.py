@@ -146,7 +146,8 @@ def test_public_control_chart_withholds_small_months() -> None:
     assert not any(c.id == "fig-spc-episodes" for c in view.charts)
     trends = next(s for s in view.sections if s.id == "trends")
     table = next(
-        b.table for b in trends.blocks
+        b.table
+        for b in trends.blocks
         if b.kind == "table" and b.table is not None and b.table.caption.startswith("Missing")
     )
     assert table.rows == [
@@ -223,10 +224,12 @@ def test_small_base_rate_shows_its_base_and_is_never_the_headline() -> None:
 
     results = small_results("internal")
     fig = Figures(
-        metrics_rows([
-            (Q1.id, "looked_after_out_of_area", "rhi_timely_rate", 0, 3, 0.0, False),
-            (Q1.id, "all", "rhi_timely_rate", 21, 40, 21 / 40, False),
-        ]),
+        metrics_rows(
+            [
+                (Q1.id, "looked_after_out_of_area", "rhi_timely_rate", 0, 3, 0.0, False),
+                (Q1.id, "all", "rhi_timely_rate", 21, 40, 21 / 40, False),
+            ]
+        ),
         _registry(results),
     )
     # 0 of 3 is below 5 cases: shown with its base; 21 of 40 (53%) is not
@@ -244,24 +247,43 @@ def test_durations_in_one_row_share_one_unit() -> None:
     from pipeline.render.view import Figures, _hours_row, _registry
 
     fig = Figures(
-        metrics_rows([
-            (Q1.id, "all", "median_hours_assignment_to_completion", NAN, NAN, 53, False),
-            (Q1.id, "looked_after_in_area", "median_hours_assignment_to_completion",
-             NAN, NAN, 37, False),
-            (Q1.id, "looked_after_out_of_area", "median_hours_assignment_to_completion",
-             NAN, NAN, 6, False),
-        ]),
+        metrics_rows(
+            [
+                (Q1.id, "all", "median_hours_assignment_to_completion", NAN, NAN, 53, False),
+                (
+                    Q1.id,
+                    "looked_after_in_area",
+                    "median_hours_assignment_to_completion",
+                    NAN,
+                    NAN,
+                    37,
+                    False,
+                ),
+                (
+                    Q1.id,
+                    "looked_after_out_of_area",
+                    "median_hours_assignment_to_completion",
+                    NAN,
+                    NAN,
+                    6,
+                    False,
+                ),
+            ]
+        ),
         _registry(small_results()),
     )
     cohorts = ["all", "looked_after_in_area", "looked_after_out_of_area"]
     # 53 hours is over 48, so the row is in days: 53/24 = 2.21 -> 2.2; 37/24 = 1.54 -> 1.5;
     # 6/24 = 0.25 -> 0.3 (half away from zero)
     assert _hours_row(fig, Q1, cohorts, "median_hours_assignment_to_completion") == [
-        "2.2 days", "1.5 days", "0.3 days"
+        "2.2 days",
+        "1.5 days",
+        "0.3 days",
     ]
     # without the 53, every figure is 48 hours or less: hours throughout
     assert _hours_row(fig, Q1, cohorts[1:], "median_hours_assignment_to_completion") == [
-        "37 hours", "6 hours"
+        "37 hours",
+        "6 hours",
     ]
 
 
@@ -270,13 +292,19 @@ def test_categorical_tables_sort_by_count_with_catch_alls_last() -> None:
 
     from pipeline.render.view import _by_count
 
-    frame = pd.DataFrame({
-        "label": [
-            "Does not want to talk", "Did not see the need", "Other", "Refused", "Police",
-            "Radicalisation",
-        ],
-        "all": [26, 14, 30, 3, 10, 0],
-    })
+    frame = pd.DataFrame(
+        {
+            "label": [
+                "Does not want to talk",
+                "Did not see the need",
+                "Other",
+                "Refused",
+                "Police",
+                "Radicalisation",
+            ],
+            "all": [26, 14, 30, 3, 10, 0],
+        }
+    )
     mask = pd.DataFrame({"all": [False, False, False, True, False, False]})
     # shown: 26, 14, 10 in descending order; then the withheld 3 ([c]) in its place; then
     # the shown zero; then 'Other' last although its 30 is the largest
@@ -290,7 +318,8 @@ def test_practitioner_chart_title_names_the_count_not_a_practitioner() -> None:
     from pipeline.render.view import breakdown_title
 
     b = SimpleNamespace(
-        id="interviews_per_practitioner", title="Completed interviews per practitioner",
+        id="interviews_per_practitioner",
+        title="Completed interviews per practitioner",
         dimension="interviewer",
     )
     s = Series("All children", [19, 9, 10], ["19", "9", "10"], [False] * 3)
@@ -303,8 +332,7 @@ def test_spc_reading_is_plain_english() -> None:
 
     from pipeline.render.view import _spc_reading
 
-    up = SimpleNamespace(variation="improvement", improvement="up",
-                         assurance="consistently_fails")
+    up = SimpleNamespace(variation="improvement", improvement="up", assurance="consistently_fails")
     assert _spc_reading(up, "90%") == (
         "An unusual improvement in the latest month (higher is better). On these limits the "
         "target of 90% will keep being missed unless the process changes."

@@ -585,7 +585,15 @@ def stacked_bar_chart(
             y = n - 1 - i
             if any(s.hidden(i) for s in segments):
                 reason = next(s.labels[i] for s in segments if s.hidden(i))
-                ax.text(0, y, f"  {reason}", va="center", ha="left", color=TEXT)
+                ax.annotate(
+                    reason,
+                    (0, y),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="left",
+                    color=TEXT,
+                )
                 continue
             left = 0.0
             for j, s in enumerate(segments):
@@ -605,9 +613,18 @@ def stacked_bar_chart(
         overhangs: list[tuple[float, float]] = []
         if reference is not None:
             ax.axvline(reference, color=TEXT, linestyle="--", linewidth=1.2)
-            text = f" {reference_label}"
-            ax.text(reference, n - 0.45, text, va="bottom", ha="left", color=TEXT)
-            overhangs.append((reference / xmax, text_width_pt(text) / 72))
+            # Offset in points, not a leading space: SVG collapses leading white space, which
+            # would put the label on the line.
+            ax.annotate(
+                reference_label,
+                (reference, n - 0.45),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="bottom",
+                ha="left",
+                color=TEXT,
+            )
+            overhangs.append((reference / xmax, (text_width_pt(reference_label) + 3) / 72))
         ax.set_yticks(range(n), list(reversed(list(categories))))
         ax.set_xlim(0, xmax)
         ax.set_ylim(-0.6, n - 0.1 + 0.4)

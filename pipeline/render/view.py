@@ -392,9 +392,7 @@ def _shown_as(fig: Figures, metric: str) -> str:
     return getattr(spec, "shown_as", None) or _default_shown(spec.kind)
 
 
-def _hours_row(
-    fig: Figures, quarter: Quarter, cohorts: Sequence[str], metric: str
-) -> list[str]:
+def _hours_row(fig: Figures, quarter: Quarter, cohorts: Sequence[str], metric: str) -> list[str]:
     """A row of durations in one unit: hours, or days to one decimal place when any shown
     figure is over 48 hours (so '2.2 days' never sits beside '37 hours')."""
     values = [fig.value(quarter, c, metric) for c in cohorts]
@@ -489,16 +487,18 @@ def breakdown_block_data(
 
 # Breakdowns whose categories have a natural order (bands, months, practitioners numbered by
 # count): kept as they are. Every other breakdown is sorted by count.
-ORDINAL = frozenset({
-    "episodes_by_month",
-    "duration_bands",
-    "age_bands",
-    "repeat_children",
-    "interviews_per_practitioner",
-    "episodes_by_cohort",
-    "children_by_cohort",
-    "rhi_outcomes",
-})
+ORDINAL = frozenset(
+    {
+        "episodes_by_month",
+        "duration_bands",
+        "age_bands",
+        "repeat_children",
+        "interviews_per_practitioner",
+        "episodes_by_cohort",
+        "children_by_cohort",
+        "rhi_outcomes",
+    }
+)
 # Catch-all categories, listed last whatever their count.
 _LAST = ("other", "not recorded", "no interview record", "no reason given", "unknown")
 
@@ -800,8 +800,7 @@ def _timeliness_section(results: Results, fig: Figures, num: Numberer, extra: li
     low = _lowest(rate, left_out) if compared >= 2 else None
     if low is not None:
         title = (
-            f"Interviews within {hours} hours: lowest for {cats[low].lower()} "
-            f"({rate.labels[low]})"
+            f"Interviews within {hours} hours: lowest for {cats[low].lower()} ({rate.labels[low]})"
         )
     elif not rate.hidden(0):
         title = f"{rate.labels[0]} of interviews were held within {hours} hours"
@@ -940,9 +939,7 @@ def _out_of_county_section(
     else:
         section.blocks.append(
             num.chart(
-                bar_chart(
-                    "fig-ooc", title, cats, [ins, outs], percent=True, first_header="Measure"
-                )
+                bar_chart("fig-ooc", title, cats, [ins, outs], percent=True, first_header="Measure")
             )
         )
     section.blocks.append(
@@ -1206,9 +1203,7 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
             blocks.append(
                 num.table(DataTable(title_base, ["Month", "Value", "Special cause"], rows))
             )
-            reading = summary.replace(
-                "; they are not drawn, but the limits", "; the limits"
-            )
+            reading = summary.replace("; they are not drawn, but the limits", "; the limits")
             if reading:
                 blocks.append(Block("text", text=reading))
             continue
