@@ -33,6 +33,7 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m compileall -q pipeline
 	touch $(STAMP)
 
 # WeasyPrint needs pango; libharfbuzz-subset0 makes font subsetting fast and PDFs byte-stable;
