@@ -442,21 +442,26 @@ def test_mask_breakdown_links_the_metrics_table():
     assert mask_breakdown(b, audience="internal", **kwargs)["all"].tolist() == [False, False]
 
 
+def _funnel_with_median(n: int) -> list[dict]:
+    """Offered 40 = declined 21 + completed 17 + pending 2, and a median over n interviews."""
+    return (
+        counts("rhi_offered", {"all": 40})
+        + counts("rhi_declined", {"all": 21})
+        + counts("rhi_completed", {"all": 17})
+        + counts("rhi_pending", {"all": 2})
+        + metrics_rows(
+            "2026-27-Q1", "median_hours_return_to_completion", {"all": (np.nan, float(n), 80.5)}
+        )
+    )
+
+
 def test_a_median_n_equal_to_a_withheld_count_is_withheld_too():
     # One cohort, all: offered 40 = declined 21 + completed 17 + pending 2.
     # Pending 2 is primary; secondary withholds the smaller shown part, completed 17.
     # The median from return to interview is over n = 17 interviews, the same 17: shown, it
     # would give completed back exactly, so it is withheld (and so is the median).
     # The offered total itself stays shown: two of its three parts are withheld.
-    rows = (
-        counts("rhi_offered", {"all": 40})
-        + counts("rhi_declined", {"all": 21})
-        + counts("rhi_completed", {"all": 17})
-        + counts("rhi_pending", {"all": 2})
-        + metrics_rows(
-            "2026-27-Q1", "median_hours_return_to_completion", {"all": (np.nan, 17.0, 80.5)}
-        )
-    )
+    rows = _funnel_with_median(n=17)
     out = suppress_metrics(
         pd.DataFrame(rows), threshold=5, audience="public", registry=REGISTRY
     ).set_index("metric")["suppressed"]
@@ -468,15 +473,7 @@ def test_a_median_n_equal_to_a_withheld_count_is_withheld_too():
 def test_a_median_n_below_its_withheld_superset_stays_shown():
     # As above, but only 16 of the 17 interviews have both dates: n = 16 does not reveal
     # completed exactly, and 16 is not small, so the median is shown.
-    rows = (
-        counts("rhi_offered", {"all": 40})
-        + counts("rhi_declined", {"all": 21})
-        + counts("rhi_completed", {"all": 17})
-        + counts("rhi_pending", {"all": 2})
-        + metrics_rows(
-            "2026-27-Q1", "median_hours_return_to_completion", {"all": (np.nan, 16.0, 80.5)}
-        )
-    )
+    rows = _funnel_with_median(n=16)
     out = suppress_metrics(
         pd.DataFrame(rows), threshold=5, audience="public", registry=REGISTRY
     ).set_index("metric")["suppressed"]
