@@ -7,6 +7,7 @@ Expected figures are the article's (189 episodes, 105 children, 108 offered, 65 
 from __future__ import annotations
 
 import csv
+import itertools
 import hashlib
 import json
 import shutil
@@ -252,3 +253,33 @@ def test_a_quarter_not_yet_ended_is_refused(capsys):
     err = capsys.readouterr().err
     assert "Quarter 2 2026-27 (July to September 2026) ends on 30 September 2026" in err
     assert "Traceback" not in err
+
+
+def test_sample_paper_is_tagged_pdf_ua(public):
+    import pikepdf
+
+    def walk(node):
+        kids = node.get("/K")
+        items = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+        for kid in items:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                yield kid
+                yield from walk(kid)
+
+    with pikepdf.open(public / "board-report.pdf") as pdf:
+        root = pdf.Root
+        assert bool(root.MarkInfo.Marked) and str(root.Lang) == "en-GB"
+        assert bool(root.ViewerPreferences.DisplayDocTitle)
+        with pdf.open_metadata() as meta:
+            assert meta.get("pdfuaid:part") == "1"
+        elements = list(walk(root.StructTreeRoot))
+        tags = [str(e.S) for e in elements]
+        figures = [e for e in elements if str(e.S) == "/Figure"]
+        assert figures and all(str(f.get("/Alt", "")).strip() for f in figures)
+        levels = [int(t[2]) for t in tags if len(t) == 3 and t.startswith("/H") and t[2].isdigit()]
+        assert levels[0] == 1 and all(b <= a + 1 for a, b in itertools.pairwise(levels))
+        assert "/TH" in tags
+        for page in pdf.pages:
+            for font in page.Resources.get("/Font", {}).values():
+                target = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+                assert any(k in target.FontDescriptor for k in ("/FontFile", "/FontFile2"))
