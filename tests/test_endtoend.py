@@ -7,8 +7,8 @@ Expected figures are the article's (189 episodes, 105 children, 108 offered, 65 
 from __future__ import annotations
 
 import csv
-import itertools
 import hashlib
+import itertools
 import json
 import shutil
 import subprocess
