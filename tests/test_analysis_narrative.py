@@ -59,14 +59,22 @@ def table(
 ) -> pd.DataFrame:
     rows = []
     for quarter, figures in (
-        (Q, {**BASE, **(changes or {})}), (PREV, previous or {}), (YEAR, year or {})
+        (Q, {**BASE, **(changes or {})}),
+        (PREV, previous or {}),
+        (YEAR, year or {}),
     ):
         for (metric, cohort), (num, den, value) in figures.items():
-            rows.append({
-                "quarter": quarter.id, "cohort": cohort, "metric": metric,
-                "numerator": num, "denominator": den, "value": value,
-                "suppressed": quarter == Q and (metric, cohort) in suppressed,
-            })
+            rows.append(
+                {
+                    "quarter": quarter.id,
+                    "cohort": cohort,
+                    "metric": metric,
+                    "numerator": num,
+                    "denominator": den,
+                    "value": value,
+                    "suppressed": quarter == Q and (metric, cohort) in suppressed,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -89,7 +97,11 @@ def messages(metrics: pd.DataFrame, *, config: Config | None = None, spc=None) -
         metrics.drop(columns="suppressed"), [YEAR, YEAR.next(), YEAR.next().next(), PREV, Q]
     )
     return key_messages(
-        metrics, Q, history=history, rag=ratings_for(metrics, config), spc=spc or {},
+        metrics,
+        Q,
+        history=history,
+        rag=ratings_for(metrics, config),
+        spc=spc or {},
         config=config,
     )
 
@@ -110,8 +122,7 @@ def test_the_article_quarter_reads_as_a_director_would_write_it() -> None:
         "12 of the 28 interviews that count towards the timescale (43%) were held within "
         "72 hours of the child's "
         "return, well short of the target of 90%.",
-        "For children placed out of county, an interview was offered after 9 of 20 "
-        "returns (45%).",
+        "For children placed out of county, an interview was offered after 9 of 20 returns (45%).",
         "1 of their 6 completed interviews (17%) was carried out by an independent worker.",
     ]
 
@@ -144,8 +155,7 @@ def test_singular_forms() -> None:
     )
     assert (
         "1 of the 1 interview that counts towards the timescale (100%) was held within 72 "
-        "hours of the child's return."
-        in got
+        "hours of the child's return." in got
     )
 
 
@@ -170,17 +180,20 @@ def test_zero_cases() -> None:
     }
     assert messages(table(zero)) == [
         "Between April and June 2026 the council recorded no missing or away episodes.",
-        "No child came back from an episode in the quarter, so no return home interview "
-        "was due.",
+        "No child came back from an episode in the quarter, so no return home interview was due.",
     ]
 
 
 def test_none_declined_and_none_independent() -> None:
-    got = messages(table({
-        ("rhi_declined", "all"): (N, N, 0),
-        ("rhi_decline_rate", "all"): (0, 108, 0.0),
-        ("rhi_independent_rate", OOC): (0, 6, 0.0),
-    }))
+    got = messages(
+        table(
+            {
+                ("rhi_declined", "all"): (N, N, 0),
+                ("rhi_decline_rate", "all"): (0, 108, 0.0),
+                ("rhi_independent_rate", OOC): (0, 6, 0.0),
+            }
+        )
+    )
     assert "None of the return home interviews offered was declined." in got
     assert "None of their completed interviews was carried out by an independent worker." in got
 
@@ -211,26 +224,32 @@ def test_suppressed_figures_are_never_written() -> None:
 
 def test_rising_and_falling_volume_and_timeliness() -> None:
     # previous quarter 177 episodes, 10 of 25 timely (40%): now 189 (+12) and 43% (up)
-    rising = table(previous={
-        ("episodes", "all"): (N, N, 177),
-        ("rhi_timely_rate", "all"): (10, 25, 0.4),
-    })
+    rising = table(
+        previous={
+            ("episodes", "all"): (N, N, 177),
+            ("rhi_timely_rate", "all"): (10, 25, 0.4),
+        }
+    )
     got = messages(rising)
     assert got[0].endswith("105 children, 12 more than in the previous quarter (177).")
     assert "That is up from 40% in the previous quarter." in got
     # previous quarter 200 episodes, 25 of 50 timely (50%): now 11 fewer, and down
-    falling = table(previous={
-        ("episodes", "all"): (N, N, 200),
-        ("rhi_timely_rate", "all"): (25, 50, 0.5),
-    })
+    falling = table(
+        previous={
+            ("episodes", "all"): (N, N, 200),
+            ("rhi_timely_rate", "all"): (25, 50, 0.5),
+        }
+    )
     got = messages(falling)
     assert got[0].endswith("105 children, 11 fewer than in the previous quarter (200).")
     assert "That is down from 50% in the previous quarter." in got
     # 12/28 and 43/100 both show as 43%: the same
-    same = table(previous={
-        ("episodes", "all"): (N, N, 189),
-        ("rhi_timely_rate", "all"): (43, 100, 0.43),
-    })
+    same = table(
+        previous={
+            ("episodes", "all"): (N, N, 189),
+            ("rhi_timely_rate", "all"): (43, 100, 0.43),
+        }
+    )
     got = messages(same)
     assert got[0].endswith("105 children, the same number as in the previous quarter.")
     assert "That is the same as in the previous quarter." in got
@@ -241,10 +260,17 @@ def test_funnel_falls_back_when_secondary_suppression_hides_the_denominator() ->
     # the offer count can still be given, without a rate; the out-of-county independence
     # rate hidden while its returns are shown, and its completed count hidden too: a
     # sentence says too few were completed
-    got = messages(table(suppressed={
-        ("rhi_due", "all"), ("rhi_offered_rate", "all"), ("rhi_completed_rate", "all"),
-        ("rhi_independent_rate", OOC), ("rhi_completed", OOC),
-    }))
+    got = messages(
+        table(
+            suppressed={
+                ("rhi_due", "all"),
+                ("rhi_offered_rate", "all"),
+                ("rhi_completed_rate", "all"),
+                ("rhi_independent_rate", OOC),
+                ("rhi_completed", OOC),
+            }
+        )
+    )
     assert "108 return home interviews were offered." in got
     assert not any("completed after" in s for s in got)
     assert (
@@ -267,8 +293,10 @@ def test_assurance_sentences_follow_the_charts() -> None:
         table(), config=config, spc={"rhi_offered_rate": offers, "rhi_timely_rate": timely}
     )
     # Each assurance sentence names its own target, so the two cannot be read as one.
-    i = got.index("On the monthly figures, the target for offering interviews (100%) will "
-                  "keep being missed unless practice changes.")
+    i = got.index(
+        "On the monthly figures, the target for offering interviews (100%) will "
+        "keep being missed unless practice changes."
+    )
     assert got[i - 1].startswith("A return home interview was offered after")
     assert (
         "On the monthly figures, the 72-hour target (90%) will be met in some months and "
@@ -296,9 +324,7 @@ MONTHS = [f"2025-{m:02d}" for m in range(4, 13)] + [f"2026-{m:02d}" for m in ran
 
 def test_special_cause_signal_sentence() -> None:
     # episodes: steady around 50 (mR about 2.4) then 90 in June 2026, far above the limit
-    episodes = xmr(
-        [50, 52, 48, 51, 49, 50, 52, 48, 51, 49, 50, 51, 50, 52, 90], labels=MONTHS
-    )
+    episodes = xmr([50, 52, 48, 51, 49, 50, 52, 48, 51, 49, 50, 51, 50, 52, 90], labels=MONTHS)
     assert episodes.outside[-1]
     got = messages(table(), spc={"episodes": episodes})
     assert got[-1] == (
@@ -360,19 +386,19 @@ def test_unknown_name_in_a_template_is_a_usage_error(tmp_path: Path) -> None:
     path = tmp_path / "narrative.yaml"
     path.write_text("volume: 'We saw {{ episods }} episodes.'\n", encoding="utf-8")
     with pytest.raises(UsageError, match="episods"):
-        key_messages(table(), Q, history=None, rag={}, spc={}, config=Config(),
-                     templates_path=path)
+        key_messages(table(), Q, history=None, rag={}, spc={}, config=Config(), templates_path=path)
 
 
 def test_council_can_reword_and_reorder(tmp_path: Path) -> None:
     path = tmp_path / "narrative.yaml"
     path.write_text(
         "first: '{{ declined }} said no.'\n"
-        "second: '{{ plural(children_n, \"One child\", \"Several children\") }} went missing.'\n",
+        'second: \'{{ plural(children_n, "One child", "Several children") }} went missing.\'\n',
         encoding="utf-8",
     )
-    got = key_messages(table(), Q, history=None, rag={}, spc={}, config=Config(),
-                       templates_path=path)
+    got = key_messages(
+        table(), Q, history=None, rag={}, spc={}, config=Config(), templates_path=path
+    )
     assert got == ["65 said no.", "Several children went missing."]
 
 
@@ -394,10 +420,12 @@ def test_independent_count_too_small_while_completed_is_shown() -> None:
 
 def test_volume_changes_join_into_one_sentence() -> None:
     # previous quarter 161 (189 - 161 = 28 more); a year earlier 173 (189 - 173 = 16 more)
-    got = messages(table(
-        previous={("episodes", "all"): (N, N, 161)},
-        year={("episodes", "all"): (N, N, 173)},
-    ))
+    got = messages(
+        table(
+            previous={("episodes", "all"): (N, N, 161)},
+            year={("episodes", "all"): (N, N, 173)},
+        )
+    )
     assert got[0] == (
         "Between April and June 2026 the council recorded 189 missing and away episodes "
         "involving 105 children, 28 more than in the previous quarter (161) and 16 more "
@@ -413,16 +441,13 @@ def test_board_is_asked_to_note_targets_missed_and_met() -> None:
     # offered 108/180 = 60% against 100%: missed; timely 12/28 = 43% against 40%: met
     config = Config(targets={"rhi_offered_rate": 1.0, "rhi_timely_rate": 0.4})
     metrics = table()
-    got = board_asks(
-        metrics, Q, history=None, rag=ratings_for(metrics, config), config=config
-    )
+    got = board_asks(metrics, Q, history=None, rag=ratings_for(metrics, config), config=config)
     assert got == [
         "note the performance on return home interviews for April to June 2026 set out in "
         "this report.",
         "note that one target was not met: offering a return home interview after every "
         "return (60% against 100%).",
-        "note that one target was met: holding interviews within the timescale (43% against "
-        "40%).",
+        "note that one target was met: holding interviews within the timescale (43% against 40%).",
     ]
 
 
@@ -430,7 +455,8 @@ def test_board_asks_leave_out_suppressed_targets() -> None:
     # the timely rate is hidden: its rating is "no data", so it is in neither list
     config = Config(targets={"rhi_timely_rate": 0.4})
     metrics = table(suppressed={("rhi_timely_rate", "all")})
-    ratings = {"rhi_timely_rate": rag(12 / 28, config.targets["rhi_timely_rate"], "up",
-                                      suppressed=True)}
+    ratings = {
+        "rhi_timely_rate": rag(12 / 28, config.targets["rhi_timely_rate"], "up", suppressed=True)
+    }
     got = board_asks(metrics, Q, history=None, rag=ratings, config=config)
     assert len(got) == 1 and got[0].startswith("note the performance")

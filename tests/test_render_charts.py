@@ -301,8 +301,15 @@ def test_count_axis_has_whole_number_ticks() -> None:
 def test_spc_chart_marks_withheld_months_on_the_axis() -> None:
     # five months, the 2nd and 4th withheld: two [c] marks, one under each gap
     chart = spc_chart(
-        "fig-spc-x", "t", ["A", "B", "C", "D", "E"], [10, 3, 12, 2, 11], [8] * 5, [0] * 5,
-        [20] * 5, [False] * 5, ["10", "[c]", "12", "[c]", "11"],
+        "fig-spc-x",
+        "t",
+        ["A", "B", "C", "D", "E"],
+        [10, 3, 12, 2, 11],
+        [8] * 5,
+        [0] * 5,
+        [20] * 5,
+        [False] * 5,
+        ["10", "[c]", "12", "[c]", "11"],
         suppressed=[False, True, False, True, False],
     )
     assert chart.svg.count(">[c]<") == 2

@@ -222,8 +222,15 @@ def _shown(figure: _Figure, is_rate: bool) -> float:
 def _movement_lookup(history: pd.DataFrame | None) -> dict[tuple[str, str, str], tuple]:
     if history is None or history.empty:
         return {}
-    cols = ["quarter", "cohort", "metric", "movement_previous", "judgement_previous",
-            "movement_year", "judgement_year"]
+    cols = [
+        "quarter",
+        "cohort",
+        "metric",
+        "movement_previous",
+        "judgement_previous",
+        "movement_year",
+        "judgement_year",
+    ]
     keys = zip(history["quarter"], history["cohort"], history["metric"], strict=True)
     values = zip(*(history[c] for c in cols[3:]), strict=True)
     return dict(zip(keys, values, strict=True))
@@ -262,9 +269,7 @@ def _change_entries(
             out.update(dict.fromkeys(keys, Withheld(SUPPRESSED)))
             continue
         diff = abs(_shown(now, is_rate) - _shown(then, is_rate))
-        out[keys[0]] = (
-            present.rate_percent(then.value) if is_rate else present.count(then.value)
-        )
+        out[keys[0]] = present.rate_percent(then.value) if is_rate else present.count(then.value)
         out[keys[1]], out[keys[2]] = move[index], move[index + 1]
         out[keys[3]] = present.count(diff)
         out[keys[4]] = round(diff)
@@ -288,8 +293,11 @@ def _run_length(result: SpcResult, index: int, rule: str) -> int:
     mask = result.trend
     step = np.sign(np.diff(x, prepend=np.nan))
     n = 0
-    while index - n >= 1 and mask[index - n] and mask[index - n - 1] and (
-        step[index - n] == step[index]
+    while (
+        index - n >= 1
+        and mask[index - n]
+        and mask[index - n - 1]
+        and (step[index - n] == step[index])
     ):
         n += 1
     return n + 1

@@ -243,9 +243,7 @@ def _practitioners(ids: pd.Series, mask: np.ndarray) -> tuple[pd.DataFrame, str]
             f" {grouped_people} practitioners with fewer than {MIN_PRACTITIONER_RHIS} completed "
             f"interviews are grouped together as '{DEFAULT_LABELS[OTHER_PRACTITIONERS]}'."
         )
-    note = (
-        f"Practitioners are numbered by the number of interviews they completed.{grouped}"
-    )
+    note = f"Practitioners are numbered by the number of interviews they completed.{grouped}"
     return frame, note
 
 
