@@ -15,6 +15,7 @@ validate: $(STAMP)
 
 test: $(STAMP) sysdeps
 	$(BIN)/ruff check pipeline tests scripts
+	$(BIN)/ruff format --check pipeline tests scripts
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
