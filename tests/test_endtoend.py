@@ -172,6 +172,7 @@ def _private_sample(folder: Path) -> tuple[set[str], set[str]]:
     """
     shutil.copy(ROOT / "config.yaml", folder / "config.yaml")
     (folder / "inputs").mkdir()
+    shutil.copy(ROOT / "inputs" / "commentary.md", folder / "inputs" / "commentary.md")
     with (ROOT / "inputs" / "episodes.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     header, body = rows[0], rows[1:]

@@ -29,7 +29,7 @@ def _copy_sample(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "config.yaml", folder / "config.yaml")
     (folder / "inputs").mkdir()
-    for name in ("episodes.csv", "interviews.xlsx"):
+    for name in ("episodes.csv", "interviews.xlsx", "commentary.md"):
         shutil.copy(ROOT / "inputs" / name, folder / "inputs" / name)
     return folder / "config.yaml"
 
