@@ -210,7 +210,12 @@ def test_every_breakdown_present_and_tidy(result: dict[str, Breakdown]) -> None:
         assert list(b.frame.columns[:2]) == ["category", "label"], b.id
         assert b.title and b.dimension
         for column in b.frame.columns[2:]:
-            assert column in ("all", "looked_after_in_area", "looked_after_out_of_area")
+            assert column in (
+                "all",
+                "looked_after_in_area",
+                "looked_after_out_of_area",
+                "not_looked_after",
+            )
             assert b.frame[column].dtype == "int64"
 
 
@@ -293,6 +298,13 @@ def test_outcomes_by_placement(result: dict[str, Breakdown]) -> None:
         "pending": 1,
         "not_offered": 3,
     }
+    # Everything else is not looked after: completed 12 - 0 - 1 = 11, the rest 0.
+    assert counts(b, "not_looked_after") == {
+        "completed": 11,
+        "declined": 0,
+        "pending": 0,
+        "not_offered": 0,
+    }
 
 
 def test_not_offered_reasons(result: dict[str, Breakdown]) -> None:
@@ -308,6 +320,8 @@ def test_not_offered_reasons(result: dict[str, Breakdown]) -> None:
     assert counts(b, "looked_after_out_of_area") == counts(b)
     assert "spoke to school" not in b.frame.to_string()
     assert counts(b, "looked_after_in_area") == dict.fromkeys(counts(b), 0)
+    # All three not-offered episodes are R's (out of county): none for not looked after.
+    assert counts(b, "not_looked_after") == dict.fromkeys(counts(b), 0)
 
 
 def test_declines(result: dict[str, Breakdown]) -> None:

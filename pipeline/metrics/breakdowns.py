@@ -91,6 +91,8 @@ DEFAULT_LABELS: dict[str, str] = {
 
 ALL = ["all"]
 IN_OUT = ["all", "looked_after_in_area", "looked_after_out_of_area"]
+# The funnel's tables show every group, as the cohort table beside them does.
+COHORT_COLUMNS = [*IN_OUT, "not_looked_after"]
 
 DURATION_BANDS = ("under_24_hours", "1_to_7_days", "over_7_days")
 AGE_BANDS = ("age_under_10", "age_10_to_12", "age_13_to_15", "age_16_to_17")
@@ -354,7 +356,7 @@ def breakdowns(
         "outcome",
         outcome,
         due,
-        IN_OUT,
+        COHORT_COLUMNS,
         schema.OUTCOMES,
         note="Episodes that have ended (each is due an interview), by what happened.",
     )
@@ -367,7 +369,7 @@ def breakdowns(
         "not_offered_reason",
         reasons,
         not_offered,
-        IN_OUT,
+        COHORT_COLUMNS,
         schema.NOT_OFFERED_REASONS,
     )
     add(
