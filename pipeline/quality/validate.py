@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from pipeline.config import Config
@@ -145,8 +146,15 @@ def joined_episodes(episodes: Table, interviews: Table, linked: pd.DataFrame) ->
 
     rhi = interviews.frame.loc[linked["matched"]].drop(columns=[ROW])
     rhi["risks"] = _canonical_risks(rhi["risks"])
-    # Episode IDs are unique here (a repeat is fatal), so a keyed lookup joins one to one.
-    picked = rhi.set_index("episode_id").reindex(pd.Index(ep["episode_id"]))
+    # Episode IDs are unique here (a repeat is fatal), so each matched RHI row belongs to one
+    # episode. `linked` already found it by ID; joining on its spreadsheet row (an integer)
+    # avoids hashing every text ID a second time.
+    at = pd.Index(ep[ROW].to_numpy()).get_indexer(
+        linked.loc[linked["matched"], "episode_row"].to_numpy(dtype="int64")
+    )
+    source = np.full(len(ep), -1, dtype=np.int64)
+    source[at] = np.arange(len(rhi))
+    picked = rhi.drop(columns=["episode_id"]).reset_index(drop=True).reindex(source)
     picked.index = ep.index
     has_row = picked["outcome"].notna()  # outcome is required, so never blank on a real row
     joined = pd.concat([ep, picked], axis=1)
