@@ -133,7 +133,43 @@ def run_pipeline(
     out: Path | None = None,
     config_path: Path | None = None,
 ) -> RunSummary:
-    """Run every stage and write the outputs atomically; raise UserError on a user problem."""
+    """Run every stage and write the outputs atomically; raise UserError on a user problem.
+
+    The PDF engine starts first, so WeasyPrint gets ready while the extracts are read.
+    """
+    from pipeline.render.report import start_pdf_engine
+
+    engine = start_pdf_engine()
+    try:
+        return _run(
+            config,
+            engine,
+            episodes=episodes,
+            interviews=interviews,
+            quarter=quarter,
+            as_at=as_at,
+            audience=audience,
+            out=out,
+            config_path=config_path,
+        )
+    finally:
+        if engine is not None:
+            engine.close()
+
+
+def _run(
+    config: Config,
+    engine,
+    *,
+    episodes: Path | None,
+    interviews: Path | None,
+    quarter: str | None,
+    as_at: date | None,
+    audience: str | None,
+    out: Path | None,
+    config_path: Path | None,
+) -> RunSummary:
+    """The stages of `run_pipeline`, with its PDF engine (or None)."""
     audience = audience or config.audience
     dataset, raws = load_and_validate(config, episodes=episodes, interviews=interviews, as_at=as_at)
     starts = dataset.episodes["start"]
@@ -211,7 +247,7 @@ def run_pipeline(
     )
     # As outputs.md says: reports/<quarter>/ in the current folder, like --config's default.
     out_dir = out if out is not None else Path("reports") / reported.id
-    files = write_outputs(results, out_dir)
+    files = write_outputs(results, out_dir, engine)
     summary = RunSummary(out_dir, reported, tuple(files), len(dataset.findings))
     print(
         f"Wrote {len(files)} files for {reported.label} ({audience} audience) to {out_dir}"
@@ -233,61 +269,26 @@ def _display_path(path: Path, base: Path) -> str:
         return path.name
 
 
-def _write_tables(results, folder: Path) -> list[str]:
-    """The analyst's files: metrics.csv, tables.xlsx and data-quality.csv."""
-    from pipeline.render.csvs import write_data_quality_csv, write_metrics_csv
-    from pipeline.render.workbook import write_workbook
-
-    return [
-        write_metrics_csv(results, folder),
-        write_workbook(results, folder),
-        write_data_quality_csv(results, folder),
-    ]
-
-
-def _tables_in_child(results, folder: Path, conn) -> None:
-    """Forked worker: write the analyst's files and send back their names (or the error)."""
-    try:
-        conn.send(("ok", _write_tables(results, folder)))
-    except BaseException as exc:  # reported to the parent, which raises it there
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
-
-
-def write_outputs(results, out_dir: Path) -> list[str]:
+def write_outputs(results, out_dir: Path, engine=None) -> list[str]:
     """Render every file into a temporary folder, then move them all into `out_dir`.
 
-    On Linux the tables are written by a forked process while this one renders the paper,
-    which takes longest; the two share nothing but the staging folder.
+    With a PDF `engine` (pipeline.render.report.PdfEngine) the paper's PDF is laid out in
+    that process while this one writes the HTML and the analyst's tables.
     """
-    import multiprocessing
-
+    from pipeline.render.csvs import write_data_quality_csv, write_metrics_csv
     from pipeline.render.manifest import write_manifest
     from pipeline.render.report import render
+    from pipeline.render.workbook import write_workbook
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".rhi-report-", dir=out_dir.parent))
     try:
-        child = None
-        if sys.platform == "linux":
-            context = multiprocessing.get_context("fork")
-            receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_tables_in_child, args=(results, staging, send))
-            child.start()
-            send.close()
-        names = render(results, staging)
-        if child is None:
-            names += _write_tables(results, staging)
-        else:
-            try:
-                status, payload = receive.recv()
-            except EOFError:
-                status, payload = "error", "the worker writing the tables stopped unexpectedly"
-            child.join()
-            if status != "ok":
-                raise RuntimeError(f"Writing the tables failed: {payload}")
-            names += payload
+        names = render(results, staging, engine)
+        names.append(write_metrics_csv(results, staging))
+        names.append(write_workbook(results, staging))
+        names.append(write_data_quality_csv(results, staging))
+        if engine is not None:
+            engine.wait()
         names.append(write_manifest(results, staging, names))
         out_dir.mkdir(parents=True, exist_ok=True)
         for name in names:

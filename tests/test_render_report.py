@@ -218,3 +218,33 @@ def test_weasyprint_errors_fail_the_build() -> None:
     )
     with pytest.raises(RenderError, match="alt"), weasyprint_errors_fail():
         HTML(string=page).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def test_the_pre_started_engine_renders_the_same_bytes(
+    rendered: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from pipeline.render.report import start_pdf_engine
+
+    engine = start_pdf_engine()
+    if engine is None:
+        pytest.skip("processes cannot be forked here")
+    try:
+        assert render(random_results("public"), tmp_path, engine) == [
+            "board-report.html",
+            "board-report.pdf",
+        ]
+        engine.wait()
+    finally:
+        engine.close()
+    for name in ("board-report.html", "board-report.pdf"):
+        assert (tmp_path / name).read_bytes() == (rendered[0] / name).read_bytes(), name
+
+
+def test_a_closed_engine_that_was_never_used_stops_quietly() -> None:
+    from pipeline.render.report import start_pdf_engine
+
+    engine = start_pdf_engine()
+    if engine is None:
+        pytest.skip("processes cannot be forked here")
+    engine.close()
+    assert not engine._process.is_alive()

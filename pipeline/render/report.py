@@ -23,8 +23,8 @@ import base64
 import functools
 import logging
 import multiprocessing
-import pickle
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -297,65 +297,106 @@ def _prepare_pdf_engine() -> None:
     environment().get_template("report.html.j2")
 
 
-def _view_in_child(results: Results, conn: Any) -> None:
-    """Forked worker: build the view and send it back pickled (None if anything failed, so
-    the parent builds it again itself and raises the real error)."""
-    try:
-        payload = pickle.dumps(build_view(results), protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:  # the parent rebuilds and reports it
-        payload = pickle.dumps(None)
-    conn.send_bytes(payload)
-    conn.close()
+class PdfEngine:
+    """A forked process that starts WeasyPrint early, then renders the paper's PDF.
 
-
-def build_view_while_preparing(results: Results) -> ReportView:
-    """The view, built in a forked process while this one prepares WeasyPrint.
-
-    Drawing the charts (matplotlib) and starting WeasyPrint each take about half a second of
-    one core; side by side they overlap. The child runs exactly the same code on a copy of
-    the same results, so the bytes are the same as building in-process. Where fork is not
-    available (Windows, macOS default) the view is simply built here.
+    Importing WeasyPrint, loading the fonts, parsing the stylesheet and rendering a first
+    document take about half a second; started when a run starts, that overlaps reading and
+    checking the extracts. When the view is ready the main process hands over the filled PDF
+    template and the charts, and goes on to write the HTML and the tables while the engine
+    lays out and paints the paper. The engine runs exactly the code `render_pdf` runs, so the
+    bytes are the same as rendering in-process. Use `start_pdf_engine()`; always `close()`.
     """
-    if "fork" not in multiprocessing.get_all_start_methods():
-        view = build_view(results)
-        _prepare_pdf_engine()
-        return view
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_view_in_child, args=(results, send), daemon=True)
-    child.start()
-    send.close()
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")
+        self._conn, child_conn = context.Pipe()
+        self._process = context.Process(target=_engine_main, args=(child_conn,), daemon=True)
+        self._process.start()
+        child_conn.close()
+        self._busy = False
+
+    def submit(self, html: str, charts: Mapping[str, str], path: Path) -> None:
+        """Start rendering `html` (with `charts`, id to SVG) to the PDF file `path`."""
+        self._conn.send((html, dict(charts), str(path)))
+        self._busy = True
+
+    def wait(self) -> None:
+        """Wait for the submitted PDF; raise RenderError or RuntimeError if it failed."""
+        if not self._busy:
+            return
+        self._busy = False
+        try:
+            status, message = self._conn.recv()
+        except EOFError:
+            status, message = "error", "the PDF process stopped unexpectedly"
+        if status == "render":
+            raise RenderError(message)
+        if status != "ok":
+            raise RuntimeError(f"Rendering the PDF failed: {message}")
+
+    def close(self) -> None:
+        """Stop the engine: it has either finished (after `wait`) or is no longer needed."""
+        self._conn.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _engine_main(conn: Any) -> None:
+    """The engine process: prepare WeasyPrint, then render one PDF when asked."""
     try:
         _prepare_pdf_engine()
-        # The charts take longer than the set-up: use the wait to run WeasyPrint once.
         _warm_up()
-        try:
-            data = receive.recv_bytes()
-        except EOFError:  # the child died without answering
-            data = pickle.dumps(None)
+    except BaseException:  # any failure shows again, with its message, on the real render
+        pass
+    try:
+        job = conn.recv()
+    except EOFError:
+        return
+    if job is None:
+        return
+    html, charts, path = job
+    try:
+        Path(path).write_bytes(_write_pdf(html, charts))
+        conn.send(("ok", ""))
+    except RenderError as exc:
+        conn.send(("render", str(exc)))
+    except BaseException as exc:  # reported to the main process, which raises it there
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
-        receive.close()
-        child.join()
-    view = pickle.loads(data)  # our own child process, running the same code
-    if view is None:
-        view = build_view(results)
-    return view
+        conn.close()
 
 
-def render(results: Results, out_dir: Path) -> list[str]:
-    """Write board-report.html and board-report.pdf into `out_dir`; return their file names."""
-    view = build_view_while_preparing(results)
+def start_pdf_engine() -> PdfEngine | None:
+    """A pre-started PDF engine where processes can be forked (Linux), else None."""
+    if sys.platform != "linux":
+        return None
+    return PdfEngine()
+
+
+def render(results: Results, out_dir: Path, engine: PdfEngine | None = None) -> list[str]:
+    """Write board-report.html and board-report.pdf into `out_dir`; return their file names.
+
+    With an `engine`, the PDF is handed to it and this returns as soon as the HTML is
+    written: call `engine.wait()` before using the PDF.
+    """
+    view = build_view(results)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if engine is not None:
+        charts = {c.id: c.svg for c in view.charts}
+        engine.submit(render_html(view, mode="pdf"), charts, out_dir / PDF_NAME)
     (out_dir / HTML_NAME).write_text(render_html(view, mode="html"), encoding="utf-8", newline="\n")
-    (out_dir / PDF_NAME).write_bytes(render_pdf(view))
+    if engine is None:
+        (out_dir / PDF_NAME).write_bytes(render_pdf(view))
     return [HTML_NAME, PDF_NAME]
 
 
 __all__ = [
     "HTML_NAME",
     "PDF_NAME",
+    "PdfEngine",
     "RenderError",
-    "build_view_while_preparing",
     "chart_url",
     "css_string",
     "environment",
@@ -364,6 +405,7 @@ __all__ = [
     "render",
     "render_html",
     "render_pdf",
+    "start_pdf_engine",
     "template_fetcher",
     "weasyprint_errors_fail",
 ]
