@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
@@ -19,6 +18,7 @@ from pipeline.disclosure import (
     suppress_monthly,
     suppress_table,
 )
+from pipeline.metrics.breakdowns import Breakdown
 
 COHORTS = [
     "all",
@@ -27,18 +27,6 @@ COHORTS = [
     "looked_after_out_of_area",
     "not_looked_after",
 ]
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    """Same fields as pipeline.metrics.breakdowns.Breakdown (the contract)."""
-
-    id: str
-    title: str
-    dimension: str
-    additive: bool
-    frame: pd.DataFrame
-    note: str = ""
 
 
 def spec(id: str, kind: str, numerator: str | None = None, denominator: str | None = None):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
@@ -14,19 +13,9 @@ import pytest
 
 from pipeline.config import Config
 from pipeline.findings import Finding
+from pipeline.metrics.breakdowns import Breakdown
 from pipeline.periods import Quarter
 from pipeline.render.workbook import write_workbook
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    id: str
-    title: str
-    dimension: str
-    additive: bool
-    frame: pd.DataFrame
-    note: str = ""
-
 
 Q0, Q1 = Quarter.parse("2025-26-Q4"), Quarter.parse("2026-27-Q1")
 
