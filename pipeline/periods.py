@@ -140,11 +140,6 @@ def quarter_ids(starts: pd.Series) -> pd.Series:
     return out
 
 
-def month_ids(stamps: pd.Series) -> pd.Series:
-    """Vectorised: `YYYY-MM` of each timestamp."""
-    return stamps.dt.strftime("%Y-%m")
-
-
 def month_label(month_id: str, short: bool = False) -> str:
     """`2026-04` -> `April 2026` (or `Apr 2026`)."""
     year, month = month_id.split("-")
@@ -159,7 +154,6 @@ def quarters_back(last: Quarter, count: int) -> list[Quarter]:
 
 __all__ = [
     "Quarter",
-    "month_ids",
     "month_label",
     "quarter_ids",
     "quarters_back",

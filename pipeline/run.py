@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline.config import Config
 from pipeline.digest import sha256_file
 from pipeline.errors import UsageError
-from pipeline.periods import Quarter, quarter_ids
+from pipeline.periods import Quarter, quarter_ids, quarters_back
 
 
 def _extract_path(config: Config, name: str, flag: Path | None) -> Path:
@@ -90,11 +90,8 @@ def validate_only(
 
 def default_quarter(starts, as_at: date) -> Quarter:
     """The latest quarter that has episodes and has ended by the as-at date."""
-    ended = [
-        Quarter.parse(q)
-        for q in quarter_ids(starts).dropna().unique()
-        if Quarter.parse(q).last_day <= as_at
-    ]
+    present = [Quarter.parse(q) for q in quarter_ids(starts).dropna().unique()]
+    ended = [q for q in present if q.last_day <= as_at]
     if not ended:
         raise UsageError(
             f"No quarter with episodes has ended by the as-at date {as_at:%d %B %Y}. "
@@ -106,10 +103,7 @@ def default_quarter(starts, as_at: date) -> Quarter:
 def trend_quarters(starts, quarter: Quarter, count: int) -> list[Quarter]:
     """Up to `count` quarters ending with `quarter`, starting no earlier than the data."""
     first = Quarter.containing(starts.min())
-    out = [quarter]
-    while len(out) < count and out[0] > first:
-        out.insert(0, out[0].previous())
-    return out
+    return [q for q in quarters_back(quarter, count) if q >= first]
 
 
 @dataclass(frozen=True)
@@ -248,7 +242,7 @@ def _run(
     # As outputs.md says: reports/<quarter>/ in the current folder, like --config's default.
     out_dir = out if out is not None else Path("reports") / reported.id
     files = write_outputs(results, out_dir, engine)
-    summary = RunSummary(out_dir, reported, tuple(files), len(dataset.findings))
+    summary = RunSummary(out_dir, reported, tuple(files), dataset.warnings)
     print(
         f"Wrote {len(files)} files for {reported.label} ({audience} audience) to {out_dir}"
         + (

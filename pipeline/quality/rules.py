@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -930,9 +930,3 @@ def run_rules(
         findings += cross_rule(episodes, interviews, linked)
     findings += unknown_risk(interviews)
     return findings
-
-
-def rule_ids(findings: Iterable[Finding]) -> list[str]:
-    """The distinct rule IDs among findings, in `RULES` order."""
-    seen = {f.rule for f in findings}
-    return [rule for rule in RULES if rule in seen]
