@@ -85,8 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 data failed, 2 usage)."""
+    engine = None
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "run":
+            # Fork the PDF engine before anything heavy is imported: it gets WeasyPrint ready
+            # on the second core while this process reads the config and the extracts.
+            from pipeline.render.pdf_engine import start_pdf_engine
+
+            engine = start_pdf_engine()
         from pipeline.config import load_config
 
         config = load_config(args.config)
@@ -107,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             audience=args.audience,
             out=args.out,
             config_path=args.config,
+            engine=engine,
         )
         return 0
     except UserError as err:
@@ -118,3 +126,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rhi-report: stopped; no outputs were changed.", file=sys.stderr)
         return 130
+    finally:
+        if engine is not None:
+            engine.close()

@@ -13,11 +13,15 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.config import Config
 from pipeline.digest import sha256_file
 from pipeline.errors import UsageError
 from pipeline.periods import Quarter, quarter_ids, quarters_back
+
+if TYPE_CHECKING:
+    from pipeline.render.pdf_engine import PdfEngine
 
 
 def _extract_path(config: Config, name: str, flag: Path | None) -> Path:
@@ -126,14 +130,19 @@ def run_pipeline(
     audience: str | None = None,
     out: Path | None = None,
     config_path: Path | None = None,
+    engine: PdfEngine | None = None,
 ) -> RunSummary:
     """Run every stage and write the outputs atomically; raise UserError on a user problem.
 
-    The PDF engine starts first, so WeasyPrint gets ready while the extracts are read.
+    `engine` is a PDF engine the caller started (and closes) earlier still, as the command
+    line does before anything heavy is imported; without one, one is started here, so
+    WeasyPrint gets ready while the extracts are read.
     """
-    from pipeline.render.report import start_pdf_engine
+    from pipeline.render.pdf_engine import start_pdf_engine
 
-    engine = start_pdf_engine()
+    own = engine is None
+    if own:
+        engine = start_pdf_engine()
     try:
         return _run(
             config,
@@ -147,7 +156,7 @@ def run_pipeline(
             config_path=config_path,
         )
     finally:
-        if engine is not None:
+        if own and engine is not None:
             engine.close()
 
 
@@ -266,7 +275,7 @@ def _display_path(path: Path, base: Path) -> str:
 def write_outputs(results, out_dir: Path, engine=None) -> list[str]:
     """Render every file into a temporary folder, then move them all into `out_dir`.
 
-    With a PDF `engine` (pipeline.render.report.PdfEngine) the paper's PDF is laid out in
+    With a PDF `engine` (pipeline.render.pdf_engine.PdfEngine) the paper's PDF is laid out in
     that process while this one writes the HTML and the analyst's tables.
     """
     from pipeline.render.csvs import write_data_quality_csv, write_metrics_csv

@@ -13,14 +13,7 @@ import pikepdf
 import pytest
 from render_fixtures import Q1, random_results
 
-from pipeline.render.report import (
-    RenderError,
-    css_string,
-    render,
-    render_html,
-    template_fetcher,
-    weasyprint_errors_fail,
-)
+from pipeline.render.report import css_string, render, render_html
 from pipeline.render.view import build_view
 
 
@@ -171,80 +164,3 @@ def test_config_text_is_escaped_everywhere() -> None:
         assert "<script>alert" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert css_string('a"b\\c</style>') == '"a\\000022 b\\00005c c\\00003c \\00002f style\\00003e "'
-
-
-def test_url_fetcher_serves_only_template_files() -> None:
-    from weasyprint.urls import FatalURLFetchingError
-
-    fetcher = template_fetcher()
-    css = Path(__file__).resolve().parents[1] / "templates" / "report.css"
-    response = fetcher.fetch(css.as_uri())
-    assert b"@font-face" in response.read()
-    assert fetcher.fetch("data:text/plain;base64,aGk=").read() == b"hi"
-    for url in (
-        "https://example.org/x.css",
-        "http://localhost/",
-        "file:///etc/passwd",
-        css.as_uri().replace("report.css", "../pyproject.toml"),
-    ):
-        with pytest.raises(FatalURLFetchingError):
-            fetcher.fetch(url)
-
-
-def test_url_fetcher_serves_the_given_charts_from_memory_and_nothing_else() -> None:
-    from weasyprint.urls import FatalURLFetchingError
-
-    charts_dir = Path(__file__).resolve().parents[1] / "templates" / "charts"
-    fetcher = template_fetcher({"fig-a": "<svg>a</svg>"})
-    response = fetcher.fetch((charts_dir / "fig-a.svg").as_uri())
-    assert response.read() == b"<svg>a</svg>"
-    # A chart not handed over, or a chart name outside the charts folder, is refused.
-    for url in (
-        (charts_dir / "fig-b.svg").as_uri(),
-        (charts_dir.parent / "fig-a.svg").as_uri(),
-    ):
-        with pytest.raises(FatalURLFetchingError):
-            fetcher.fetch(url)
-    with pytest.raises(FatalURLFetchingError):
-        template_fetcher().fetch((charts_dir / "fig-a.svg").as_uri())
-
-
-def test_weasyprint_errors_fail_the_build() -> None:
-    from weasyprint import HTML
-
-    page = (
-        '<html lang="en-GB"><title>t</title><img src="data:image/svg+xml;base64,'
-        'PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSIxIiBoZWlnaHQ9IjEiLz4=">'
-    )
-    with pytest.raises(RenderError, match="alt"), weasyprint_errors_fail():
-        HTML(string=page).write_pdf(pdf_variant="pdf/ua-1")
-
-
-def test_the_pre_started_engine_renders_the_same_bytes(
-    rendered: tuple[Path, Path], tmp_path: Path
-) -> None:
-    from pipeline.render.report import start_pdf_engine
-
-    engine = start_pdf_engine()
-    if engine is None:
-        pytest.skip("processes cannot be forked here")
-    try:
-        assert render(random_results("public"), tmp_path, engine) == [
-            "board-report.html",
-            "board-report.pdf",
-        ]
-        engine.wait()
-    finally:
-        engine.close()
-    for name in ("board-report.html", "board-report.pdf"):
-        assert (tmp_path / name).read_bytes() == (rendered[0] / name).read_bytes(), name
-
-
-def test_a_closed_engine_that_was_never_used_stops_quietly() -> None:
-    from pipeline.render.report import start_pdf_engine
-
-    engine = start_pdf_engine()
-    if engine is None:
-        pytest.skip("processes cannot be forked here")
-    engine.close()
-    assert not engine._process.is_alive()

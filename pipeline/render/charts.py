@@ -15,10 +15,11 @@ charts inlined in one HTML page never share an id.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -75,15 +76,25 @@ class DataTable:
 
 @dataclass(frozen=True)
 class Chart:
-    """A drawn chart: its id, the message title, alt text, the SVG markup and its data."""
+    """A chart: its id, the message title, alt text, how to draw it and its data.
+
+    Everything but the picture is known as soon as the chart is made; the SVG is drawn on
+    first use of `svg` (once), so the paper's text can go to the PDF engine before matplotlib
+    has drawn anything.
+    """
 
     id: str
     title: str
     alt: str
-    svg: str
+    draw: Callable[[], str] = field(repr=False, compare=False)
     table: DataTable
     note: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+    @functools.cached_property
+    def svg(self) -> str:
+        """The chart as tidied SVG markup with real text, drawn the first time it is asked for."""
+        return self.draw()
 
 
 def setup_fonts() -> str:
@@ -413,77 +424,81 @@ def bar_chart(
     label (e.g. `[c]`) at the axis so the gap is explained.
     """
     _check(categories, series)
-    setup_fonts()
-    import matplotlib
-    from matplotlib.patches import Rectangle
 
     n, k = len(categories), len(series)
     height = 0.75 + n * (0.2 + 0.17 * k) + (0.3 if k > 1 else 0)
-    with matplotlib.rc_context(_rc(chart_id)):
-        fig, ax = _figure(height)
-        bar_h = 0.8 / k
-        drawn = [float(v) for s in series for i, v in enumerate(s.values) if not s.hidden(i)]
-        # A percent axis always runs to 100%; a count axis to at least 1.
-        top = max([*drawn, 1.0])
-        xmax = top * 1.15
-        overhangs: list[tuple[float, float]] = []
-        for j, s in enumerate(series):
-            for i in range(n):
-                y = (n - 1 - i) + (k - 1) / 2 * bar_h - j * bar_h
-                if s.hidden(i):
-                    x = top * 0.005
-                else:
-                    value = float(s.values[i])  # type: ignore[arg-type]
-                    ax.barh(y, value, height=bar_h * 0.9, color=PALETTE[j], linewidth=0)
-                    x = value + top * 0.01
-                ax.text(x, y, s.labels[i], va="center", ha="left", color=TEXT)
-                overhangs.append((x / xmax, text_width_pt(s.labels[i]) / 72))
-        ax.set_yticks(range(n), list(reversed(list(categories))))
-        ax.set_xlim(0, xmax)
-        ax.tick_params(axis="y", length=0)
-        ax.xaxis.grid(True, color=GRID, linewidth=0.6)
-        ax.set_axisbelow(True)
-        if percent:
-            from matplotlib.ticker import PercentFormatter
 
-            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        else:
-            from matplotlib.ticker import MaxNLocator
+    def draw() -> str:
+        setup_fonts()
+        import matplotlib
+        from matplotlib.patches import Rectangle
 
-            # Counts are whole numbers: no 2.5 on the axis.
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        if axis_label:
-            ax.set_xlabel(axis_label)
-        names = [s.name for s in series]
-        left = PAD_IN + (max(text_width_pt(c) for c in categories) + TICK_PAD_PT) / 72
-        width = _fit_width(WIDTH_IN - left - PAD_IN, overhangs)
-        legend = 0.0
-        if k > 1:
-            # The key goes above the bars, centred on them when it fits there, else on the
-            # figure; in one row when it fits across, else in as many columns as fit.
-            gap = 2.0  # matplotlib's column spacing, in font sizes
-            ncol = _legend_columns(names, k, WIDTH_IN - 2 * PAD_IN + _legend_border_in(), gap)
-            half = _legend_width_in(names, ncol, gap) / 2
-            centre = left + width / 2
-            if centre - half < PAD_IN or centre + half > WIDTH_IN - PAD_IN:
-                centre = WIDTH_IN / 2
-            order = _legend_order(k, ncol)
-            fig.legend(
-                [Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in order],
-                [names[j] for j in order],
-                loc="upper center",
-                bbox_to_anchor=(centre / WIDTH_IN, 1 - PAD_IN / height),
-                ncol=ncol,
-                frameon=False,
-                borderaxespad=0,
-                columnspacing=gap,
-            )
-            legend = _legend_in(math.ceil(k / ncol)) + LEGEND_AXES_PAD * FONT_SIZE / 72
-        _place(fig, ax, left, width, PAD_IN + _x_ticks_in(axis_label), PAD_IN + legend)
-        svg = _finish_svg(fig, chart_id)
+        with matplotlib.rc_context(_rc(chart_id)):
+            fig, ax = _figure(height)
+            bar_h = 0.8 / k
+            drawn = [float(v) for s in series for i, v in enumerate(s.values) if not s.hidden(i)]
+            # A percent axis always runs to 100%; a count axis to at least 1.
+            top = max([*drawn, 1.0])
+            xmax = top * 1.15
+            overhangs: list[tuple[float, float]] = []
+            for j, s in enumerate(series):
+                for i in range(n):
+                    y = (n - 1 - i) + (k - 1) / 2 * bar_h - j * bar_h
+                    if s.hidden(i):
+                        x = top * 0.005
+                    else:
+                        value = float(s.values[i])  # type: ignore[arg-type]
+                        ax.barh(y, value, height=bar_h * 0.9, color=PALETTE[j], linewidth=0)
+                        x = value + top * 0.01
+                    ax.text(x, y, s.labels[i], va="center", ha="left", color=TEXT)
+                    overhangs.append((x / xmax, text_width_pt(s.labels[i]) / 72))
+            ax.set_yticks(range(n), list(reversed(list(categories))))
+            ax.set_xlim(0, xmax)
+            ax.tick_params(axis="y", length=0)
+            ax.xaxis.grid(True, color=GRID, linewidth=0.6)
+            ax.set_axisbelow(True)
+            if percent:
+                from matplotlib.ticker import PercentFormatter
+
+                ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            else:
+                from matplotlib.ticker import MaxNLocator
+
+                # Counts are whole numbers: no 2.5 on the axis.
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            if axis_label:
+                ax.set_xlabel(axis_label)
+            names = [s.name for s in series]
+            left = PAD_IN + (max(text_width_pt(c) for c in categories) + TICK_PAD_PT) / 72
+            width = _fit_width(WIDTH_IN - left - PAD_IN, overhangs)
+            legend = 0.0
+            if k > 1:
+                # The key goes above the bars, centred on them when it fits there, else on the
+                # figure; in one row when it fits across, else in as many columns as fit.
+                gap = 2.0  # matplotlib's column spacing, in font sizes
+                ncol = _legend_columns(names, k, WIDTH_IN - 2 * PAD_IN + _legend_border_in(), gap)
+                half = _legend_width_in(names, ncol, gap) / 2
+                centre = left + width / 2
+                if centre - half < PAD_IN or centre + half > WIDTH_IN - PAD_IN:
+                    centre = WIDTH_IN / 2
+                order = _legend_order(k, ncol)
+                fig.legend(
+                    [Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in order],
+                    [names[j] for j in order],
+                    loc="upper center",
+                    bbox_to_anchor=(centre / WIDTH_IN, 1 - PAD_IN / height),
+                    ncol=ncol,
+                    frameon=False,
+                    borderaxespad=0,
+                    columnspacing=gap,
+                )
+                legend = _legend_in(math.ceil(k / ncol)) + LEGEND_AXES_PAD * FONT_SIZE / 72
+            _place(fig, ax, left, width, PAD_IN + _x_ticks_in(axis_label), PAD_IN + legend)
+            return _finish_svg(fig, chart_id)
+
     kind = "Grouped bar chart" if k > 1 else "Bar chart"
     alt = f"{kind}. {title}. {_alt_values(categories, series)}"
-    return Chart(chart_id, title, alt, svg, _table(title, first_header, categories, series))
+    return Chart(chart_id, title, alt, draw, _table(title, first_header, categories, series))
 
 
 def line_chart(
@@ -501,49 +516,55 @@ def line_chart(
     Hidden points (suppressed or missing) break the line rather than being drawn.
     """
     _check(x_labels, series)
-    setup_fonts()
-    import matplotlib
 
     n = len(x_labels)
     span = (-0.3, n - 1 + 2.2)
-    with matplotlib.rc_context(_rc(chart_id)):
-        fig, ax = _figure(3.0)
-        top = 0.0
-        overhangs: list[tuple[float, float]] = []
-        for j, s in enumerate(series):
-            ys = [math.nan if s.hidden(i) else float(s.values[i]) for i in range(n)]  # type: ignore[arg-type]
-            top = max([top, *[y for y in ys if not math.isnan(y)]])
-            ax.plot(range(n), ys, color=PALETTE[j], marker=MARKERS[j], linewidth=2, markersize=5)
-            last = max((i for i in range(n) if not math.isnan(ys[i])), default=None)
-            if last is not None:
-                # Say which period a label belongs to when the line stops before the end.
-                when = "" if last == n - 1 else f" ({x_labels[last]})"
-                text = f"{s.name} {s.labels[last]}{when}"
-                ax.annotate(
-                    text,
-                    (last, ys[last]),
-                    xytext=(6, 0),
-                    textcoords="offset points",
-                    va="center",
-                    color=TEXT,
-                )
-                fraction = (last - span[0]) / (span[1] - span[0])
-                overhangs.append((fraction, (6 + text_width_pt(text)) / 72))
-        ax.set_xticks(range(n), list(x_labels))
-        ax.set_xlim(*span)
-        if percent:
-            from matplotlib.ticker import PercentFormatter
 
-            ax.set_ylim(0, 1.05)
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        else:
-            ax.set_ylim(0, max(top * 1.15, 1))
-        ax.yaxis.grid(True, color=GRID, linewidth=0.6)
-        ax.set_axisbelow(True)
-        if axis_label:
-            ax.set_ylabel(axis_label)
-        _place_with_y_ticks(fig, ax, axis_label, overhangs)
-        svg = _finish_svg(fig, chart_id)
+    def draw() -> str:
+        setup_fonts()
+        import matplotlib
+
+        with matplotlib.rc_context(_rc(chart_id)):
+            fig, ax = _figure(3.0)
+            top = 0.0
+            overhangs: list[tuple[float, float]] = []
+            for j, s in enumerate(series):
+                ys = [math.nan if s.hidden(i) else float(s.values[i]) for i in range(n)]  # type: ignore[arg-type]
+                top = max([top, *[y for y in ys if not math.isnan(y)]])
+                ax.plot(
+                    range(n), ys, color=PALETTE[j], marker=MARKERS[j], linewidth=2, markersize=5
+                )
+                last = max((i for i in range(n) if not math.isnan(ys[i])), default=None)
+                if last is not None:
+                    # Say which period a label belongs to when the line stops before the end.
+                    when = "" if last == n - 1 else f" ({x_labels[last]})"
+                    text = f"{s.name} {s.labels[last]}{when}"
+                    ax.annotate(
+                        text,
+                        (last, ys[last]),
+                        xytext=(6, 0),
+                        textcoords="offset points",
+                        va="center",
+                        color=TEXT,
+                    )
+                    fraction = (last - span[0]) / (span[1] - span[0])
+                    overhangs.append((fraction, (6 + text_width_pt(text)) / 72))
+            ax.set_xticks(range(n), list(x_labels))
+            ax.set_xlim(*span)
+            if percent:
+                from matplotlib.ticker import PercentFormatter
+
+                ax.set_ylim(0, 1.05)
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            else:
+                ax.set_ylim(0, max(top * 1.15, 1))
+            ax.yaxis.grid(True, color=GRID, linewidth=0.6)
+            ax.set_axisbelow(True)
+            if axis_label:
+                ax.set_ylabel(axis_label)
+            _place_with_y_ticks(fig, ax, axis_label, overhangs)
+            return _finish_svg(fig, chart_id)
+
     parts = []
     for s in series:
         points = ", ".join(f"{x} {s.labels[i]}" for i, x in enumerate(x_labels))
@@ -551,7 +572,7 @@ def line_chart(
     alt = f"Line chart. {title}. " + "; ".join(parts) + "."
     headers = [first_header, *[s.name for s in series]]
     rows = [[x, *[s.labels[i] for s in series]] for i, x in enumerate(x_labels)]
-    return Chart(chart_id, title, alt, svg, DataTable(title, headers, rows))
+    return Chart(chart_id, title, alt, draw, DataTable(title, headers, rows))
 
 
 def stacked_bar_chart(
@@ -572,91 +593,95 @@ def stacked_bar_chart(
     (e.g. the 72-hour standard) is drawn and labelled.
     """
     _check(categories, segments)
-    setup_fonts()
-    import matplotlib
-    from matplotlib.patches import Rectangle
 
     n, k = len(categories), len(segments)
     names = [s.name for s in segments]
-    with matplotlib.rc_context(_rc(chart_id)):
-        fig, ax = _figure(1.3 + 0.55 * n)
-        top = reference or 0.0
-        for i in range(n):
-            y = n - 1 - i
-            if any(s.hidden(i) for s in segments):
-                reason = next(s.labels[i] for s in segments if s.hidden(i))
+
+    def draw() -> str:
+        setup_fonts()
+        import matplotlib
+        from matplotlib.patches import Rectangle
+
+        with matplotlib.rc_context(_rc(chart_id)):
+            fig, ax = _figure(1.3 + 0.55 * n)
+            top = reference or 0.0
+            for i in range(n):
+                y = n - 1 - i
+                if any(s.hidden(i) for s in segments):
+                    reason = next(s.labels[i] for s in segments if s.hidden(i))
+                    ax.annotate(
+                        reason,
+                        (0, y),
+                        xytext=(4, 0),
+                        textcoords="offset points",
+                        va="center",
+                        ha="left",
+                        color=TEXT,
+                    )
+                    continue
+                left = 0.0
+                for j, s in enumerate(segments):
+                    width = float(s.values[i])  # type: ignore[arg-type]
+                    ax.barh(
+                        y,
+                        width,
+                        left=left,
+                        height=0.6,
+                        color=PALETTE[j],
+                        linewidth=0.8,
+                        edgecolor="white",
+                    )
+                    left += width
+                top = max(top, left)
+            xmax = top * 1.12 if top else 1
+            overhangs: list[tuple[float, float]] = []
+            if reference is not None:
+                ax.axvline(reference, color=TEXT, linestyle="--", linewidth=1.2)
+                # Offset in points, not a leading space: SVG collapses leading white space, which
+                # would put the label on the line.
                 ax.annotate(
-                    reason,
-                    (0, y),
-                    xytext=(4, 0),
+                    reference_label,
+                    (reference, n - 0.45),
+                    xytext=(3, 0),
                     textcoords="offset points",
-                    va="center",
+                    va="bottom",
                     ha="left",
                     color=TEXT,
                 )
-                continue
-            left = 0.0
-            for j, s in enumerate(segments):
-                width = float(s.values[i])  # type: ignore[arg-type]
-                ax.barh(
-                    y,
-                    width,
-                    left=left,
-                    height=0.6,
-                    color=PALETTE[j],
-                    linewidth=0.8,
-                    edgecolor="white",
-                )
-                left += width
-            top = max(top, left)
-        xmax = top * 1.12 if top else 1
-        overhangs: list[tuple[float, float]] = []
-        if reference is not None:
-            ax.axvline(reference, color=TEXT, linestyle="--", linewidth=1.2)
-            # Offset in points, not a leading space: SVG collapses leading white space, which
-            # would put the label on the line.
-            ax.annotate(
-                reference_label,
-                (reference, n - 0.45),
-                xytext=(3, 0),
-                textcoords="offset points",
-                va="bottom",
-                ha="left",
-                color=TEXT,
+                overhangs.append((reference / xmax, (text_width_pt(reference_label) + 3) / 72))
+            ax.set_yticks(range(n), list(reversed(list(categories))))
+            ax.set_xlim(0, xmax)
+            ax.set_ylim(-0.6, n - 0.1 + 0.4)
+            ax.tick_params(axis="y", length=0)
+            ax.xaxis.grid(True, color=GRID, linewidth=0.6)
+            ax.set_axisbelow(True)
+            if axis_label:
+                ax.set_xlabel(axis_label)
+            # The key sits under the whole figure, centred on the page, in as many columns (up to
+            # three) as fit across it.
+            # The legend's inner border is blank, so it may reach into the figure's padding.
+            gap = LEGEND_COLUMN_GAP
+            ncol = _legend_columns(names, 3, WIDTH_IN - 2 * PAD_IN + _legend_border_in(), gap)
+            legend = _legend_in(math.ceil(k / ncol))
+            order = _legend_order(k, ncol)
+            fig.legend(
+                [Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in order],
+                [names[j] for j in order],
+                loc="lower center",
+                bbox_to_anchor=(0.5, PAD_IN / fig.get_size_inches()[1]),
+                ncol=ncol,
+                frameon=False,
+                borderaxespad=0,
+                columnspacing=gap,
             )
-            overhangs.append((reference / xmax, (text_width_pt(reference_label) + 3) / 72))
-        ax.set_yticks(range(n), list(reversed(list(categories))))
-        ax.set_xlim(0, xmax)
-        ax.set_ylim(-0.6, n - 0.1 + 0.4)
-        ax.tick_params(axis="y", length=0)
-        ax.xaxis.grid(True, color=GRID, linewidth=0.6)
-        ax.set_axisbelow(True)
-        if axis_label:
-            ax.set_xlabel(axis_label)
-        # The key sits under the whole figure, centred on the page, in as many columns (up to
-        # three) as fit across it.
-        # The legend's inner border is blank, so it may reach into the figure's padding.
-        gap = LEGEND_COLUMN_GAP
-        ncol = _legend_columns(names, 3, WIDTH_IN - 2 * PAD_IN + _legend_border_in(), gap)
-        legend = _legend_in(math.ceil(k / ncol))
-        order = _legend_order(k, ncol)
-        fig.legend(
-            [Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in order],
-            [names[j] for j in order],
-            loc="lower center",
-            bbox_to_anchor=(0.5, PAD_IN / fig.get_size_inches()[1]),
-            ncol=ncol,
-            frameon=False,
-            borderaxespad=0,
-            columnspacing=gap,
-        )
-        left = PAD_IN + (max(text_width_pt(c) for c in categories) + TICK_PAD_PT) / 72
-        width = _fit_width(WIDTH_IN - left - PAD_IN, overhangs)
-        bottom = PAD_IN + legend + LEGEND_AXES_PAD * FONT_SIZE / 72 + _x_ticks_in(axis_label)
-        _place(fig, ax, left, width, bottom, PAD_IN)
-        svg = _finish_svg(fig, chart_id)
+            left = PAD_IN + (max(text_width_pt(c) for c in categories) + TICK_PAD_PT) / 72
+            width = _fit_width(WIDTH_IN - left - PAD_IN, overhangs)
+            bottom = PAD_IN + legend + LEGEND_AXES_PAD * FONT_SIZE / 72 + _x_ticks_in(axis_label)
+            _place(fig, ax, left, width, bottom, PAD_IN)
+            return _finish_svg(fig, chart_id)
+
     alt = f"Stacked bar chart. {title}. {_alt_values(categories, segments)}"
-    return Chart(chart_id, title, alt, svg, _table(title, first_header, categories, segments))
+    return Chart(chart_id, title, alt, draw, _table(title, first_header, categories, segments))
 
 
 def spc_chart(
@@ -694,8 +719,6 @@ def spc_chart(
     hidden = [bool(x) for x in suppressed] if suppressed else [False] * n
     if len(hidden) != n or (limit_texts and len(limit_texts) != n):
         raise ValueError("an SPC chart needs one suppression flag and limit text per point")
-    setup_fonts()
-    import matplotlib
 
     def clean(xs: Sequence[float]) -> list[float]:
         return [math.nan if x is None else float(x) for x in xs]
@@ -703,95 +726,101 @@ def spc_chart(
     ys, ms, lo, hi = clean(values), clean(mean), clean(lower), clean(upper)
     ys = [math.nan if hidden[i] else y for i, y in enumerate(ys)]
     flags = [bool(special[i]) and not hidden[i] for i in range(n)]
-    with matplotlib.rc_context(_rc(chart_id)):
-        fig, ax = _figure(3.0)
-        xs = list(range(n))
-        ax.plot(xs, hi, color=MUTED, linestyle="--", linewidth=1, drawstyle="steps-mid")
-        ax.plot(xs, lo, color=MUTED, linestyle="--", linewidth=1, drawstyle="steps-mid")
-        ax.plot(xs, ms, color=MUTED, linestyle="-", linewidth=1, drawstyle="steps-mid")
-        if target is not None:
-            ax.axhline(target, color=PALETTE[2], linestyle=":", linewidth=1.6)
-        ax.plot(xs, ys, color=PALETTE[0], marker="o", markersize=4, linewidth=1.8)
-        sx = [x for x in xs if flags[x] and not math.isnan(ys[x])]
-        if sx:
-            ax.plot(
-                sx,
-                [ys[x] for x in sx],
-                linestyle="none",
-                marker="s",
-                markersize=8,
-                color=PALETTE[3],
-                markeredgecolor=TEXT,
-                markeredgewidth=0.8,
-            )
-        # At most about eight month labels, always including the last month.
-        step = max(1, math.ceil(n / 8))
-        shown = [x for x in xs if x % step == (n - 1) % step]
-        ax.set_xticks(shown, [x_labels[x] for x in shown])
-        finite = [v for v in [*ys, *hi, *lo] if not math.isnan(v)]
-        if target is not None:
-            finite.append(float(target))
-        top = max([1.0, *finite])
-        # Counts and rates cannot be negative: the axis starts at 0 and a lower limit below
-        # it is clipped (its value is stated in the labels and the table).
-        bottom = 0.0
-        if percent:
-            from matplotlib.ticker import PercentFormatter
+    sx = [x for x in range(n) if flags[x] and not math.isnan(ys[x])]
 
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-            ceiling = min(max(top * 1.08, 0.1), 1.15)
-        else:
-            ceiling = top * 1.12
-        ax.set_ylim(bottom, ceiling)
-        span = (-0.5, n - 0.5 + 1.6)
-        ax.set_xlim(*span)
-        # A withheld month is marked on the axis, so its gap in the line is explained.
-        for x in xs:
-            if hidden[x]:
-                ax.annotate(
-                    labels[x] if x < len(labels) else "[c]",
-                    (x, 0.02),
-                    xycoords=("data", "axes fraction"),
-                    ha="center",
-                    va="bottom",
-                    color=MUTED,
-                    fontsize=SMALL_SIZE,
+    def draw() -> str:
+        setup_fonts()
+        import matplotlib
+
+        with matplotlib.rc_context(_rc(chart_id)):
+            fig, ax = _figure(3.0)
+            xs = list(range(n))
+            ax.plot(xs, hi, color=MUTED, linestyle="--", linewidth=1, drawstyle="steps-mid")
+            ax.plot(xs, lo, color=MUTED, linestyle="--", linewidth=1, drawstyle="steps-mid")
+            ax.plot(xs, ms, color=MUTED, linestyle="-", linewidth=1, drawstyle="steps-mid")
+            if target is not None:
+                ax.axhline(target, color=PALETTE[2], linestyle=":", linewidth=1.6)
+            ax.plot(xs, ys, color=PALETTE[0], marker="o", markersize=4, linewidth=1.8)
+            if sx:
+                ax.plot(
+                    sx,
+                    [ys[x] for x in sx],
+                    linestyle="none",
+                    marker="s",
+                    markersize=8,
+                    color=PALETTE[3],
+                    markeredgecolor=TEXT,
+                    markeredgewidth=0.8,
                 )
-        last = n - 1
-        overhangs: list[tuple[float, float]] = []
-        if limit_labels and not math.isnan(hi[last]):
-            for y, text in (
-                (hi[last], limit_labels[0]),
-                (ms[last], limit_labels[1]),
-                (lo[last], limit_labels[2]),
-            ):
-                if not math.isnan(y):
+            # At most about eight month labels, always including the last month.
+            step = max(1, math.ceil(n / 8))
+            shown = [x for x in xs if x % step == (n - 1) % step]
+            ax.set_xticks(shown, [x_labels[x] for x in shown])
+            finite = [v for v in [*ys, *hi, *lo] if not math.isnan(v)]
+            if target is not None:
+                finite.append(float(target))
+            top = max([1.0, *finite])
+            # Counts and rates cannot be negative: the axis starts at 0 and a lower limit below
+            # it is clipped (its value is stated in the labels and the table).
+            bottom = 0.0
+            if percent:
+                from matplotlib.ticker import PercentFormatter
+
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+                ceiling = min(max(top * 1.08, 0.1), 1.15)
+            else:
+                ceiling = top * 1.12
+            ax.set_ylim(bottom, ceiling)
+            span = (-0.5, n - 0.5 + 1.6)
+            ax.set_xlim(*span)
+            # A withheld month is marked on the axis, so its gap in the line is explained.
+            for x in xs:
+                if hidden[x]:
                     ax.annotate(
-                        text,
-                        (last, min(max(y, bottom), ceiling)),
-                        xytext=(8, 0),
-                        textcoords="offset points",
-                        va="center",
+                        labels[x] if x < len(labels) else "[c]",
+                        (x, 0.02),
+                        xycoords=("data", "axes fraction"),
+                        ha="center",
+                        va="bottom",
                         color=MUTED,
                         fontsize=SMALL_SIZE,
                     )
-                    fraction = (last - span[0]) / (span[1] - span[0])
-                    overhangs.append((fraction, (8 + text_width_pt(text, SMALL_SIZE)) / 72))
-        if target is not None and target_label:
-            ax.annotate(
-                target_label,
-                (-0.4, float(target)),
-                xytext=(0, 2),
-                textcoords="offset points",
-                va="bottom",
-                ha="left",
-                color=PALETTE[2],
-                fontsize=SMALL_SIZE,
-            )
-        ax.yaxis.grid(True, color=GRID, linewidth=0.6)
-        ax.set_axisbelow(True)
-        _place_with_y_ticks(fig, ax, "", overhangs)
-        svg = _finish_svg(fig, chart_id)
+            last = n - 1
+            overhangs: list[tuple[float, float]] = []
+            if limit_labels and not math.isnan(hi[last]):
+                for y, text in (
+                    (hi[last], limit_labels[0]),
+                    (ms[last], limit_labels[1]),
+                    (lo[last], limit_labels[2]),
+                ):
+                    if not math.isnan(y):
+                        ax.annotate(
+                            text,
+                            (last, min(max(y, bottom), ceiling)),
+                            xytext=(8, 0),
+                            textcoords="offset points",
+                            va="center",
+                            color=MUTED,
+                            fontsize=SMALL_SIZE,
+                        )
+                        fraction = (last - span[0]) / (span[1] - span[0])
+                        overhangs.append((fraction, (8 + text_width_pt(text, SMALL_SIZE)) / 72))
+            if target is not None and target_label:
+                ax.annotate(
+                    target_label,
+                    (-0.4, float(target)),
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                    va="bottom",
+                    ha="left",
+                    color=PALETTE[2],
+                    fontsize=SMALL_SIZE,
+                )
+            ax.yaxis.grid(True, color=GRID, linewidth=0.6)
+            ax.set_axisbelow(True)
+            _place_with_y_ticks(fig, ax, "", overhangs)
+            return _finish_svg(fig, chart_id)
+
     flagged = [x_labels[x] for x in sx]
     signal = (
         f" Special-cause points: {', '.join(flagged)}." if flagged else " No special-cause points."
@@ -811,7 +840,7 @@ def spc_chart(
         headers = ["Month", "Value", "Special cause"]
         rows = [[x, labels[i], flag_text(i)] for i, x in enumerate(x_labels)]
     table = DataTable(title, headers, rows)
-    return Chart(chart_id, title, alt, svg, table)
+    return Chart(chart_id, title, alt, draw, table)
 
 
 Kind = Literal["bar", "line", "stacked", "spc"]

@@ -1,0 +1,133 @@
+"""WeasyPrint set-up: the locked URL fetcher, failing on logged errors, and deferred charts
+that give exactly the PDF WeasyPrint's own SVG loading gives."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pipeline.render.pdf_writer import (
+    TEMPLATES,
+    RenderError,
+    chart_url,
+    template_fetcher,
+    weasyprint_errors_fail,
+    write_pdf,
+)
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120pt" height="40pt" viewBox="0 0 120 40">'
+    '<rect x="0" y="0" width="60" height="20" fill="#12436d"/>'
+    '<text x="2" y="35" font-family="Atkinson Hyperlegible" font-size="9">Chart words</text></svg>'
+)
+
+
+def _page(*chart_ids: str) -> str:
+    images = "".join(f'<img src="{chart_url(c)}" alt="Chart {c}">' for c in chart_ids)
+    return (
+        '<!DOCTYPE html><html lang="en-GB"><head><title>T</title></head><body>'
+        f"<h1>Heading</h1><p>Before the chart.</p><figure>{images}</figure></body></html>"
+    )
+
+
+def test_url_fetcher_serves_only_template_files() -> None:
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = template_fetcher()
+    css = TEMPLATES / "report.css"
+    response = fetcher.fetch(css.as_uri())
+    assert b"@font-face" in response.read()
+    assert fetcher.fetch("data:text/plain;base64,aGk=").read() == b"hi"
+    for url in (
+        "https://example.org/x.css",
+        "http://localhost/",
+        "file:///etc/passwd",
+        css.as_uri().replace("report.css", "../pyproject.toml"),
+    ):
+        with pytest.raises(FatalURLFetchingError):
+            fetcher.fetch(url)
+
+
+def test_url_fetcher_serves_the_given_charts_from_memory_and_nothing_else() -> None:
+    from weasyprint.urls import FatalURLFetchingError
+
+    charts_dir = Path(__file__).resolve().parents[1] / "templates" / "charts"
+    fetcher = template_fetcher({"fig-a": "<svg>a</svg>"})
+    response = fetcher.fetch((charts_dir / "fig-a.svg").as_uri())
+    assert response.read() == b"<svg>a</svg>"
+    # A chart not handed over, or a chart name outside the charts folder, is refused.
+    for url in (
+        (charts_dir / "fig-b.svg").as_uri(),
+        (charts_dir.parent / "fig-a.svg").as_uri(),
+    ):
+        with pytest.raises(FatalURLFetchingError):
+            fetcher.fetch(url)
+    with pytest.raises(FatalURLFetchingError):
+        template_fetcher().fetch((charts_dir / "fig-a.svg").as_uri())
+
+
+def test_weasyprint_errors_fail_the_build() -> None:
+    from weasyprint import HTML
+
+    page = (
+        '<html lang="en-GB"><title>t</title><img src="data:image/svg+xml;base64,'
+        'PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSIxIiBoZWlnaHQ9IjEiLz4=">'
+    )
+    with pytest.raises(RenderError, match="alt"), weasyprint_errors_fail():
+        HTML(string=page).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def test_a_deferred_chart_gives_the_same_bytes_as_weasyprint_fetching_it() -> None:
+    from weasyprint import HTML
+
+    from pipeline.render.pdf import artifact_page_furniture
+    from pipeline.render.pdf_writer import _fonts, _stylesheet
+
+    deferred = write_pdf(_page("fig-a"), {"fig-a": lambda: SVG})
+    fetched = HTML(
+        string=_page("fig-a"),
+        base_url=TEMPLATES.as_uri() + "/",
+        url_fetcher=template_fetcher({"fig-a": SVG}),
+    ).write_pdf(
+        stylesheets=[_stylesheet()],
+        finisher=artifact_page_furniture,
+        font_config=_fonts(),
+        pdf_variant="pdf/ua-1",
+    )
+    # The chart was really drawn (its words are in the PDF's text), and byte for byte as
+    # WeasyPrint draws a chart it fetches itself.
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=deferred, capture_output=True, check=True
+    ).stdout
+    assert b"Chart words" in text
+    assert deferred == fetched
+
+
+def test_each_chart_is_drawn_once_and_only_when_the_paper_uses_it() -> None:
+    calls: list[str] = []
+
+    def source(name: str) -> Callable[[], str]:
+        def draw() -> str:
+            calls.append(name)
+            return SVG
+
+        return draw
+
+    write_pdf(_page("fig-a", "fig-b"), {n: source(n) for n in ("fig-a", "fig-b", "fig-unused")})
+    # fig-a and fig-b are each laid out and painted, but drawn once; fig-unused never.
+    assert sorted(calls) == ["fig-a", "fig-b"]
+
+
+def test_a_chart_the_paper_uses_but_nobody_drew_is_refused() -> None:
+    from weasyprint.urls import FatalURLFetchingError
+
+    with pytest.raises(FatalURLFetchingError, match="fig-missing"):
+        write_pdf(_page("fig-missing"), {})
+
+
+def test_a_chart_that_is_not_svg_fails_the_build() -> None:
+    with pytest.raises(RenderError, match="fig-a"):
+        write_pdf(_page("fig-a"), {"fig-a": lambda: "not svg at all"})
