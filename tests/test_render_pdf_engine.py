@@ -84,3 +84,24 @@ def test_the_engine_module_forks_before_anything_heavy_is_imported() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_ctrl_c_during_a_run_stops_both_processes_with_one_sentence(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    root = Path(__file__).resolve().parents[1]
+    command = [sys.executable, "-m", "pipeline", "run", "--out", str(tmp_path / "out")]
+    # A session of its own, so Ctrl-C reaches the run and its engine as a terminal's would.
+    process = subprocess.Popen(
+        command, cwd=root, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    time.sleep(0.4)  # the engine is starting or rendering; the run takes over a second
+    if process.poll() is not None:
+        pytest.skip("the run finished before it could be interrupted")
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.decode() == "rhi-report: stopped; no outputs were changed.\n"
+    assert not (tmp_path / "out").exists()

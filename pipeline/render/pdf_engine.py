@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -95,6 +96,9 @@ class _Charts:
 
 def _engine_main(conn: Any) -> None:
     """The engine process: prepare WeasyPrint, then render one PDF when asked."""
+    # Ctrl-C is the main process's to handle: it stops the engine with `close()`, and the
+    # engine must not print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from pipeline.render import pdf_writer
 
     # Any failure here shows again, with its message, on the real render.
