@@ -6,6 +6,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from quality_fixtures import episode, extract, interview, table
 
@@ -179,6 +180,40 @@ def test_rhi_unknown_episode():
     assert (f.severity, f.file, f.row, f.column) == ("warning", "interviews.xlsx", 3, "episode_id")
     assert "episode 'E9' is not in episodes.csv" in f.message
     assert "left out of every figure" in f.message
+
+
+def test_link_finds_each_rhi_rows_episode_and_its_first_row_when_repeated():
+    # Episodes on spreadsheet rows 2 (E1), 3 (E2), 4 (E1 again); E1's RHI links to row 2,
+    # E2's to row 3; E9 is unknown and the blank ID links to nothing.
+    eps = table(
+        "episodes",
+        [
+            episode("E1", start="01/04/2026 10:00"),
+            episode("E2", start="02/04/2026 10:00"),
+            episode("E1", start="03/04/2026 10:00"),
+        ],
+    )
+    rhi = table("interviews", [interview("E2"), interview("E9"), interview(""), interview("E1")])
+    linked = rules.link(eps, rhi)
+    assert linked["matched"].tolist() == [True, False, False, True]
+    assert linked["episode_row"].tolist()[0] == 3 and linked["episode_row"].tolist()[3] == 2
+    assert linked["episode_row"].isna().tolist() == [False, True, True, False]
+    assert str(linked["start"].iloc[3]) == "2026-04-01 10:00:00"
+    assert linked["start"].isna().tolist() == [False, True, True, False]
+    # The shared keys give the same link and the same repeats as each rule working alone.
+    keys = rules.episode_keys(eps, rhi)
+    assert keys.episodes[0] == keys.episodes[2] == keys.interviews[3]
+    assert keys.interviews[2] == -1
+    pd.testing.assert_frame_equal(rules.link(eps, rhi, keys), linked)
+    assert rules.duplicate_episode_id(eps, keys) == rules.duplicate_episode_id(eps)
+
+
+def test_link_with_no_episodes_matches_nothing():
+    eps = table("episodes", [])
+    rhi = table("interviews", [interview("E1")])
+    linked = rules.link(eps, rhi)
+    assert linked["matched"].tolist() == [False]
+    assert linked["episode_row"].isna().all() and linked["end"].isna().all()
 
 
 def test_end_before_start():

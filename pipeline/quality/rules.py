@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from pipeline.findings import Finding, Severity
@@ -223,6 +224,31 @@ class Table:
         if self.present(column):
             return self.extract.frame[column]
         return pd.Series(pd.NA, index=self.frame.index, dtype="str")
+
+
+@dataclass(frozen=True)
+class EpisodeKeys:
+    """Both extracts' episode IDs as integer codes (-1 for a blank), equal IDs sharing a code
+    across the two files. Hashing a million text IDs is the costly part of finding repeats and
+    linking interviews to episodes, so it is done once (`episode_keys`) and shared."""
+
+    episodes: np.ndarray
+    interviews: np.ndarray
+
+
+def episode_keys(episodes: Table, interviews: Table) -> EpisodeKeys:
+    """The episode IDs of both extracts factorised together, in one pass over the text."""
+    ids = pd.concat(
+        [episodes.frame["episode_id"], interviews.frame["episode_id"]], ignore_index=True
+    )
+    codes = pd.factorize(ids)[0].astype("int64")
+    split = len(episodes.frame)
+    return EpisodeKeys(codes[:split], codes[split:])
+
+
+def _codes(ids: pd.Series) -> np.ndarray:
+    """One extract's IDs as integer codes (-1 for a blank)."""
+    return pd.factorize(ids)[0].astype("int64")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -479,22 +505,31 @@ def unknown_code(table: Table) -> list[Finding]:
     return findings
 
 
-def _repeats(ids: pd.Series, rows: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Rows whose ID appeared on an earlier row, and for those, the first row with that ID."""
-    repeated = ids.notna() & ids.duplicated(keep="first")
+def _repeats(codes: np.ndarray, rows: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Rows whose ID (as `codes`, -1 blank) appeared on an earlier row, and for those, the
+    first row with that ID."""
+    known = codes >= 0
+    repeated = pd.Series(
+        known & pd.Series(codes).duplicated(keep="first").to_numpy(), index=rows.index
+    )
     if not repeated.any():
         return repeated, pd.Series(dtype="int64")
-    involved = ids.isin(ids[repeated].unique())
-    first_rows = rows[involved].groupby(ids[involved]).min()
-    return repeated, ids[repeated].map(first_rows).astype("int64")
+    involved = np.isin(codes, np.unique(codes[repeated.to_numpy()]))
+    first_rows = rows[involved].groupby(codes[involved]).min()
+    return repeated, pd.Series(codes[repeated.to_numpy()], index=rows.index[repeated]).map(
+        first_rows
+    ).astype("int64")
 
 
-def duplicate_episode_id(episodes: Table) -> list[Finding]:
-    """An episode ID used on more than one row: the episode would be counted twice."""
+def duplicate_episode_id(episodes: Table, keys: EpisodeKeys | None = None) -> list[Finding]:
+    """An episode ID used on more than one row: the episode would be counted twice.
+
+    `keys` is `episode_keys(episodes, interviews)` when the caller has it already."""
     if not episodes.present("episode_id"):
         return []
     ids = episodes.frame["episode_id"]
-    repeated, first = _repeats(ids, episodes.frame[ROW])
+    codes = _codes(ids) if keys is None else keys.episodes
+    repeated, first = _repeats(codes, episodes.frame[ROW])
     return emit(
         "duplicate_episode_id",
         episodes,
@@ -509,12 +544,14 @@ def duplicate_episode_id(episodes: Table) -> list[Finding]:
     )
 
 
-def duplicate_rhi(interviews: Table) -> list[Finding]:
-    """More than one RHI row for one episode."""
+def duplicate_rhi(interviews: Table, keys: EpisodeKeys | None = None) -> list[Finding]:
+    """More than one RHI row for one episode.
+
+    `keys` is `episode_keys(episodes, interviews)` when the caller has it already."""
     if not interviews.present("episode_id"):
         return []
-    ids = interviews.frame["episode_id"]
-    repeated, first = _repeats(ids, interviews.frame[ROW])
+    codes = _codes(interviews.frame["episode_id"]) if keys is None else keys.interviews
+    repeated, first = _repeats(codes, interviews.frame[ROW])
     return emit(
         "duplicate_rhi",
         interviews,
@@ -558,23 +595,39 @@ def date_after_as_at(table: Table, as_at: date | None) -> list[Finding]:
 # Cross-record and cross-file
 
 
-def link(episodes: Table, interviews: Table) -> pd.DataFrame:
+def link(episodes: Table, interviews: Table, keys: EpisodeKeys | None = None) -> pd.DataFrame:
     """For each RHI row: whether its episode is known, and that episode's start, end and row.
 
     Built once and shared by the cross-file rules (pass it as `linked`); an episode ID used
-    twice links to its first row (the repeat is a fatal finding of its own).
+    twice links to its first row (the repeat is a fatal finding of its own). `keys` is
+    `episode_keys(episodes, interviews)` when the caller has it already.
     """
-    ids = episodes.frame["episode_id"]
-    unique = ids.notna() & ~ids.duplicated(keep="first")
-    lookup = episodes.frame.loc[unique, ["episode_id", "start", "end", ROW]].set_index("episode_id")
-    picked = lookup.reindex(pd.Index(interviews.frame["episode_id"]))
-    picked.index = interviews.frame.index
+    keys = episode_keys(episodes, interviews) if keys is None else keys
+    ours, theirs = keys.episodes, keys.interviews
+    # The first episode row of each code (a repeated ID links to its first row).
+    first = np.flatnonzero((ours >= 0) & ~pd.Series(ours).duplicated(keep="first").to_numpy())
+    codes = int(max(ours.max(initial=-1), theirs.max(initial=-1))) + 1
+    # One slot more than there are codes: a blank ID (-1) reads the last slot, never filled.
+    row_of_code = np.full(codes + 1, -1, dtype="int64")
+    row_of_code[ours[first]] = first
+    at = row_of_code[theirs]
+    found = at >= 0
+    frame = episodes.frame
+
+    def picked(column: str, dtype: str) -> pd.Series:
+        source = frame[column].astype(dtype)
+        if source.empty:  # no episodes: nothing links
+            return pd.Series(pd.NA, index=interviews.frame.index, dtype=dtype)
+        values = source.take(np.where(found, at, 0))
+        values.index = interviews.frame.index
+        return values.where(found)
+
     return pd.DataFrame(
         {
-            "matched": picked[ROW].notna().astype(bool),
-            "start": picked["start"].astype("datetime64[us]"),
-            "end": picked["end"].astype("datetime64[us]"),
-            "episode_row": picked[ROW].astype("Int64"),
+            "matched": pd.Series(found, index=interviews.frame.index),
+            "start": picked("start", "datetime64[us]"),
+            "end": picked("end", "datetime64[us]"),
+            "episode_row": picked(ROW, "Int64"),
         },
         index=interviews.frame.index,
     )
@@ -893,11 +946,14 @@ def run_rules(
     interviews: Table,
     as_at: date | None,
     linked: pd.DataFrame | None = None,
+    keys: EpisodeKeys | None = None,
 ) -> list[Finding]:
     """Every rule over both extracts (listing order is the caller's: see summary.order).
 
-    `linked` is `link(episodes, interviews)` when the caller has it already.
+    `linked` is `link(episodes, interviews)` and `keys` `episode_keys(episodes, interviews)`
+    when the caller has them already.
     """
+    keys = episode_keys(episodes, interviews) if keys is None else keys
     both = (episodes, interviews)
     findings: list[Finding] = []
     for table in both:
@@ -906,8 +962,8 @@ def run_rules(
     for rule in (blank_required, invalid_date, invalid_yes_no, unknown_code):
         for table in both:
             findings += rule(table)
-    findings += duplicate_episode_id(episodes)
-    findings += duplicate_rhi(interviews)
+    findings += duplicate_episode_id(episodes, keys)
+    findings += duplicate_rhi(interviews, keys)
     for table in both:
         findings += date_after_as_at(table, as_at)
     for episode_rule in (
@@ -918,7 +974,7 @@ def run_rules(
         area_without_looked_after,
     ):
         findings += episode_rule(episodes)
-    linked = link(episodes, interviews) if linked is None else linked
+    linked = link(episodes, interviews, keys) if linked is None else linked
     for cross_rule in (
         rhi_unknown_episode,
         ongoing_with_rhi_outcome,

@@ -18,7 +18,7 @@ from pipeline.errors import DataError
 from pipeline.findings import Finding
 from pipeline.load import RawExtract
 from pipeline.parse import DATETIME_UNIT, parse_bools, parse_datetimes
-from pipeline.quality.rules import OFFERED, Table, link, run_rules, unknown_risks
+from pipeline.quality.rules import OFFERED, Table, episode_keys, link, run_rules, unknown_risks
 from pipeline.quality.summary import order, summarise
 from pipeline.schema import RISKS, ROW
 
@@ -86,8 +86,9 @@ def validate(
     del config  # every rule is fixed by inputs.md; kept in the signature for the stage contract
     ep, rhi = type_table(episodes), type_table(interviews)
     resolved = resolve_as_at(ep, rhi, as_at)
-    linked = link(ep, rhi)
-    findings = run_rules(ep, rhi, resolved, linked)
+    keys = episode_keys(ep, rhi)
+    linked = link(ep, rhi, keys)
+    findings = run_rules(ep, rhi, resolved, linked, keys)
     findings = order(findings)
     if any(f.severity == "fatal" for f in findings):
         raise FatalFindings(findings)
