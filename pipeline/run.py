@@ -297,5 +297,10 @@ def write_outputs(results, out_dir: Path, engine=None) -> list[str]:
         for name in names:
             os.replace(staging / name, out_dir / name)
         return names
+    except BaseException:
+        # Stop the engine before the staging folder goes: it may be writing the PDF there.
+        if engine is not None:
+            engine.close()
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -6,7 +6,6 @@ import re
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from quality_fixtures import episode, extract, interview, table
 
@@ -200,12 +199,14 @@ def test_link_finds_each_rhi_rows_episode_and_its_first_row_when_repeated():
     assert linked["episode_row"].isna().tolist() == [False, True, True, False]
     assert str(linked["start"].iloc[3]) == "2026-04-01 10:00:00"
     assert linked["start"].isna().tolist() == [False, True, True, False]
-    # The shared keys give the same link and the same repeats as each rule working alone.
+    # One code per ID across both files, -1 for a blank; keys from other tables are refused.
     keys = rules.episode_keys(eps, rhi)
-    assert keys.episodes[0] == keys.episodes[2] == keys.interviews[3]
-    assert keys.interviews[2] == -1
-    pd.testing.assert_frame_equal(rules.link(eps, rhi, keys), linked)
-    assert rules.duplicate_episode_id(eps, keys) == rules.duplicate_episode_id(eps)
+    assert keys.episodes[0] == keys.episodes[2] == keys.interviews[3] != keys.episodes[1]
+    assert keys.interviews[1] not in keys.episodes and keys.interviews[2] == -1
+    [f] = only(rules.duplicate_episode_id(eps, keys), "duplicate_episode_id")
+    assert f.row == 4 and "'E1' is also the episode ID of row 2;" in f.message
+    with pytest.raises(ValueError, match="other tables"):
+        rules.link(eps, table("interviews", [interview("E1")]), keys)
 
 
 def test_link_with_no_episodes_matches_nothing():

@@ -104,4 +104,51 @@ def test_ctrl_c_during_a_run_stops_both_processes_with_one_sentence(tmp_path: Pa
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130
     assert err.decode() == "rhi-report: stopped; no outputs were changed.\n"
-    assert not (tmp_path / "out").exists()
+    assert list(tmp_path.iterdir()) == []  # no out folder, no staging folder left behind
+
+
+def _gone(pid: int) -> bool:
+    """True when process `pid` has ended (a zombie waiting to be reaped counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")
+
+
+def test_the_engine_ends_when_the_main_process_is_killed() -> None:
+    import os
+    import signal
+    import time
+
+    # A main process that starts an engine, says its pid, and waits to be killed.
+    code = (
+        "import sys, time\n"
+        "from pipeline.render.pdf_engine import start_pdf_engine\n"
+        "engine = start_pdf_engine()\n"
+        "print(engine._process.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    main = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert main.stdout is not None
+    engine_pid = int(main.stdout.readline())
+    assert not _gone(engine_pid)
+    os.kill(main.pid, signal.SIGKILL)  # no clean-up of any kind runs
+    main.wait()
+    deadline = time.monotonic() + 20
+    while not _gone(engine_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(engine_pid)
+
+
+def test_an_engine_that_died_before_its_job_is_reported_by_wait(tmp_path: Path) -> None:
+    engine = _engine()
+    try:
+        engine._process.kill()
+        engine._process.join()
+        engine.submit("<html lang='en'><title>t</title></html>", [], tmp_path / "x.pdf")
+        engine.send_chart("a", "<svg/>")
+        with pytest.raises(RuntimeError, match="stopped unexpectedly"):
+            engine.wait()
+    finally:
+        engine.close()

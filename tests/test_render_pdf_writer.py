@@ -80,30 +80,60 @@ def test_weasyprint_errors_fail_the_build() -> None:
         HTML(string=page).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def test_a_deferred_chart_gives_the_same_bytes_as_weasyprint_fetching_it() -> None:
+def _fetched(html: str, charts: dict[str, str]) -> bytes:
+    """The PDF WeasyPrint writes when it fetches each chart itself, with the same settings."""
     from weasyprint import HTML
 
     from pipeline.render.pdf import artifact_page_furniture
     from pipeline.render.pdf_writer import _fonts, _stylesheet
 
-    deferred = write_pdf(_page("fig-a"), {"fig-a": lambda: SVG})
-    fetched = HTML(
-        string=_page("fig-a"),
-        base_url=TEMPLATES.as_uri() + "/",
-        url_fetcher=template_fetcher({"fig-a": SVG}),
+    return HTML(
+        string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=template_fetcher(charts)
     ).write_pdf(
         stylesheets=[_stylesheet()],
         finisher=artifact_page_furniture,
         font_config=_fonts(),
         pdf_variant="pdf/ua-1",
     )
+
+
+def test_a_deferred_chart_gives_the_same_bytes_as_weasyprint_fetching_it() -> None:
+    deferred = write_pdf(_page("fig-a"), {"fig-a": lambda: SVG})
     # The chart was really drawn (its words are in the PDF's text), and byte for byte as
     # WeasyPrint draws a chart it fetches itself.
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=deferred, capture_output=True, check=True
     ).stdout
     assert b"Chart words" in text
-    assert deferred == fetched
+    assert deferred == _fetched(_page("fig-a"), {"fig-a": SVG})
+
+
+def test_a_chart_with_a_bitmap_inside_gives_the_same_bytes_too() -> None:
+    # A 1x1 PNG inside the SVG goes through WeasyPrint's raster path, which reads the options.
+    png = (
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNgYPgPAAEDAQAIicLsAAAAAElFTkSu"
+        "QmCC"
+    )
+    svg = SVG.replace(
+        "</svg>",
+        f'<image x="70" y="0" width="20" height="20" href="data:image/png;base64,{png}"/></svg>',
+    )
+    assert write_pdf(_page("fig-a"), {"fig-a": lambda: svg}) == _fetched(
+        _page("fig-a"), {"fig-a": svg}
+    )
+
+
+def test_the_whole_paper_is_the_same_with_deferred_charts_as_with_fetched_ones() -> None:
+    from render_fixtures import random_results
+
+    from pipeline.render.report import render_html
+    from pipeline.render.view import build_view
+
+    view = build_view(random_results("internal"))
+    html = render_html(view, mode="pdf")
+    svgs = {c.id: c.svg for c in view.charts}
+    assert len(svgs) >= 5
+    assert write_pdf(html, {k: (lambda v=v: v) for k, v in svgs.items()}) == _fetched(html, svgs)
 
 
 def test_each_chart_is_drawn_once_and_only_when_the_paper_uses_it() -> None:

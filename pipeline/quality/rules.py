@@ -604,6 +604,8 @@ def link(episodes: Table, interviews: Table, keys: EpisodeKeys | None = None) ->
     """
     keys = episode_keys(episodes, interviews) if keys is None else keys
     ours, theirs = keys.episodes, keys.interviews
+    if len(ours) != len(episodes.frame) or len(theirs) != len(interviews.frame):
+        raise ValueError("episode keys were built from other tables")
     # The first episode row of each code (a repeated ID links to its first row).
     first = np.flatnonzero((ours >= 0) & ~pd.Series(ours).duplicated(keep="first").to_numpy())
     codes = int(max(ours.max(initial=-1), theirs.max(initial=-1))) + 1

@@ -34,15 +34,19 @@ class PdfEngine:
     def __init__(self) -> None:
         context = multiprocessing.get_context("fork")
         self._conn, child_conn = context.Pipe()
-        self._process = context.Process(target=_engine_main, args=(child_conn,), daemon=True)
+        self._process = context.Process(
+            target=_engine_main, args=(child_conn, self._conn), daemon=True
+        )
         self._process.start()
         child_conn.close()
         self._busy = False
 
     def submit(self, html: str, chart_ids: Sequence[str], path: Path) -> None:
-        """Start rendering `html` to the PDF file `path`; its charts follow by `send_chart`."""
-        self._conn.send(("job", html, list(chart_ids), str(path)))
+        """Start rendering `html` to the PDF file `path`; its charts follow by `send_chart`.
+        If the engine has already stopped, `wait` reports it."""
         self._busy = True
+        with contextlib.suppress(OSError):
+            self._conn.send(("job", html, list(chart_ids), str(path)))
 
     def send_chart(self, chart_id: str, svg: str) -> None:
         """Hand over one chart's SVG. If the engine has already stopped (it failed early),
@@ -94,8 +98,23 @@ class _Charts:
         return lambda: self.get(chart_id)
 
 
-def _engine_main(conn: Any) -> None:
-    """The engine process: prepare WeasyPrint, then render one PDF when asked."""
+def _stop_with_parent() -> None:
+    """Ask Linux to end this process when the process that forked it ends, however it ends."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _engine_main(conn: Any, parent_end: Any) -> None:
+    """The engine process: prepare WeasyPrint, then render one PDF when asked.
+
+    `parent_end` is the main process's end of the pipe, inherited by the fork: closed at once,
+    so that if the main process dies the engine reads end-of-file instead of waiting forever.
+    """
+    parent_end.close()
+    _stop_with_parent()
     # Ctrl-C is the main process's to handle: it stops the engine with `close()`, and the
     # engine must not print a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -106,7 +125,7 @@ def _engine_main(conn: Any) -> None:
         pdf_writer.prepare()
     try:
         job = conn.recv()
-    except EOFError:
+    except (EOFError, OSError):  # the main process has gone: nothing to render for
         return
     _, html, chart_ids, path = job
     charts = _Charts(conn)

@@ -77,13 +77,13 @@ class _ChartContext:
     the shared font configuration, hyphenation dictionaries (chart text is never hyphenated)
     and a loader for images inside the SVG (served by the locked-down fetcher only)."""
 
-    def __init__(self, fetcher: Any) -> None:
+    def __init__(self, fetcher: Any, options: Mapping[str, Any]) -> None:
         from weasyprint.images import get_image_from_uri
 
         self.font_config = _fonts()
         self.dictionaries: dict[Any, Any] = {}
         self.get_image_from_uri = functools.partial(
-            get_image_from_uri, cache={}, url_fetcher=fetcher, options={}, context=self
+            get_image_from_uri, cache={}, url_fetcher=fetcher, options=options, context=self
         )
 
 
@@ -92,21 +92,26 @@ class DeferredChart:
 
     WeasyPrint asks an image for two things: its intrinsic size (when the page holding it is
     laid out) and to draw itself (when that page is painted). Both wait here for `source`, the
-    chart's SVG, and then load it with WeasyPrint's own image loader, so the PDF is the same
-    byte for byte as when WeasyPrint fetches the SVG itself (tested). Handed to WeasyPrint
-    through its documented image `cache` option, this lets the engine lay out the text while
-    the charts are still being drawn elsewhere.
+    chart's SVG, and then load it with WeasyPrint's own image loader and the render's
+    `options`, so the PDF is the same byte for byte as when WeasyPrint fetches the SVG itself
+    (tested on the whole paper). It reaches WeasyPrint through the render's image cache (its
+    `cache` option), which WeasyPrint consults by URL before fetching anything; this lets the
+    engine lay out the text while the charts are still being drawn elsewhere. This relies on
+    WeasyPrint 70's image interface (`get_intrinsic_size` and `draw`), which the tests pin.
     """
 
-    def __init__(self, chart_id: str, source: Callable[[], str]) -> None:
+    def __init__(
+        self, chart_id: str, source: Callable[[], str], options: Mapping[str, Any]
+    ) -> None:
         self.chart_id = chart_id
         self._source = source
+        self._options = options
         self._image: Any = None
 
     def _loaded(self) -> Any:
         if self._image is None:
             fetcher = template_fetcher({self.chart_id: self._source()})
-            context = _ChartContext(fetcher)
+            context = _ChartContext(fetcher, self._options)
             image = context.get_image_from_uri(url=_absolute_chart_url(self.chart_id))
             if image is None:  # WeasyPrint has logged why; say which chart it was
                 raise RenderError(f"The chart {self.chart_id} could not be read as SVG.")
@@ -188,19 +193,21 @@ def write_pdf(html: str, charts: Mapping[str, Callable[[], str]]) -> bytes:
     `charts` maps each chart id to a function returning its SVG; each is called when
     WeasyPrint first needs that chart (to lay out its page), not before.
     """
-    from weasyprint import HTML
+    from weasyprint import DEFAULT_OPTIONS, HTML
 
     from pipeline.render.pdf import artifact_page_furniture
 
-    images = {_absolute_chart_url(name): DeferredChart(name, draw) for name, draw in charts.items()}
+    options = {"stylesheets": [_stylesheet()], "pdf_variant": "pdf/ua-1"}
+    # The options WeasyPrint's own image loader would be given for this render.
+    image_options = {**DEFAULT_OPTIONS, **options}
+    images = {
+        _absolute_chart_url(name): DeferredChart(name, draw, image_options)
+        for name, draw in charts.items()
+    }
     document = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=template_fetcher())
     with weasyprint_errors_fail():
         return document.write_pdf(
-            stylesheets=[_stylesheet()],
-            finisher=artifact_page_furniture,
-            font_config=_fonts(),
-            pdf_variant="pdf/ua-1",
-            cache=images,
+            finisher=artifact_page_furniture, font_config=_fonts(), cache=images, **options
         )
 
 
