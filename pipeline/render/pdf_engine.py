@@ -4,15 +4,17 @@ extracts are read and then lays out and paints the paper while the charts are dr
 The work is split so that the slowest step, WeasyPrint's layout of the paper, starts as early
 as it can:
 
-1. `start_pdf_engine()` forks the engine as the command starts, before pandas is imported.
-   The engine imports WeasyPrint, loads the fonts, parses the stylesheet and renders a
-   warm-up page (`pdf_writer.prepare`), on the second core, while the main process reads,
+1. `rhi-report run` calls `start_pdf_engine()` as the command starts, before pandas is
+   imported. The engine imports WeasyPrint, loads the fonts, parses the stylesheet and renders
+   a warm-up page (`pdf_writer.prepare`), on the second core, while the main process reads,
    checks and computes.
 2. The main process sends the filled PDF template (`submit`) as soon as the paper's words and
    tables are known, then draws the charts one by one and sends each (`send_chart`).
 3. The engine lays out the text meanwhile; each chart is waited for only when its page is
    laid out (`pdf_writer.DeferredChart`). The bytes are the same as rendering in-process.
 
+The engine never outlives the main process: it ends when the main process closes it, when the
+pipe reaches end-of-file, or (on Linux) when the main process dies, however that happens.
 Only the standard library is imported here, so forking costs nothing before the first import.
 """
 
