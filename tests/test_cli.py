@@ -87,3 +87,23 @@ def test_python_dash_m_is_the_same_program(module):
     )
     assert done.returncode == 0
     assert "validate" in done.stdout
+
+
+def test_a_run_leaves_the_callers_garbage_collector_as_it_found_it(capsys, tmp_path):
+    # `run` switches the cycle collector off for its own pass; a caller's setting comes back,
+    # whether the run succeeds or, as here, stops on a usage error.
+    import gc
+
+    config = tmp_path / "config.yaml"
+    config.write_text("{}\n")
+    args = ["run", "--config", str(config), "--episodes", str(tmp_path / "e.csv")]
+    assert gc.isenabled()
+    assert main([*args, "--interviews", str(tmp_path / "i.csv")]) == 2
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert main([*args, "--interviews", str(tmp_path / "i.csv")]) == 2
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert "file not found" in _err(capsys)
