@@ -1,7 +1,5 @@
 """`python -m pipeline` is the same program as `rhi-report`."""
 
-import sys
+from pipeline.cli import program
 
-from pipeline.cli import main
-
-sys.exit(main())
+program()

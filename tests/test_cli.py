@@ -89,21 +89,34 @@ def test_python_dash_m_is_the_same_program(module):
     assert "validate" in done.stdout
 
 
-def test_a_run_leaves_the_callers_garbage_collector_as_it_found_it(capsys, tmp_path):
-    # `run` switches the cycle collector off for its own pass; a caller's setting comes back,
-    # whether the run succeeds or, as here, stops on a usage error.
-    import gc
+def test_the_program_flushes_its_output_and_keeps_the_exit_status(tmp_path):
+    # `program` ends the process at once (no interpreter teardown): whatever main printed
+    # must still arrive whole through a pipe, with main's exit status.
+    import subprocess
+    import sys
 
-    config = tmp_path / "config.yaml"
-    config.write_text("{}\n")
-    args = ["run", "--config", str(config), "--episodes", str(tmp_path / "e.csv")]
-    assert gc.isenabled()
-    assert main([*args, "--interviews", str(tmp_path / "i.csv")]) == 2
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        assert main([*args, "--interviews", str(tmp_path / "i.csv")]) == 2
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-    assert "file not found" in _err(capsys)
+    root = Path(__file__).parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "validate"], capture_output=True, text=True, cwd=root
+    )
+    assert done.returncode == 0
+    assert done.stdout.rstrip().splitlines()[-1].startswith("Validation passed")
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "run",
+            "--quarter",
+            "2030-31-Q9",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr == (
+        "--quarter '2030-31-Q9' is not a financial quarter; write it like 2026-27-Q1.\n"
+    )
