@@ -7,6 +7,7 @@ Extract files are only ever read.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -60,12 +61,12 @@ class RawExtract:
 
 def _cell_text(value: object) -> object:
     """An XLSX cell as text; Excel dates become ISO text so they parse like CSV dates."""
-    if value is None:
+    if value is None or value == "":
         return pd.NA
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
+    if isinstance(value, date):  # a date-formatted cell: midnight, as Excel means it
+        return value.strftime("%Y-%m-%d 00:00:00")
     if isinstance(value, time):
         return value.strftime("%H:%M:%S")
     if isinstance(value, float) and value.is_integer():
@@ -73,30 +74,90 @@ def _cell_text(value: object) -> object:
     return str(value)
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:
-    from openpyxl import load_workbook  # only XLSX runs pay for openpyxl
+_ERROR_MARKS = (b't="e"', b"t='e'")
+
+
+def _has_error_cells(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds an error value (#N/A, #DIV/0!, ...).
+
+    Read as a zip of XML, looking for cells of type "e", a few megabytes at a time. False
+    when the file is not a readable zip (the reader then says what is wrong with it)."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            for name in book.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with book.open(name) as sheet:
+                    tail = b""
+                    while chunk := sheet.read(1 << 22):
+                        block = tail + chunk
+                        if any(mark in block for mark in _ERROR_MARKS):
+                            return True
+                        tail = block[-8:]
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return False
+
+
+def _unreadable_workbook(path: Path, exc: Exception) -> UsageError:
+    return UsageError(
+        f"{path.name}: could not be opened as an Excel workbook ({type(exc).__name__}). "
+        "Save it again as .xlsx, or export it as CSV."
+    )
+
+
+def _unknown_sheet(path: Path, sheet: str, names: list[str]) -> UsageError:
+    return UsageError(
+        f"{path.name}: has no sheet called '{sheet}' (it has: {', '.join(names)}). "
+        "Correct the sheet name in the config."
+    )
+
+
+def _rows_calamine(path: Path, sheet: str | None) -> list[list[object]]:
+    """The sheet's cells with python-calamine (fast): blank cells read as ''."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for a bad file
+        raise _unreadable_workbook(path, exc) from None
+    with book:
+        if sheet is None:
+            ws = book.get_sheet_by_index(0)
+        elif sheet in book.sheet_names:
+            ws = book.get_sheet_by_name(sheet)
+        else:
+            raise _unknown_sheet(path, sheet, book.sheet_names)
+        # Keep empty rows and columns before the data, so row numbers match the sheet's.
+        return ws.to_python(skip_empty_area=False)
+
+
+def _rows_openpyxl(path: Path, sheet: str | None) -> list[list[object]]:
+    """The sheet's cells with openpyxl, which keeps an error cell's text (such as '#N/A')."""
+    from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad file
-        raise UsageError(
-            f"{path.name}: could not be opened as an Excel workbook ({type(exc).__name__}). "
-            "Save it again as .xlsx, or export it as CSV."
-        ) from None
+        raise _unreadable_workbook(path, exc) from None
     try:
         if sheet is None:
             ws = book.worksheets[0]
         elif sheet in book.sheetnames:
             ws = book[sheet]
         else:
-            raise UsageError(
-                f"{path.name}: has no sheet called '{sheet}' "
-                f"(it has: {', '.join(book.sheetnames)}). "
-                "Correct the sheet name in the config."
-            )
-        rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+            raise _unknown_sheet(path, sheet, book.sheetnames)
+        return [list(r) for r in ws.iter_rows(values_only=True)]
     finally:
         book.close()
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:
+    # python-calamine reads a workbook tens of times faster than openpyxl, but reads an error
+    # cell as blank, which could silently change a figure; a workbook with error cells is
+    # read by openpyxl, so the error text reaches the checks and is reported.
+    reader = _rows_openpyxl if _has_error_cells(path) else _rows_calamine
+    rows = [[_cell_text(v) for v in r] for r in reader(path, sheet)]
     if not rows:
         return pd.DataFrame()
     header = [str(h).strip() if h is not pd.NA else "" for h in rows[0]]

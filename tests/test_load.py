@@ -1,6 +1,6 @@
 """Loading extracts: encodings, XLSX cells, header and value mapping, spreadsheet rows."""
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -127,6 +127,68 @@ def test_xlsx_dates_serials_blank_rows_and_sheet(tmp_path):
     assert frame["completed_at"].tolist() == ["2026-04-03 14:30:00", "05/04/2026 09:00"]
     # Serial 46115 days after 30/12/1899: 2026-04-03 (46023 = 2026-01-01, + 92 days).
     assert frame["offered_at"].iloc[0] == "2026-04-03 00:00:00"
+
+
+def test_xlsx_date_only_cells_and_data_away_from_the_corner(tmp_path):
+    # Column A is empty and the header starts at B1: columns and row numbers still match
+    # the sheet. A date-formatted cell (no time) reads as midnight, as Excel means it.
+    book = Workbook()
+    ws = book.active
+    ws["B1"], ws["C1"] = "Episode ID", "Date Offered"
+    ws["B2"], ws["C2"] = "E1", date(2026, 4, 3)
+    ws["C2"].number_format = "dd/mm/yyyy"
+    ws["B3"] = "E2"
+    path = tmp_path / "rhi.xlsx"
+    book.save(path)
+    spec = ExtractConfig(columns={"Episode ID": "episode_id", "Date Offered": "offered_at"})
+    frame = load_extract("interviews", path, spec).frame
+    assert frame["row"].tolist() == [2, 3]
+    assert frame["episode_id"].tolist() == ["E1", "E2"]
+    assert frame["offered_at"].iloc[0] == "2026-04-03 00:00:00"
+    assert frame["offered_at"].isna().iloc[1]
+
+
+def test_xlsx_error_cells_keep_their_text_so_they_are_reported(tmp_path):
+    # An error value (#N/A from a broken lookup) must not read as a blank cell, which could
+    # silently change a figure; it reaches the checks as its text.
+    import xlsxwriter
+
+    path = tmp_path / "rhi.xlsx"
+    book = xlsxwriter.Workbook(path)
+    ws = book.add_worksheet()
+    ws.write_row(0, 0, ["Episode ID", "Date Offered"])
+    ws.write(1, 0, "E1")
+    ws.write_formula(1, 1, "=NA()", None, "#N/A")
+    ws.write_row(2, 0, ["E2", "05/04/2026 09:00"])
+    book.close()
+    spec = ExtractConfig(columns={"Episode ID": "episode_id", "Date Offered": "offered_at"})
+    frame = load_extract("interviews", path, spec).frame
+    assert frame["offered_at"].tolist() == ["#N/A", "05/04/2026 09:00"]
+
+
+def test_an_ordinary_workbook_is_read_without_openpyxl():
+    # The fast reader (python-calamine) serves workbooks without error cells, like the sample.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from pipeline.load import read_table; "
+        "frame, _ = read_table(Path('inputs/interviews.xlsx')); "
+        "print(len(frame), 'openpyxl' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    rows, slow = done.stdout.split()
+    assert int(rows) > 0 and slow == "False"
+
+
+def test_a_file_that_is_not_a_workbook_is_a_usage_error(tmp_path):
+    path = tmp_path / "rhi.xlsx"
+    path.write_bytes(b"this is not a zip file")
+    with pytest.raises(UsageError, match="could not be opened as an Excel workbook"):
+        load_extract("interviews", path, ExtractConfig())
 
 
 def test_unknown_sheet_and_extension_are_usage_errors(tmp_path):

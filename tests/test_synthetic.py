@@ -48,7 +48,10 @@ def episodes(written: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def interviews(written: Path) -> pd.DataFrame:
-    return pd.read_excel(written / "interviews.xlsx", sheet_name="RHI", dtype={"Episode ID": str})
+    # openpyxl, not the pipeline's reader (python-calamine): an independent read of the file.
+    return pd.read_excel(
+        written / "interviews.xlsx", sheet_name="RHI", dtype={"Episode ID": str}, engine="openpyxl"
+    )
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ KEY_DEPENDENCIES = (
     "openpyxl",
     "pandas",
     "pydantic",
+    "python-calamine",
     "pyyaml",
     "weasyprint",
     "xlsxwriter",
