@@ -245,7 +245,8 @@ def load_config(path: Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: config file could not be read ({exc}).") from None
     try:
-        data = yaml.safe_load(text)
+        # libyaml's loader when PyYAML has it: the same safe loading, a few times faster.
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

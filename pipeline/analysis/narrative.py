@@ -337,7 +337,8 @@ def _signal_entries(
 def load_templates(path: Path = DEFAULT_TEMPLATES) -> dict[str, Any]:
     """Read the sentence templates; UsageError with a plain sentence if the file is wrong."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except FileNotFoundError:
         raise UsageError(f"{path}: the narrative template file was not found.") from None
     except yaml.YAMLError as exc:

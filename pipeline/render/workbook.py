@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import xlsxwriter
 
 from pipeline import disclosure
 from pipeline.render.csvs import disclosed_metrics
@@ -347,7 +346,7 @@ def build_tables(results: Any) -> tuple[list[Table], Table]:
 class _Formats:
     """The workbook's cell formats, made once."""
 
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
+    def __init__(self, book: Any) -> None:
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
         self.title = book.add_format({**base, "bold": True, "font_size": 14})
         self.note = book.add_format({**base})
@@ -434,6 +433,8 @@ def write_workbook(results: Any, out_dir: Path) -> str:
     mark = marking(results.audience)
     config = results.config
     out_dir.mkdir(parents=True, exist_ok=True)
+    import xlsxwriter  # here, not at the top: the paper's view imports this module early
+
     book = xlsxwriter.Workbook(
         str(out_dir / WORKBOOK),
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
