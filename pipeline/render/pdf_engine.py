@@ -5,9 +5,9 @@ The work is split so that the slowest step, WeasyPrint's layout of the paper, st
 as it can:
 
 1. `rhi-report run` calls `start_pdf_engine()` as the command starts, before pandas is
-   imported. The engine imports WeasyPrint, loads the fonts, parses the stylesheet and renders
-   a warm-up page (`pdf_writer.prepare`), on the second core, while the main process reads,
-   checks and computes.
+   imported. The engine imports WeasyPrint, loads the fonts and parses the stylesheet
+   (`pdf_writer.prepare`), and renders a warm-up page if the paper is not waiting yet, on the
+   second core, while the main process reads, checks and computes.
 2. The main process sends the filled PDF template (`submit`) as soon as the paper's words and
    tables are known, then draws the charts one by one and sends each (`send_chart`).
 3. The engine lays out the text meanwhile; each chart is waited for only when its page is
@@ -126,6 +126,10 @@ def _engine_main(conn: Any, parent_end: Any) -> None:
     # Any failure here shows again, with its message, on the real render.
     with contextlib.suppress(Exception):
         pdf_writer.prepare()
+        # The warm-up page saves the paper a little, but costs more than it saves if the
+        # paper is already waiting.
+        if not conn.poll():
+            pdf_writer.warm_up()
     # One paper, then the process ends: the cycle collector's passes over WeasyPrint's many
     # small objects would cost about a tenth of the layout, for a few megabytes saved.
     gc.freeze()

@@ -230,11 +230,16 @@ _WARM_UP = (
 
 
 def prepare() -> None:
-    """Import WeasyPrint, build its font configuration, parse the stylesheet and render a
-    one-page document to throw away: a process's first document pays for loading fonts,
-    shaping and drawing code, so the real paper, rendered next, does not."""
+    """Import WeasyPrint, build its font configuration and parse the stylesheet: the set-up
+    every PDF of this process shares."""
     _fonts()
     _stylesheet()
+
+
+def warm_up() -> None:
+    """Render a one-page document and throw it away: a process's first document pays for
+    loading fonts, shaping and drawing code (about 0.02 s of the paper), so the real paper,
+    rendered next, does not. Worth it only while there is nothing else to do."""
     write_pdf(_WARM_UP, {"w": lambda: _WARM_UP_SVG})
 
 
@@ -246,6 +251,7 @@ __all__ = [
     "chart_url",
     "prepare",
     "template_fetcher",
+    "warm_up",
     "weasyprint_errors_fail",
     "write_pdf",
 ]
