@@ -7,6 +7,7 @@ Extract files are only ever read.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -74,27 +75,32 @@ def _cell_text(value: object) -> object:
     return str(value)
 
 
-_ERROR_MARKS = (b't="e"', b"t='e'")
+# A cell of type "e" (an error value) in a worksheet's XML, however the attribute is spaced
+# or quoted.
+_ERROR_CELL = re.compile(rb"""\bt\s*=\s*["']e["']""")
 
 
 def _has_error_cells(path: Path) -> bool:
-    """Whether any worksheet of the workbook holds an error value (#N/A, #DIV/0!, ...).
+    """Whether the workbook may hold an error value (#N/A, #DIV/0!, ...) in any sheet.
 
-    Read as a zip of XML, looking for cells of type "e", a few megabytes at a time. False
-    when the file is not a readable zip (the reader then says what is wrong with it)."""
+    Read as a zip of XML, a few megabytes at a time, looking for cells of type "e" in every
+    XML part but the shared strings (sheets need not live where Excel puts them). A false
+    alarm only costs speed. False when the file cannot be read this way: the reader then
+    says what is wrong with it."""
     try:
         with zipfile.ZipFile(path) as book:
             for name in book.namelist():
-                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                lower = name.lower()
+                if not lower.endswith(".xml") or lower.endswith("sharedstrings.xml"):
                     continue
-                with book.open(name) as sheet:
+                with book.open(name) as part:
                     tail = b""
-                    while chunk := sheet.read(1 << 22):
+                    while chunk := part.read(1 << 22):
                         block = tail + chunk
-                        if any(mark in block for mark in _ERROR_MARKS):
+                        if _ERROR_CELL.search(block):
                             return True
-                        tail = block[-8:]
-    except (OSError, zipfile.BadZipFile):
+                        tail = block[-64:]
+    except Exception:  # a damaged zip or XML part: the reader reports the file
         return False
     return False
 
@@ -115,21 +121,25 @@ def _unknown_sheet(path: Path, sheet: str, names: list[str]) -> UsageError:
 
 def _rows_calamine(path: Path, sheet: str | None) -> list[list[object]]:
     """The sheet's cells with python-calamine (fast): blank cells read as ''."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for a bad file
+        with CalamineWorkbook.from_path(str(path)) as book:
+            names = book.sheet_names
+            if sheet is None:
+                # The first worksheet: a chart sheet may come first in the tabs.
+                kinds = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+                ws = book.get_sheet_by_name(kinds[0]) if kinds else book.get_sheet_by_index(0)
+            elif sheet in names:
+                ws = book.get_sheet_by_name(sheet)
+            else:
+                raise _unknown_sheet(path, sheet, names)
+            # Keep empty rows and columns before the data, so row numbers match the sheet's.
+            return ws.to_python(skip_empty_area=False)
+    except UsageError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for a damaged file
         raise _unreadable_workbook(path, exc) from None
-    with book:
-        if sheet is None:
-            ws = book.get_sheet_by_index(0)
-        elif sheet in book.sheet_names:
-            ws = book.get_sheet_by_name(sheet)
-        else:
-            raise _unknown_sheet(path, sheet, book.sheet_names)
-        # Keep empty rows and columns before the data, so row numbers match the sheet's.
-        return ws.to_python(skip_empty_area=False)
 
 
 def _rows_openpyxl(path: Path, sheet: str | None) -> list[list[object]]:
@@ -148,6 +158,10 @@ def _rows_openpyxl(path: Path, sheet: str | None) -> list[list[object]]:
         else:
             raise _unknown_sheet(path, sheet, book.sheetnames)
         return [list(r) for r in ws.iter_rows(values_only=True)]
+    except UsageError:
+        raise
+    except Exception as exc:  # a damaged sheet part
+        raise _unreadable_workbook(path, exc) from None
     finally:
         book.close()
 

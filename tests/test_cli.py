@@ -120,3 +120,20 @@ def test_the_program_flushes_its_output_and_keeps_the_exit_status(tmp_path):
     assert bad.stderr == (
         "--quarter '2030-31-Q9' is not a financial quarter; write it like 2026-27-Q1.\n"
     )
+
+
+def test_the_program_keeps_its_status_when_its_output_has_nowhere_to_go():
+    # Standard output closed (`rhi-report validate >&-`): nothing to flush, status kept.
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "validate"],
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).parent.parent,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert done.returncode == 0
+    assert b"Traceback" not in done.stderr

@@ -1,5 +1,6 @@
 """Loading extracts: encodings, XLSX cells, header and value mapping, spreadsheet rows."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -164,6 +165,59 @@ def test_xlsx_error_cells_keep_their_text_so_they_are_reported(tmp_path):
     spec = ExtractConfig(columns={"Episode ID": "episode_id", "Date Offered": "offered_at"})
     frame = load_extract("interviews", path, spec).frame
     assert frame["offered_at"].tolist() == ["#N/A", "05/04/2026 09:00"]
+
+
+def _rewrite_part(path: Path, part: str, change: Callable[[bytes], bytes]) -> None:
+    """Rewrite one XML part of an .xlsx (a zip) through `change(bytes) -> bytes`."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    parts[part] = change(parts[part])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+
+
+def test_xlsx_error_cells_are_found_however_the_xml_spaces_them(tmp_path):
+    # Other writers than Excel may space the attribute (t = "e"): still not read as blank.
+    import xlsxwriter
+
+    path = tmp_path / "rhi.xlsx"
+    book = xlsxwriter.Workbook(path)
+    ws = book.add_worksheet()
+    ws.write_row(0, 0, ["Episode ID", "Date Offered"])
+    ws.write(1, 0, "E1")
+    ws.write_formula(1, 1, "=1/0", None, "#DIV/0!")
+    book.close()
+    _rewrite_part(path, "xl/worksheets/sheet1.xml", lambda x: x.replace(b't="e"', b"t = 'e'"))
+    spec = ExtractConfig(columns={"Episode ID": "episode_id", "Date Offered": "offered_at"})
+    assert load_extract("interviews", path, spec).frame["offered_at"].tolist() == ["#DIV/0!"]
+
+
+def test_xlsx_default_sheet_is_the_first_worksheet_even_after_a_chart_sheet(tmp_path):
+    book = Workbook()
+    ws = book.active
+    ws.title = "Data"
+    ws.append(["Episode ID"])
+    ws.append(["E1"])
+    book.create_chartsheet("Chart", 0)  # the first tab is a chart, not a table
+    path = tmp_path / "rhi.xlsx"
+    book.save(path)
+    spec = ExtractConfig(columns={"Episode ID": "episode_id"})
+    frame = load_extract("interviews", path, spec).frame
+    assert frame["episode_id"].tolist() == ["E1"]
+
+
+def test_a_damaged_workbook_is_a_usage_error_not_a_traceback(tmp_path):
+    book = Workbook()
+    book.active.append(["Episode ID"])
+    book.active.append(["E1"])
+    path = tmp_path / "rhi.xlsx"
+    book.save(path)
+    _rewrite_part(path, "xl/worksheets/sheet1.xml", lambda x: x[: len(x) // 2])  # cut short
+    with pytest.raises(UsageError, match="could not be opened as an Excel workbook"):
+        load_extract("interviews", path, ExtractConfig())
 
 
 def test_an_ordinary_workbook_is_read_without_openpyxl():

@@ -131,7 +131,9 @@ def _engine_main(conn: Any, parent_end: Any) -> None:
         if not conn.poll():
             pdf_writer.warm_up()
     # One paper, then the process ends: the cycle collector's passes over WeasyPrint's many
-    # small objects would cost about a tenth of the layout, for a few megabytes saved.
+    # small objects would cost about a tenth of the layout, for a few megabytes saved. (Forked
+    # by the `rhi-report` command, the engine has had it off from the start; forked by a
+    # caller that has it on, it switches it off here, after its set-up.)
     gc.freeze()
     gc.disable()
     try:
