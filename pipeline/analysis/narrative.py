@@ -30,7 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from pipeline.analysis.spc import SpcResult
 from pipeline.analysis.targets import Rag
-from pipeline.config import Config
+from pipeline.config import Config, read_yaml
 from pipeline.errors import UsageError
 from pipeline.metrics import present
 from pipeline.periods import Quarter, month_label
@@ -337,8 +337,7 @@ def _signal_entries(
 def load_templates(path: Path = DEFAULT_TEMPLATES) -> dict[str, Any]:
     """Read the sentence templates; UsageError with a plain sentence if the file is wrong."""
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        data = read_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UsageError(f"{path}: the narrative template file was not found.") from None
     except yaml.YAMLError as exc:

@@ -241,14 +241,19 @@ def episode_keys(episodes: Table, interviews: Table) -> EpisodeKeys:
     ids = pd.concat(
         [episodes.frame["episode_id"], interviews.frame["episode_id"]], ignore_index=True
     )
-    codes = pd.factorize(ids)[0].astype("int64")
+    codes = _codes(ids)
     split = len(episodes.frame)
     return EpisodeKeys(codes[:split], codes[split:])
 
 
 def _codes(ids: pd.Series) -> np.ndarray:
-    """One extract's IDs as integer codes (-1 for a blank)."""
+    """IDs as integer codes (-1 for a blank)."""
     return pd.factorize(ids)[0].astype("int64")
+
+
+def _later_repeats(codes: np.ndarray) -> np.ndarray:
+    """True where a known code (not -1) already appeared on an earlier row."""
+    return (codes >= 0) & pd.Series(codes).duplicated(keep="first").to_numpy()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -508,10 +513,7 @@ def unknown_code(table: Table) -> list[Finding]:
 def _repeats(codes: np.ndarray, rows: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Rows whose ID (as `codes`, -1 blank) appeared on an earlier row, and for those, the
     first row with that ID."""
-    known = codes >= 0
-    repeated = pd.Series(
-        known & pd.Series(codes).duplicated(keep="first").to_numpy(), index=rows.index
-    )
+    repeated = pd.Series(_later_repeats(codes), index=rows.index)
     if not repeated.any():
         return repeated, pd.Series(dtype="int64")
     involved = np.isin(codes, np.unique(codes[repeated.to_numpy()]))
@@ -607,7 +609,7 @@ def link(episodes: Table, interviews: Table, keys: EpisodeKeys | None = None) ->
     if len(ours) != len(episodes.frame) or len(theirs) != len(interviews.frame):
         raise ValueError("episode keys were built from other tables")
     # The first episode row of each code (a repeated ID links to its first row).
-    first = np.flatnonzero((ours >= 0) & ~pd.Series(ours).duplicated(keep="first").to_numpy())
+    first = np.flatnonzero((ours >= 0) & ~_later_repeats(ours))
     codes = int(max(ours.max(initial=-1), theirs.max(initial=-1))) + 1
     # One slot more than there are codes: a blank ID (-1) reads the last slot, never filled.
     row_of_code = np.full(codes + 1, -1, dtype="int64")
