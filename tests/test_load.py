@@ -149,20 +149,27 @@ def test_xlsx_date_only_cells_and_data_away_from_the_corner(tmp_path):
     assert frame["offered_at"].isna().iloc[1]
 
 
-def test_xlsx_error_cells_keep_their_text_so_they_are_reported(tmp_path):
-    # An error value (#N/A from a broken lookup) must not read as a blank cell, which could
-    # silently change a figure; it reaches the checks as its text.
+def _error_workbook(path: Path, formula: str, error: str, *rows: list[str]) -> ExtractConfig:
+    """An .xlsx whose E1 row has `formula` in Date Offered, cached as the error value `error`
+    (as Excel saves it), then `rows`; returns the config that maps its two headers."""
     import xlsxwriter
 
-    path = tmp_path / "rhi.xlsx"
     book = xlsxwriter.Workbook(path)
     ws = book.add_worksheet()
     ws.write_row(0, 0, ["Episode ID", "Date Offered"])
     ws.write(1, 0, "E1")
-    ws.write_formula(1, 1, "=NA()", None, "#N/A")
-    ws.write_row(2, 0, ["E2", "05/04/2026 09:00"])
+    ws.write_formula(1, 1, formula, None, error)
+    for i, row in enumerate(rows, start=2):
+        ws.write_row(i, 0, row)
     book.close()
-    spec = ExtractConfig(columns={"Episode ID": "episode_id", "Date Offered": "offered_at"})
+    return ExtractConfig(columns={"Episode ID": "episode_id", "Date Offered": "offered_at"})
+
+
+def test_xlsx_error_cells_keep_their_text_so_they_are_reported(tmp_path):
+    # An error value (#N/A from a broken lookup) must not read as a blank cell, which could
+    # silently change a figure; it reaches the checks as its text.
+    path = tmp_path / "rhi.xlsx"
+    spec = _error_workbook(path, "=NA()", "#N/A", ["E2", "05/04/2026 09:00"])
     frame = load_extract("interviews", path, spec).frame
     assert frame["offered_at"].tolist() == ["#N/A", "05/04/2026 09:00"]
 
@@ -181,17 +188,9 @@ def _rewrite_part(path: Path, part: str, change: Callable[[bytes], bytes]) -> No
 
 def test_xlsx_error_cells_are_found_however_the_xml_spaces_them(tmp_path):
     # Other writers than Excel may space the attribute (t = "e"): still not read as blank.
-    import xlsxwriter
-
     path = tmp_path / "rhi.xlsx"
-    book = xlsxwriter.Workbook(path)
-    ws = book.add_worksheet()
-    ws.write_row(0, 0, ["Episode ID", "Date Offered"])
-    ws.write(1, 0, "E1")
-    ws.write_formula(1, 1, "=1/0", None, "#DIV/0!")
-    book.close()
+    spec = _error_workbook(path, "=1/0", "#DIV/0!")
     _rewrite_part(path, "xl/worksheets/sheet1.xml", lambda x: x.replace(b't="e"', b"t = 'e'"))
-    spec = ExtractConfig(columns={"Episode ID": "episode_id", "Date Offered": "offered_at"})
     assert load_extract("interviews", path, spec).frame["offered_at"].tolist() == ["#DIV/0!"]
 
 
