@@ -14,13 +14,13 @@ validate: $(STAMP)
 	$(BIN)/rhi-report validate --config $(CONFIG)
 
 test: $(STAMP) sysdeps
-	$(BIN)/ruff check pipeline tests scripts
-	$(BIN)/ruff format --check pipeline tests scripts
+	$(BIN)/ruff check pipeline devtools tests scripts
+	$(BIN)/ruff format --check pipeline devtools tests scripts
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests scripts
-	$(BIN)/ruff format --check pipeline tests scripts
+	$(BIN)/ruff check pipeline devtools tests scripts
+	$(BIN)/ruff format --check pipeline devtools tests scripts
 
 bench: $(STAMP) sysdeps
 	$(BIN)/python scripts/bench.py

@@ -19,7 +19,7 @@ from pathlib import Path
 # Run from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline import synthetic
+from devtools import synthetic
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,10 +3,11 @@ words and symbols, [c] for suppressed figures, privacy of the data-quality appen
 
 from __future__ import annotations
 
-from render_fixtures import NAN, random_results, small_results
+from render_fixtures import random_results, small_results
 
 from pipeline.findings import Finding
-from pipeline.render.view import build_view, quality_view
+from pipeline.render.appendices import quality_view
+from pipeline.render.view import build_view
 
 
 def _tiles(audience: str = "public") -> dict[str, object]:
@@ -189,156 +190,6 @@ def test_every_figure_names_its_workbook_sheet() -> None:
     assert next(c for c in view.charts if c.id == "fig-trend-rates").note == (
         "The figures are in the sheet 'Trends' of tables.xlsx."
     )
-
-
-def test_chart_of_mostly_withheld_bars_becomes_a_table_and_a_sentence() -> None:
-    import pandas as pd
-
-    from pipeline.metrics.breakdowns import Breakdown
-    from pipeline.render.view import Numberer, breakdown_blocks
-
-    # Out of county: face to face 2, telephone 20, video 1 -> two of three below 5, so most
-    # of that group's bars would be [c]: no chart, the table and a sentence instead.
-    frame = pd.DataFrame(
-        {
-            "category": ["face_to_face", "telephone", "video"],
-            "label": ["Face to face", "Telephone", "Video"],
-            "looked_after_in_area": [40, 12, 0],
-            "looked_after_out_of_area": [2, 20, 1],
-        }
-    )
-    b = Breakdown("rhi_mode", "Completed interviews by mode", "mode", True, frame)
-    num = Numberer()
-    public = breakdown_blocks(small_results("public"), b, num)
-    assert [x.kind for x in public] == ["h3", "text", "table"]
-    assert "no chart is drawn" in public[1].text
-    internal = breakdown_blocks(small_results("internal"), b, Numberer())
-    assert [x.kind for x in internal] == ["h3", "chart", "table"]
-
-
-def test_small_base_rate_shows_its_base_and_is_never_the_headline() -> None:
-    from render_fixtures import Q1, metrics_rows
-
-    from pipeline.render.charts import Series
-    from pipeline.render.view import Figures, _lowest, _registry
-
-    results = small_results("internal")
-    fig = Figures(
-        metrics_rows(
-            [
-                (Q1.id, "looked_after_out_of_area", "rhi_timely_rate", 0, 3, 0.0, False),
-                (Q1.id, "all", "rhi_timely_rate", 21, 40, 21 / 40, False),
-            ]
-        ),
-        _registry(results),
-    )
-    # 0 of 3 is below 5 cases: shown with its base; 21 of 40 (53%) is not
-    assert fig.rate_text(Q1, "looked_after_out_of_area", "rhi_timely_rate", 5) == "0% (of 3)"
-    assert fig.rate_text(Q1, "all", "rhi_timely_rate", 5) == "53%"
-    # the lowest of 53% and 0% is 0%, but 0% rests on 3 interviews: the headline is 53%
-    rate = Series("x", [0.525, 0.0], ["53%", "0% (of 3)"], [False, False])
-    assert _lowest(rate) == 1
-    assert _lowest(rate, [False, True]) == 0
-
-
-def test_durations_in_one_row_share_one_unit() -> None:
-    from render_fixtures import Q1, metrics_rows
-
-    from pipeline.render.view import Figures, _hours_row, _registry
-
-    fig = Figures(
-        metrics_rows(
-            [
-                (Q1.id, "all", "median_hours_assignment_to_completion", NAN, NAN, 53, False),
-                (
-                    Q1.id,
-                    "looked_after_in_area",
-                    "median_hours_assignment_to_completion",
-                    NAN,
-                    NAN,
-                    37,
-                    False,
-                ),
-                (
-                    Q1.id,
-                    "looked_after_out_of_area",
-                    "median_hours_assignment_to_completion",
-                    NAN,
-                    NAN,
-                    6,
-                    False,
-                ),
-            ]
-        ),
-        _registry(small_results()),
-    )
-    cohorts = ["all", "looked_after_in_area", "looked_after_out_of_area"]
-    # 53 hours is over 48, so the row is in days: 53/24 = 2.21 -> 2.2; 37/24 = 1.54 -> 1.5;
-    # 6/24 = 0.25 -> 0.3 (half away from zero)
-    assert _hours_row(fig, Q1, cohorts, "median_hours_assignment_to_completion") == [
-        "2.2 days",
-        "1.5 days",
-        "0.3 days",
-    ]
-    # without the 53, every figure is 48 hours or less: hours throughout
-    assert _hours_row(fig, Q1, cohorts[1:], "median_hours_assignment_to_completion") == [
-        "37 hours",
-        "6 hours",
-    ]
-
-
-def test_categorical_tables_sort_by_count_with_catch_alls_last() -> None:
-    import pandas as pd
-
-    from pipeline.render.view import _by_count
-
-    frame = pd.DataFrame(
-        {
-            "label": [
-                "Does not want to talk",
-                "Did not see the need",
-                "Other",
-                "Refused",
-                "Police",
-                "Radicalisation",
-            ],
-            "all": [26, 14, 30, 3, 10, 0],
-        }
-    )
-    mask = pd.DataFrame({"all": [False, False, False, True, False, False]})
-    # shown: 26, 14, 10 in descending order; then the withheld 3 ([c]) in its place; then
-    # the shown zero; then 'Other' last although its 30 is the largest
-    assert _by_count(frame, mask, "all") == [0, 1, 4, 3, 5, 2]
-
-
-def test_practitioner_chart_title_names_the_count_not_a_practitioner() -> None:
-    from types import SimpleNamespace
-
-    from pipeline.render.charts import Series
-    from pipeline.render.view import breakdown_title
-
-    b = SimpleNamespace(
-        id="interviews_per_practitioner",
-        title="Completed interviews per practitioner",
-        dimension="interviewer",
-    )
-    s = Series("All children", [19, 9, 10], ["19", "9", "10"], [False] * 3)
-    title = breakdown_title(b, ["Practitioner 1", "Practitioner 2", "Other practitioners"], [s])
-    assert title == "Completed interviews per practitioner: the most by one practitioner was 19"
-
-
-def test_spc_reading_is_plain_english() -> None:
-    from types import SimpleNamespace
-
-    from pipeline.render.view import _spc_reading
-
-    up = SimpleNamespace(variation="improvement", improvement="up", assurance="consistently_fails")
-    assert _spc_reading(up, "90%") == (
-        "An unusual improvement in the latest month (higher is better). On these limits the "
-        "target of 90% will keep being missed unless the process changes."
-    )
-    calm = SimpleNamespace(variation="common_cause", improvement=None, assurance=None)
-    assert "Special cause" not in _spc_reading(calm, "")
 
 
 def test_board_is_asked_to_note_the_missed_target() -> None:

@@ -1,4 +1,4 @@
-"""Tests for pipeline/synthetic.py and scripts/make_sample.py.
+"""Tests for devtools/synthetic.py and scripts/make_sample.py.
 
 The calibrated figures are counted here with plain pandas from the files as written (not via
 the loader), and the expected values come from the brief and the plan in SAMPLE_PLANS, worked
@@ -19,7 +19,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline import synthetic as syn
+from devtools import synthetic as syn
 
 ROOT = Path(__file__).resolve().parent.parent
 UK_STAMP = "%d/%m/%Y %H:%M"
@@ -425,7 +425,7 @@ def test_committed_sample_is_what_the_generator_makes(written: Path) -> None:
 def test_workbook_bytes_ignore_clock_and_time_zone(written: Path, tmp_path: Path) -> None:
     script = (
         "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
-        "from pipeline import synthetic as s; s.write(s.sample(), Path(sys.argv[2]))"
+        "from devtools import synthetic as s; s.write(s.sample(), Path(sys.argv[2]))"
     )
     env = {"TZ": "Pacific/Auckland", "PATH": "/usr/bin:/bin"}
     subprocess.run([sys.executable, "-c", script, str(ROOT), str(tmp_path)], env=env, check=True)

@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 
 from pipeline.errors import UsageError
 
-# The report's sections that can carry commentary (pipeline/render/view.py section ids).
+# The report's sections that can carry commentary (pipeline/render/sections.py section ids).
 KNOWN_SECTIONS = (
     "summary",
     "missing",

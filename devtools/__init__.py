@@ -1,0 +1,1 @@
+"""Development tools: never imported by a run (the sample and benchmark data generator)."""

@@ -1,0 +1,122 @@
+"""The appendices: methodology, data quality and provenance."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pipeline.metrics import present
+from pipeline.results import Results
+
+
+def methodology_rows(results: Results) -> list[dict[str, str]]:
+    """The metric definitions, as the code computes them."""
+    from pipeline.metrics import methodology as meth
+
+    rows = []
+    for entry in meth.methodology(*_method_args(results)):
+        get = entry.get if isinstance(entry, dict) else lambda k, e=entry: getattr(e, k, "")
+        rows.append(
+            {
+                "label": str(get("label") or ""),
+                "definition": str(get("definition") or ""),
+                "numerator": str(get("numerator") or ""),
+                "denominator": str(get("denominator") or ""),
+                "unit": str(get("unit") or ""),
+            }
+        )
+    return rows
+
+
+def _method_args(results: Results) -> tuple[Any, ...]:
+    cfg = results.config
+    return (cfg.timeliness_hours, cfg.repeat_threshold, cfg.independent_roles)
+
+
+def quality_view(results: Results) -> dict[str, Any]:
+    """Data-quality findings, summarised by rule; full messages only for the internal audience.
+
+    Messages name the offending value, which may be a child's ID or date of birth, so the public
+    paper shows only how many rows each rule affected.
+    """
+    from pipeline.quality.rules import RULES
+
+    findings = list(results.findings)
+    headers = _source_headers(results)
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for f in findings:
+        key = (f.severity, f.file, f.rule, f.column or "")
+        counts[key] = counts.get(key, 0) + 1
+    summary = [
+        [
+            RULES[rule].description if rule in RULES else rule.replace("_", " ").capitalize(),
+            file,
+            headers.get((file, column), column) if column else "whole file",
+            severity,
+            present.count(float(n)),
+        ]
+        for (severity, file, rule, column), n in sorted(counts.items())
+    ]
+    detail = []
+    if results.audience == "internal":
+        detail = [
+            [f.file, "" if f.row is None else str(f.row), f.column or "", f.message]
+            for f in findings
+        ]
+    return {"count": len(findings), "summary": summary, "detail": detail}
+
+
+def _source_headers(results: Results) -> dict[tuple[str, str], str]:
+    """(file, canonical column) -> the header the council's extract uses, where the
+    configuration maps one, so Appendix B names columns as the reader's own files do."""
+    from pathlib import Path
+
+    out: dict[tuple[str, str], str] = {}
+    files = {f.file for f in results.findings}
+    for extract in ("episodes", "interviews"):
+        spec = getattr(results.config, extract, None)
+        if spec is None:
+            continue
+        path = getattr(spec, "path", None)
+        name = Path(path).name if path else ""
+        mine = [f for f in files if f == name or (not name and extract in f.lower())]
+        for header, canonical in spec.columns.items():
+            for file in mine:
+                out.setdefault((file, canonical), header)
+    return out
+
+
+def provenance_rows(results: Results) -> list[tuple[str, str]]:
+    """Where the figures came from: input files (name, rows, SHA-256) and the configuration."""
+    rows = [
+        (f"Input: {i.name}", f"{present.count(float(i.rows))} rows; SHA-256 {i.sha256}")
+        for i in results.inputs
+    ]
+    if results.config_sha256:
+        rows.append(("Configuration", f"SHA-256 {results.config_sha256}"))
+    rows.append(("Reporting quarter", f"{results.quarter.label} ({results.quarter.id})"))
+    rows.append(("Data as at", _long_date(results.as_at)))
+    rows.append(("Audience", results.audience))
+    try:
+        from importlib.metadata import version
+
+        rows.append(("Produced by", f"rhi-report {version('rhi-report')}"))
+    except Exception:  # not installed as a package: say nothing rather than guess
+        pass
+    return rows
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _rules(results: Results) -> list[str]:
+    from pipeline.metrics import methodology as meth
+
+    return list(meth.rules(results.config.timeliness_hours))
+
+
+def _cohort_definition(cohort: str) -> str:
+    from pipeline.metrics import registry
+
+    return getattr(registry, "COHORT_DEFINITIONS", {}).get(cohort, "")

@@ -1,0 +1,57 @@
+"""The pieces a section is built from: blocks in reading order, and their numbering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.render.charts import Chart, DataTable
+
+MOSTLY_WITHHELD = (
+    "Most of these numbers are too small to publish without risk of identifying a child, so "
+    "they are shown as [c] and no chart is drawn. The table gives the figures that can be "
+    "published."
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One item of a section, in reading order: a sub-heading, a paragraph, a table or a chart."""
+
+    kind: str  # "h3" | "text" | "table" | "chart" | "commentary"
+    text: str = ""
+    table: DataTable | None = None
+    chart: Chart | None = None
+    number: int = 0  # figure or table number
+    html: Any = None  # commentary Markup (already escaped by the analysis stage)
+
+
+@dataclass
+class Section:
+    """A numbered part of the paper (h2) and its blocks."""
+
+    id: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+class Numberer:
+    """Hands out figure and table numbers in reading order, and unique chart ids."""
+
+    def __init__(self) -> None:
+        self.figures = 0
+        self.tables = 0
+        self.charts: list[Chart] = []
+
+    def chart(self, chart: Chart) -> Block:
+        self.figures += 1
+        self.charts.append(chart)
+        return Block("chart", chart=chart, number=self.figures)
+
+    def table(self, table: DataTable) -> Block:
+        self.tables += 1
+        return Block("table", table=table, number=self.tables)
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in str(text).lower()).strip("-")

@@ -1,0 +1,155 @@
+"""Breakdowns as the paper shows them: ordered rows, a table, and a chart when worth one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from pipeline.metrics import present
+from pipeline.render.blocks import MOSTLY_WITHHELD, Block, Numberer, _slug
+from pipeline.render.charts import DataTable, Series, bar_chart
+from pipeline.render.figures import COHORT_SHORT
+from pipeline.render.titles import breakdown_title
+from pipeline.results import Results
+
+# Breakdowns the paper shows in its own tables (the workbook still has them).
+NOT_SHOWN = frozenset({"episodes_by_cohort", "children_by_cohort", "rhi_outcomes"})
+# Breakdowns worth a chart; the others are shown as tables only, to keep the paper short.
+CHARTED = frozenset({"rhi_mode", "interviewer_role", "risks", "interviews_per_practitioner"})
+# Breakdowns whose point is comparing children placed in and out of county.
+COMPARED = frozenset({"rhi_mode", "interviewer_role"})
+
+
+def _mask(results: Results, breakdown: Any, columns: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The disclosure mask for a breakdown's count columns (all False for internal), and the
+    cohort columns whose total must be withheld because the metrics table withholds it."""
+    from pipeline import disclosure
+
+    hidden_totals: list[str] = []
+    if results.audience == "public" and "suppressed" in results.metrics.columns:
+        hidden_totals = disclosure.hidden_breakdown_totals(
+            breakdown, results.metrics, results.quarter.id
+        )
+    mask = disclosure.suppress_breakdown(
+        breakdown,
+        threshold=results.config.suppress_below,
+        audience=results.audience,
+        hidden_totals=hidden_totals,
+    )
+    mask = pd.DataFrame(mask).reindex(columns=columns, fill_value=False)
+    return mask.reset_index(drop=True).astype(bool), hidden_totals
+
+
+def _count_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c not in ("category", "label")]
+
+
+def breakdown_block_data(
+    results: Results, breakdown: Any
+) -> tuple[list[str], list[Series], DataTable]:
+    """A breakdown's categories, one chart series per cohort column (at most four), and table."""
+    frame = breakdown.frame.reset_index(drop=True)
+    columns = _count_columns(frame)
+    mask, hidden_totals = _mask(results, breakdown, columns)
+    if columns and not _ordinal(breakdown):
+        order = _by_count(frame, mask, columns[0])
+        frame = frame.iloc[order].reset_index(drop=True)
+        mask = mask.iloc[order].reset_index(drop=True)
+    labels = [str(x) for x in frame["label"].tolist()]
+    series = []
+    for col in columns:
+        values = frame[col].tolist()
+        hidden = mask[col].tolist()
+        texts = [present.count(float(v), suppressed=h) for v, h in zip(values, hidden, strict=True)]
+        series.append(
+            Series(COHORT_SHORT.get(col, col.replace("_", " ").capitalize()), values, texts, hidden)
+        )
+    headers = [_first_header(breakdown), *[s.name for s in series]]
+    rows = [[lab, *[s.labels[i] for s in series]] for i, lab in enumerate(labels)]
+    if breakdown.additive and len(labels) > 1:
+        totals = []
+        for col, _s in zip(columns, series, strict=True):
+            total = float(frame[col].sum())
+            small = 0 < total < results.config.suppress_below
+            hidden_total = results.audience == "public" and (col in hidden_totals or small)
+            totals.append(present.count(total, suppressed=hidden_total))
+        rows.append(["Total", *totals])
+    note = getattr(breakdown, "note", "") or ""
+    return labels, series, DataTable(breakdown.title, headers, rows, note)
+
+
+# Breakdowns whose categories have a natural order (bands, months, practitioners numbered by
+# count): kept as they are. Every other breakdown is sorted by count.
+ORDINAL = frozenset(
+    {
+        "episodes_by_month",
+        "duration_bands",
+        "age_bands",
+        "repeat_children",
+        "interviews_per_practitioner",
+        "episodes_by_cohort",
+        "children_by_cohort",
+        "rhi_outcomes",
+    }
+)
+# Catch-all categories, listed last whatever their count.
+_LAST = ("other", "not recorded", "no interview record", "no reason given", "unknown")
+
+
+def _ordinal(breakdown: Any) -> bool:
+    key = str(getattr(breakdown, "id", ""))
+    return key in ORDINAL or key.endswith(("_band", "_bands", "_by_month"))
+
+
+def _by_count(frame: pd.DataFrame, mask: pd.DataFrame, column: str) -> list[int]:
+    """Row order for a categorical table: largest first by `column`, catch-alls ('Other',
+    'Not recorded') last. Rows whose figure is withheld keep their original order after the
+    shown ones (and before shown zeros), so the order never hints at a hidden figure's size."""
+    labels = [str(x).strip().lower() for x in frame["label"].tolist()]
+    values = frame[column].tolist()
+    hidden = mask[column].tolist() if column in mask.columns else [False] * len(labels)
+    rest = [i for i in range(len(labels)) if labels[i] not in _LAST]
+    shown = [i for i in rest if not hidden[i] and float(values[i]) > 0]
+    withheld = [i for i in rest if hidden[i]]
+    zeros = [i for i in rest if not hidden[i] and float(values[i]) <= 0]
+    last = [i for i in range(len(labels)) if labels[i] in _LAST]
+    shown.sort(key=lambda i: -float(values[i]))  # stable: ties keep their order
+    return shown + withheld + zeros + last
+
+
+def _first_header(breakdown: Any) -> str:
+    dimension = str(getattr(breakdown, "dimension", "") or "Category")
+    return dimension.replace("_", " ").capitalize()
+
+
+def breakdown_blocks(results: Results, breakdown: Any, num: Numberer) -> list[Block]:
+    """A breakdown's table, with a chart first when it is one worth drawing."""
+    labels, series, table = breakdown_block_data(results, breakdown)
+    blocks: list[Block] = [Block("h3", text=breakdown.title)]
+    if getattr(breakdown, "note", ""):
+        blocks.append(Block("text", text=breakdown.note))
+    if not labels:
+        blocks.append(Block("text", text="None this quarter."))
+        return blocks
+    if breakdown.id in COMPARED:
+        chosen = [s for s in series if s.name in ("In county", "Out of county")] or series[:1]
+    else:
+        chosen = series[:1]
+    cells = [s.hidden(i) for s in chosen for i in range(len(labels))]
+    # A chart whose bars for one group are mostly [c] reads as broken: then the table alone
+    # says what can be said.
+    mostly_withheld = any(
+        2 * sum(bool(x) for x in s.suppressed) > len(labels) for s in chosen if s.suppressed
+    )
+    drawable = not all(cells) and not mostly_withheld
+    if breakdown.id in CHARTED and mostly_withheld:
+        blocks.append(Block("text", text=MOSTLY_WITHHELD))
+    if breakdown.id in CHARTED and drawable:
+        title = breakdown_title(breakdown, labels, chosen)
+        chart_id = f"fig-{_slug(breakdown.id)}"
+        chart = bar_chart(chart_id, title, labels, chosen, first_header=table.headers[0])
+        blocks.append(num.chart(chart))
+    blocks.append(num.table(replace(table, note="")))
+    return blocks

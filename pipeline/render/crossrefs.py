@@ -1,0 +1,55 @@
+"""Where each chart's figures are in the workbook tables.xlsx, as its caption tells the reader."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pipeline.render.blocks import Numberer, Section, _slug
+from pipeline.render.charts import Chart
+from pipeline.render.sections import SPC_SERIES
+from pipeline.results import Results
+
+
+def workbook_table(results: Results, chart_id: str) -> str:
+    """How a caption points a reader at a chart's figures in tables.xlsx: by sheet name when
+    the name is plain words ('Headline', 'Trends'), otherwise by the table's title, which is
+    in cell A1 of its sheet and in the contents sheet."""
+    from pipeline.render.workbook import SPC_SERIES as BOOK_SPC
+
+    sheet = workbook_sheet(results, chart_id)
+    for key, (title, _) in BOOK_SPC.items():
+        if chart_id == f"fig-spc-{_slug(key)}":
+            return f"the table '{title}: statistical process control' in tables.xlsx"
+    for b in results.breakdowns:
+        if chart_id == f"fig-{_slug(b.id)}":
+            # The title workbook.py writes in A1 of the breakdown's sheet.
+            return f"the table '{b.title}, {results.quarter.label}' in tables.xlsx"
+    return f"the sheet '{sheet}' of tables.xlsx"
+
+
+def workbook_sheet(results: Results, chart_id: str) -> str:
+    """The tables.xlsx sheet holding a chart's figures (the names `workbook.py` gives them)."""
+    if chart_id == "fig-trend-rates":
+        return "Trends"
+    for key, _, _ in SPC_SERIES:
+        if chart_id == f"fig-spc-{_slug(key)}":
+            return f"SPC {key}"[:31]
+    for number, b in enumerate(results.breakdowns, start=1):
+        if chart_id == f"fig-{_slug(b.id)}":
+            return f"{number:02d} {b.id}"[:31]
+    # The cohort, funnel, timeliness and out-of-county charts show reported-quarter metrics.
+    return "Headline"
+
+
+def _name_workbook_sheets(results: Results, sections: list[Section], num: Numberer) -> None:
+    """Note under every figure where its data is in the workbook (the PDF has no chart-data
+    appendix: the workbook holds every figure)."""
+    charts: list[Chart] = []
+    for section in sections:
+        for i, block in enumerate(section.blocks):
+            if block.kind == "chart" and block.chart is not None:
+                note = f"The figures are in {workbook_table(results, block.chart.id)}."
+                chart = replace(block.chart, note=note)
+                section.blocks[i] = replace(block, chart=chart)
+                charts.append(chart)
+    num.charts = charts

@@ -1,0 +1,633 @@
+"""The numbered parts of the board paper, each built from figures, tables, charts and words."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from pipeline.metrics import present
+from pipeline.periods import Quarter, month_label
+from pipeline.render.blocks import MOSTLY_WITHHELD, Block, Numberer, Section, _slug
+from pipeline.render.breakdowns import breakdown_blocks
+from pipeline.render.charts import (
+    DataTable,
+    Series,
+    bar_chart,
+    line_chart,
+    spc_chart,
+    stacked_bar_chart,
+)
+from pipeline.render.figures import (
+    COHORT_PHRASE,
+    COHORT_SHORT,
+    IN,
+    OUT,
+    SUPPRESSED,
+    Figures,
+    _small_base,
+)
+from pipeline.render.tables import _series, metric_table
+from pipeline.render.titles import _lowest, _spc_reading, _top
+from pipeline.results import Results
+
+SECTIONS = (
+    ("summary", "Summary"),
+    ("missing", "Missing episodes"),
+    ("interviews", "Return home interviews"),
+    ("timeliness", "Timeliness"),
+    ("out_of_county", "Children placed out of county"),
+    ("risks", "Risks identified"),
+    ("workload", "Workload of return home interview practitioners"),
+    ("trends", "Trends"),
+)
+# Which section a breakdown belongs in, by words in its id or dimension (first match wins).
+_PLACEMENT = (
+    (("exception",), "timeliness"),
+    (("risk",), "risks"),
+    (("interviewer_id", "practitioner", "workload", "per_interviewer"), "workload"),
+    (("mode", "role"), "out_of_county"),
+    (("not_offered", "declin", "offer"), "interviews"),
+)
+
+# The SPC series the analysis produces, with how to show them.
+SPC_SERIES = (
+    ("episodes", "Missing episodes each month", False),
+    ("rhi_offered_rate", "Return home interviews offered each month", True),
+    ("rhi_timely_rate", "Interviews completed within the timescale each month", True),
+)
+
+
+def _section_for(breakdown: Any) -> str:
+    key = f"{getattr(breakdown, 'id', '')} {getattr(breakdown, 'dimension', '')}".lower()
+    for words, section in _PLACEMENT:
+        if any(w in key for w in words):
+            return section
+    return "missing"
+
+
+def _between(q: Quarter) -> str:
+    """'April and June 2026', to follow 'Between'."""
+    return f"{month_label(q.months[0]).split()[0]} and {month_label(q.months[-1])}"
+
+
+def _missing_section(results: Results, fig: Figures, num: Numberer, extra: list[Any]) -> Section:
+    q = results.quarter
+    section = Section("missing", "Missing episodes")
+    cohorts = ["all", IN, OUT, "not_looked_after"]
+    table = metric_table(
+        fig,
+        q,
+        f"Missing episodes and children by cohort, {q.months_label}",
+        ["episodes", "children", "episodes_per_child", "children_repeat", "episodes_ongoing"],
+        cohorts,
+    )
+    cats = [COHORT_SHORT[c] for c in cohorts[1:]]
+    series = Series(
+        "Episodes",
+        [fig.value(q, c, "episodes") for c in cohorts[1:]],
+        [fig.text(q, c, "episodes") for c in cohorts[1:]],
+        [fig.suppressed(q, c, "episodes") for c in cohorts[1:]],
+    )
+    top = _top(cats, series)
+    title = (
+        f"The largest group of episodes was of children {COHORT_PHRASE[cohorts[1:][top]]} "
+        f"({series.labels[top]})"
+        if top is not None
+        else "Missing episodes by cohort"
+    )
+    section.blocks.append(
+        Block(
+            "text",
+            text=(
+                f"Between {_between(q)} there were {fig.text(q, 'all', 'episodes')} missing "
+                f"and away episodes involving {fig.text(q, 'all', 'children')} children. These "
+                "are the episodes known to the council, mostly absences reported to the "
+                "police, so the true number of times children went missing is likely to be "
+                "higher. A child can be counted in two cohorts if their legal status changed "
+                "in the quarter, so cohort child counts need not add up."
+            ),
+        )
+    )
+    section.blocks.append(
+        num.chart(bar_chart("fig-episodes-cohort", title, cats, [series], first_header="Cohort"))
+    )
+    section.blocks.append(num.table(table))
+    for b in extra:
+        section.blocks.extend(breakdown_blocks(results, b, num))
+    return section
+
+
+FUNNEL = (
+    "rhi_due",
+    "rhi_offered",
+    "rhi_completed",
+    "rhi_declined",
+    "rhi_pending",
+    "rhi_not_offered",
+)
+FUNNEL_LABELS = {
+    "rhi_due": "Returned: interview due",
+    "rhi_offered": "Offered",
+    "rhi_completed": "Completed",
+    "rhi_declined": "Declined",
+    "rhi_pending": "Pending",
+    "rhi_not_offered": "Not offered",
+}
+
+
+def _interviews_section(results: Results, fig: Figures, num: Numberer, extra: list[Any]) -> Section:
+    q = results.quarter
+    section = Section("interviews", "Return home interviews")
+    offered = fig.text(q, "all", "rhi_offered_rate")
+    declined = fig.text(q, "all", "rhi_decline_rate")
+    shown = {
+        m: not fig.suppressed(q, "all", m)
+        for m in (*FUNNEL, "rhi_offered_rate", "rhi_decline_rate")
+    }
+    words = ["Every child who returns should be offered an independent return home interview."]
+    if shown["rhi_due"] and shown["rhi_offered"]:
+        words.append(
+            f"Of {fig.text(q, 'all', 'rhi_due')} returns this quarter, "
+            f"{fig.text(q, 'all', 'rhi_offered')} were offered an interview ({offered})."
+        )
+    elif shown["rhi_offered"]:
+        words.append(f"This quarter {fig.text(q, 'all', 'rhi_offered')} were offered an interview.")
+    if shown["rhi_declined"]:
+        words.append(
+            f"{fig.text(q, 'all', 'rhi_declined')} offers were declined ({declined} of offers)."
+        )
+    if shown["rhi_completed"]:
+        words.append(f"{fig.text(q, 'all', 'rhi_completed')} interviews were completed.")
+    if not all(shown.values()):
+        words.append(
+            "Some figures are shown as [c]: they are withheld because they could reveal a "
+            "small number of children."
+        )
+    section.blocks.append(Block("text", text=" ".join(words)))
+    funnel = _series(fig, q, "all", FUNNEL, "Episodes")
+    labels = [FUNNEL_LABELS[m] for m in FUNNEL]
+    if shown["rhi_offered_rate"] and shown["rhi_decline_rate"]:
+        title = (
+            f"{offered} of returns were offered an interview and {declined} of offers were declined"
+        )
+    elif shown["rhi_decline_rate"]:
+        title = f"{declined} of the interviews offered were declined"
+    elif shown["rhi_offered_rate"]:
+        title = f"{offered} of returns were offered an interview"
+    else:
+        title = "What happened after children returned"
+    section.blocks.append(
+        num.chart(bar_chart("fig-funnel", title, labels, [funnel], first_header="Stage"))
+    )
+    cohorts = ["all", IN, OUT, "not_looked_after"]
+    section.blocks.append(
+        num.table(
+            metric_table(
+                fig,
+                q,
+                f"Return home interviews by cohort, {q.months_label}",
+                [*FUNNEL, "rhi_offered_rate", "rhi_decline_rate", "rhi_completed_rate"],
+                cohorts,
+                labels=FUNNEL_LABELS,
+            )
+        )
+    )
+    for b in extra:
+        section.blocks.extend(breakdown_blocks(results, b, num))
+    return section
+
+
+STEPS = (
+    ("median_hours_return_to_notification", "Return to police notification"),
+    ("median_hours_notification_to_assignment", "Notification to assignment"),
+    ("median_hours_assignment_to_completion", "Assignment to interview"),
+)
+
+
+def _timeliness_section(results: Results, fig: Figures, num: Numberer, extra: list[Any]) -> Section:
+    q = results.quarter
+    hours = f"{float(results.config.timeliness_hours):g}"
+    section = Section("timeliness", "Timeliness")
+    cohorts = ["all", IN, OUT, "not_looked_after"]
+    section.blocks.append(
+        Block(
+            "text",
+            text=(
+                f"An interview should be held within {hours} hours of the child's return. "
+                f"This quarter {fig.text(q, 'all', 'rhi_timely_rate')} of completed interviews "
+                f"were held within {hours} hours, and {fig.text(q, 'all', 'rhi_target_met_rate')} "
+                "were both within the timescale and face to face. Interviews with an agreed "
+                "exception are left out of these rates."
+            ),
+        )
+    )
+    below = _small_base(results)
+    rate = Series(
+        "Within timescale",
+        [fig.value(q, c, "rhi_timely_rate") for c in cohorts],
+        [fig.rate_text(q, c, "rhi_timely_rate", below) for c in cohorts],
+        [fig.suppressed(q, c, "rhi_timely_rate") for c in cohorts],
+    )
+    cats = [COHORT_SHORT[c] for c in cohorts]
+    # A rate on a handful of interviews is shown, but never made the headline; "all" is the
+    # whole, not a group to compare, and "lowest" needs at least two groups to compare.
+    left_out = [c == "all" or fig.small_base(q, c, "rhi_timely_rate", below) for c in cohorts]
+    compared = sum(1 for i, out in enumerate(left_out) if not out and not rate.hidden(i))
+    low = _lowest(rate, left_out) if compared >= 2 else None
+    if low is not None:
+        title = (
+            f"Interviews within {hours} hours: lowest for {cats[low].lower()} ({rate.labels[low]})"
+        )
+    elif not rate.hidden(0):
+        title = f"{rate.labels[0]} of interviews were held within {hours} hours"
+    else:
+        title = f"Interviews within {hours} hours by cohort"
+    section.blocks.append(
+        num.chart(
+            bar_chart("fig-timely-cohort", title, cats, [rate], percent=True, first_header="Cohort")
+        )
+    )
+    section.blocks.append(Block("h3", text=f"Where the {hours} hours go"))
+    section.blocks.append(
+        Block(
+            "text",
+            text=(
+                "The chart shows the median time taken by each step, from the child's return to "
+                "the interview. Medians of the steps need not add up to the median of the whole, "
+                "so the bars show where time typically goes rather than one child's journey."
+            ),
+        )
+    )
+    step_cohorts = ["all", IN, OUT]
+    segments = [
+        Series(
+            label,
+            [fig.value(q, c, m) for c in step_cohorts],
+            [fig.text(q, c, m) for c in step_cohorts],
+            [fig.suppressed(q, c, m) for c in step_cohorts],
+        )
+        for m, label in STEPS
+    ]
+    longest = max(
+        range(len(STEPS)),
+        key=lambda j: (segments[j].values[0] or 0) if not segments[j].hidden(0) else -1,
+    )
+    title = (
+        f"The longest step was {STEPS[longest][1].lower()} (median {segments[longest].labels[0]})"
+        if not segments[longest].hidden(0)
+        else "Where the time goes between return and interview"
+    )
+    section.blocks.append(
+        num.chart(
+            stacked_bar_chart(
+                "fig-hours",
+                title,
+                [COHORT_SHORT[c] for c in step_cohorts],
+                segments,
+                reference=float(results.config.timeliness_hours),
+                reference_label=f"{hours} hours",
+                axis_label="Median hours",
+                first_header="Cohort",
+            )
+        )
+    )
+    section.blocks.append(
+        num.table(
+            metric_table(
+                fig,
+                q,
+                f"Timeliness by cohort, {q.months_label}",
+                [
+                    "rhi_timely_rate",
+                    "rhi_target_met_rate",
+                    *[m for m, _ in STEPS],
+                    "median_hours_return_to_completion",
+                ],
+                cohorts,
+                small_below=below,
+            )
+        )
+    )
+    for b in extra:
+        section.blocks.extend(breakdown_blocks(results, b, num))
+    return section
+
+
+COMPARE = (
+    ("rhi_offered_rate", "Offered"),
+    ("rhi_completed_rate", "Completed"),
+    ("rhi_independent_rate", "Independent"),
+    ("rhi_face_to_face_rate", "Face to face"),
+    ("rhi_timely_rate", "Within timescale"),
+)
+
+
+def _out_of_county_section(
+    results: Results, fig: Figures, num: Numberer, extra: list[Any]
+) -> Section:
+    q = results.quarter
+    section = Section("out_of_county", "Children placed out of county")
+    below = _small_base(results)
+    metrics = [m for m, _ in COMPARE]
+    cats = [label for _, label in COMPARE]
+    ins = _series(fig, q, IN, metrics, "In county", below)
+    outs = _series(fig, q, OUT, metrics, "Out of county", below)
+    j = metrics.index("rhi_independent_rate")
+    intro = (
+        "Looked-after children placed outside the county remain the council's "
+        "responsibility. This section sets them side by side with looked-after children "
+        "placed in county."
+    )
+    few = fig.small_base(q, OUT, "rhi_independent_rate", below) or fig.small_base(
+        q, IN, "rhi_independent_rate", below
+    )
+    comparable = not ins.hidden(j) and not outs.hidden(j) and not few
+    # Said only when this quarter's figures show it.
+    if comparable and float(outs.values[j]) < float(ins.values[j]):
+        intro += (
+            f" This quarter their interviews were less often carried out by an independent "
+            f"worker: {outs.labels[j]} of completed interviews, against {ins.labels[j]} "
+            "for children placed in county."
+        )
+    section.blocks.append(Block("text", text=intro))
+    if comparable:
+        comparison = "less" if float(outs.values[j]) < float(ins.values[j]) else "at least as"
+        title = (
+            f"Out-of-county interviews were {comparison} often independent "
+            f"({outs.labels[j]} against {ins.labels[j]} in county)"
+        )
+    else:
+        title = "Interviews for children placed in and out of county"
+    hidden = sum(s.hidden(i) for s in (ins, outs) for i in range(len(metrics)))
+    if 2 * hidden > 2 * len(metrics):
+        # Bars that are mostly [c] read as a broken chart: the table says what can be said.
+        section.blocks.append(Block("text", text=MOSTLY_WITHHELD))
+    else:
+        section.blocks.append(
+            num.chart(
+                bar_chart("fig-ooc", title, cats, [ins, outs], percent=True, first_header="Measure")
+            )
+        )
+    section.blocks.append(
+        num.table(
+            metric_table(
+                fig,
+                q,
+                f"Looked-after children in and out of county, {q.months_label}",
+                ["episodes", "rhi_due", "rhi_offered", "rhi_completed", *metrics],
+                [IN, OUT],
+                small_below=below,
+            )
+        )
+    )
+    for b in extra:
+        section.blocks.extend(breakdown_blocks(results, b, num))
+    return section
+
+
+def _simple_section(
+    results: Results, sid: str, title: str, intro: str, num: Numberer, extra: list[Any]
+) -> Section:
+    section = Section(sid, title, [Block("text", text=intro)] if intro else [])
+    for b in extra:
+        section.blocks.extend(breakdown_blocks(results, b, num))
+    if not extra:
+        section.blocks.append(Block("text", text="No figures were available for this section."))
+    return section
+
+
+TREND_RATES = (
+    ("rhi_offered_rate", "Offered"),
+    ("rhi_completed_rate", "Completed"),
+    ("rhi_timely_rate", "Within timescale"),
+)
+
+
+def _trends_section(results: Results, fig: Figures, num: Numberer) -> Section:
+    section = Section("trends", "Trends")
+    quarters = results.quarters
+    xs = [q.short_label for q in quarters]
+    section.blocks.append(
+        Block(
+            "text",
+            text=(
+                f"The trends cover the {len(quarters)} quarters from "
+                f"{quarters[0].short_label} to {quarters[-1].short_label}, for all children."
+            ),
+        )
+    )
+    series = [
+        Series(
+            label,
+            [fig.value(q, "all", m) for q in quarters],
+            [fig.text(q, "all", m) for q in quarters],
+            [fig.suppressed(q, "all", m) for q in quarters],
+        )
+        for m, label in TREND_RATES
+    ]
+    first = series[0]
+    title = "Return home interview rates by quarter"
+    if len(quarters) > 1 and not first.hidden(0) and not first.hidden(len(quarters) - 1):
+        a, b = float(first.values[0]), float(first.values[-1])  # type: ignore[arg-type]
+        verb = "rose" if b > a else "fell" if b < a else "held steady"
+        title = (
+            f"The share of returns offered an interview {verb} from {first.labels[0]} "
+            f"to {first.labels[-1]}"
+        )
+    section.blocks.append(num.chart(line_chart("fig-trend-rates", title, xs, series, percent=True)))
+    counts = ["episodes", "children", "rhi_due", "rhi_offered", "rhi_completed"]
+    # A non-breaking space keeps "Q1 2025-26" on one line in a narrow first column.
+    rows = [
+        [q.short_label.replace(" ", "\u00a0"), *[fig.text(q, "all", m) for m in counts]]
+        for q in quarters
+    ]
+    section.blocks.append(
+        num.table(
+            DataTable(
+                "Quarterly figures, all children",
+                ["Quarter", *[fig.registry[m].label for m in counts if m in fig.registry]],
+                rows,
+            )
+        )
+    )
+    section.blocks.extend(_spc_blocks(results, num))
+    return section
+
+
+def _months_ending(quarter: Quarter, count: int) -> list[str]:
+    """The `count` months (YYYY-MM) ending with the quarter's last month."""
+    year, month = (int(x) for x in quarter.months[-1].split("-"))
+    out = []
+    for _ in range(count):
+        out.append(f"{year}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(out))
+
+
+# The registry metric of each monthly series (for its target).
+_SPC_METRIC = {
+    "episodes": "episodes",
+    "rhi_offered_rate": "rhi_offered_rate",
+    "rhi_timely_rate": "rhi_timely_rate",
+}
+
+
+def _monthly_mask(results: Results) -> pd.DataFrame | None:
+    """Which monthly values the audience may not see (None when the series is not available)."""
+    monthly = getattr(results, "monthly", None)
+    if not isinstance(monthly, pd.DataFrame):
+        return None
+    from pipeline import disclosure
+
+    mask = disclosure.suppress_monthly(
+        monthly,
+        metrics=results.metrics,
+        threshold=results.config.suppress_below,
+        audience=results.audience,
+    )
+    return mask.reset_index(drop=True)
+
+
+def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
+    """Control charts for the monthly series, each with its plain-English reading."""
+    spc = getattr(results.analysis, "spc", None) or {}
+    blocks: list[Block] = []
+    if not spc:
+        return blocks
+    blocks.append(Block("h3", text="Is the change real? Statistical process control"))
+    blocks.append(
+        Block(
+            "text",
+            text=(
+                "These charts follow NHS Making Data Count. The dashed lines are process limits "
+                "(the mean plus or minus 2.66 times the average moving range). A point outside "
+                "them, a run of points on one side of the mean, or a steady rise or fall is a "
+                "signal of special cause, drawn as a larger square. Other movement is ordinary "
+                "variation."
+            ),
+        )
+    )
+    mask = _monthly_mask(results)
+    for key, title_base, percent in SPC_SERIES:
+        result = spc.get(key)
+        if result is None:
+            continue
+        values = [float(v) for v in result.values]
+        months = list(getattr(results.analysis, "months", []) or [])
+        if len(months) != len(values):
+            months = _months_ending(results.quarter, len(values))
+        xs = [month_label(m, short=True) for m in months]
+        months_full = [month_label(m) for m in months]
+        if mask is not None and key in mask.columns and len(mask) == len(values):
+            hidden = [bool(x) for x in mask[key].tolist()]
+        else:
+            # Without the monthly counts no point can be checked, so none is published.
+            hidden = [results.audience == "public"] * len(values)
+        fmt: Callable[[float], str] = (
+            (lambda v: present.percent(v, 1.0)) if percent else (lambda v: present.count(v))
+        )
+        labels = [
+            SUPPRESSED if h else ("no cases" if percent else "no data") if math.isnan(v) else fmt(v)
+            for v, h in zip(values, hidden, strict=True)
+        ]
+        special = [bool(x) for x in result.special]
+        shown_special = [s and not h for s, h in zip(special, hidden, strict=True)]
+        text = getattr(result, "text", {}) or {}
+        metric = _SPC_METRIC.get(key, key)
+        goal = results.config.targets.get(metric)
+        target = float(goal.target) if goal is not None else None
+        summary = " ".join(
+            x
+            for x in (
+                _spc_reading(result, fmt(target) if target is not None else ""),
+                str(text.get("limits") or ""),
+            )
+            if x
+        )
+        if any(hidden):
+            # The SPC reading was worked out on every month, withheld ones included.
+            withheld = (
+                "Months shown as [c] are withheld because their numbers are small; they are "
+                "not drawn, but the limits and signals were worked out from every month."
+            )
+            summary = f"{withheld} {summary}".strip()
+        flagged = [xs[i] for i, s in enumerate(shown_special) if s]
+        message = (
+            f"{title_base}: special cause in {flagged[-1]}"
+            if flagged
+            else f"{title_base}: only ordinary variation"
+            if not any(hidden)
+            else f"{title_base}: no special cause in the months shown"
+        )
+
+        limit_texts = [
+            ["" if math.isnan(float(v)) else fmt(float(v)) for v in (m, lo, hi)]
+            for m, lo, hi in zip(result.mean, result.lower, result.upper, strict=True)
+        ]
+        last = len(values) - 1
+        lower_last = float(result.lower[last])
+        limit_labels = (
+            [
+                f"Upper {fmt(float(result.upper[last]))}",
+                f"Mean {fmt(float(result.mean[last]))}",
+                f"Lower {fmt(lower_last)}" + (" (below 0)" if lower_last < 0 else ""),
+            ]
+            if not math.isnan(float(result.upper[last]))
+            else []
+        )
+        target_label = f"Target {fmt(target)}" if target is not None else ""
+        if 2 * sum(hidden) > len(values):
+            # A line through a few scattered months tells the reader nothing: give the
+            # months that can be published as a table, with the same reading.
+            blocks.append(Block("h3", text=title_base))
+            blocks.append(
+                Block(
+                    "text",
+                    text=(
+                        "Most months' figures are too small to publish, so no chart is drawn; "
+                        "the table gives the months that can be published."
+                    ),
+                )
+            )
+            rows = [
+                [
+                    months_full[i],
+                    labels[i],
+                    SUPPRESSED if hidden[i] else ("Yes" if special[i] else "No"),
+                ]
+                for i in range(len(values))
+            ]
+            blocks.append(
+                num.table(DataTable(title_base, ["Month", "Value", "Special cause"], rows))
+            )
+            reading = summary.replace("; they are not drawn, but the limits", "; the limits")
+            if reading:
+                blocks.append(Block("text", text=reading))
+            continue
+        chart = spc_chart(
+            f"fig-spc-{_slug(key)}",
+            message,
+            xs,
+            values,
+            [float(v) for v in result.mean],
+            [float(v) for v in result.lower],
+            [float(v) for v in result.upper],
+            special,
+            labels,
+            percent=percent,
+            summary=summary,
+            limit_labels=limit_labels,
+            suppressed=hidden,
+            limit_texts=limit_texts,
+            target=target,
+            target_label=target_label,
+        )
+        blocks.append(num.chart(chart))
+        if summary:
+            blocks.append(Block("text", text=summary))
+    return blocks

@@ -1,0 +1,128 @@
+"""The summary page's headline tiles: figure, change on last quarter and target status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.metrics import present
+from pipeline.periods import Quarter
+from pipeline.render.figures import OUT, Figures, _default_shown, _is_rate
+from pipeline.results import Results
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One headline figure on the summary page, with its change and target status in words."""
+
+    label: str
+    figure: str
+    change: str  # e.g. "Up 5 percentage points on last quarter (55%)"
+    arrow: str  # "up", "down", "same" or "" (drawn by CSS, hidden from screen readers)
+    judgement: str  # "better", "worse", "no change" or ""
+    rag_status: str  # "green", "amber", "red", "none"
+    rag_word: str  # e.g. "Target missed (target 90%)"
+    rag_symbol: str  # a glyph of the shipped font, e.g. "×"; hidden from screen readers
+    suppressed: bool = False
+
+
+HEADLINES: tuple[tuple[str, str, str], ...] = (
+    # (metric, cohort, label override or "" for the registry label)
+    ("episodes", "all", "Missing and away episodes"),
+    ("children", "all", "Children who went missing"),
+    ("rhi_offered_rate", "all", "Return home interviews offered"),
+    ("rhi_decline_rate", "all", "Offers declined by the child or family"),
+    ("rhi_completed_rate", "all", "Return home interviews completed"),
+    ("rhi_timely_rate", "all", ""),
+    ("rhi_independent_rate", OUT, "Out-of-county interviews held independently"),
+    ("children_repeat", "all", ""),
+)
+
+
+def _change(fig: Figures, quarter: Quarter, cohort: str, metric: str) -> tuple[str, str, str]:
+    """The change on last quarter in words, the arrow to draw and the judgement."""
+    prev = quarter.previous()
+    spec = fig.registry[metric]
+    if fig.row(prev, cohort, metric) is None:
+        return "No figure for last quarter", "", ""
+    now, before = fig.value(quarter, cohort, metric), fig.value(prev, cohort, metric)
+    before_text = fig.text(prev, cohort, metric)
+    if fig.suppressed(quarter, cohort, metric) or fig.suppressed(prev, cohort, metric):
+        return f"Change not shown (small numbers); last quarter {before_text}", "", ""
+    if now is None or before is None:
+        return f"Not comparable; last quarter {before_text}", "", ""
+    shown_as = getattr(spec, "shown_as", None) or _default_shown(spec.kind)
+    if shown_as == "percent":
+        # Percentage points between the two shown (rounded) percentages, so the words add up.
+        diff = present.round_half_away(now * 100) - present.round_half_away(before * 100)
+        unit = "percentage point" if abs(diff) == 1 else "percentage points"
+        amount = f"{abs(diff)} {unit}"
+    elif shown_as == "hours":
+        diff = round(now - before)
+        amount = f"{abs(diff)} hours"
+    elif shown_as == "number":
+        diff = round(now - before, 1)
+        amount = f"{abs(diff):.1f}"
+    else:
+        diff = now - before
+        amount = present.count(abs(diff))
+    if diff == 0:
+        return f"No change on last quarter ({before_text})", "same", "no change"
+    word, arrow = ("Up", "up") if diff > 0 else ("Down", "down")
+    judgement = ""
+    if spec.direction is not None:
+        judgement = "better" if (diff > 0) == (spec.direction == "up") else "worse"
+    tail = f", {judgement}" if judgement else ""
+    return f"{word} {amount} on last quarter ({before_text}){tail}", arrow, judgement
+
+
+def _rag(results: Results, fig: Figures, metric: str, cohort: str) -> tuple[str, str, str]:
+    """Target status, its words and its symbol for a tile; ("none", "", "") with no target."""
+    from pipeline.analysis import targets
+
+    target = results.config.targets.get(metric)
+    if target is None:
+        return "none", "", ""
+    quarter = results.quarter
+    hidden = fig.suppressed(quarter, cohort, metric)
+    rag = None
+    if cohort == "all":
+        rag = (getattr(results.analysis, "rag", None) or {}).get(metric)
+    if rag is None:
+        rag = targets.rag(
+            fig.value(quarter, cohort, metric),
+            target,
+            fig.registry[metric].direction,
+            suppressed=hidden,
+        )
+    goal = present.rate_percent(target.target) if _is_rate(fig, metric) else f"{target.target:g}"
+    status = str(getattr(rag, "status", "no data"))
+    word = str(getattr(rag, "word", "") or status.capitalize())
+    if hidden:
+        word = "Not rated: numbers too small"
+    symbol = str(getattr(rag, "symbol", ""))
+    shown = status if status in ("green", "amber", "red") else "none"
+    return shown, f"{word} (target {goal})", symbol
+
+
+def tiles(results: Results, fig: Figures) -> list[Tile]:
+    """The summary page's headline figures."""
+    out = []
+    for metric, cohort, label in HEADLINES:
+        if metric not in fig.registry or fig.row(results.quarter, cohort, metric) is None:
+            continue
+        change, arrow, judgement = _change(fig, results.quarter, cohort, metric)
+        status, word, symbol = _rag(results, fig, metric, cohort)
+        out.append(
+            Tile(
+                label=label or fig.registry[metric].label,
+                figure=fig.text(results.quarter, cohort, metric),
+                change=change,
+                arrow=arrow,
+                judgement=judgement,
+                rag_status=status,
+                rag_word=word,
+                rag_symbol=symbol,
+                suppressed=fig.suppressed(results.quarter, cohort, metric),
+            )
+        )
+    return out

@@ -1,0 +1,89 @@
+"""Titles that state a chart's message, and the plain-English reading of a control chart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pipeline.render.charts import Series
+
+
+def breakdown_title(breakdown: Any, labels: list[str], series: list[Series]) -> str:
+    """A title stating the message: the most common category, naming the cohort if compared."""
+    names = [s.name for s in series]
+    compared = [n for n in ("Out of county", "In county") if n in names]
+    for name in compared:
+        s = series[names.index(name)]
+        top = _top(labels, s)
+        if top is not None:
+            return (
+                f"{breakdown.title}: for children placed {name.lower()}, the largest group was "
+                f"{_lower_first(labels[top])} ({s.labels[top]})"
+            )
+    main = series[0]
+    top = _top(labels, main)
+    if top is None:
+        return f"{breakdown.title}: numbers too small to show"
+    if "practitioner" in str(getattr(breakdown, "id", "")):
+        # Practitioners are numbered by their count, so name the count, not "practitioner 1".
+        return f"{breakdown.title}: the most by one practitioner was {main.labels[top]}"
+    if "month" in str(getattr(breakdown, "dimension", "")).lower():
+        return f"{breakdown.title}: the most were in {labels[top]} ({main.labels[top]})"
+    return (
+        f"{breakdown.title}: the largest group was {_lower_first(labels[top])} ({main.labels[top]})"
+    )
+
+
+def _lower_first(text: str) -> str:
+    # Keep acronyms such as CSE or CCE as written.
+    if len(text) > 1 and text[:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _top(labels: list[str], series: Series) -> int | None:
+    shown = [
+        (float(series.values[i]), -i)
+        for i in range(len(labels))
+        if not series.hidden(i) and float(series.values[i]) > 0
+    ]
+    if not shown:
+        return None
+    return -max(shown)[1]
+
+
+def _lowest(series: Series, few: Sequence[bool] = ()) -> int | None:
+    """The lowest shown point, leaving out those marked in `few` (rates on too few cases)."""
+    shown = [
+        (float(series.values[i]), i)
+        for i in range(len(series.values))
+        if not series.hidden(i) and not (i < len(few) and few[i])
+    ]
+    return min(shown)[1] if shown else None
+
+
+def _spc_reading(result: Any, target: str) -> str:
+    """What the chart says, in plain English: the latest month, then the target."""
+    variation = getattr(result, "variation", None)
+    better = {"up": " (higher is better)", "down": " (lower is better)"}.get(
+        str(getattr(result, "improvement", None)), ""
+    )
+    latest = {
+        None: "",
+        "common_cause": "The latest month is within the range past months lead us to expect.",
+        "improvement": f"An unusual improvement in the latest month{better}.",
+        "concern": f"An unusual deterioration in the latest month{better}.",
+        "neither": "An unusual change in the latest month.",
+    }.get(variation, "")
+    goal = f"the target of {target}" if target else "the target"
+    assurance = {
+        "consistently_meets": f"On these limits {goal} will keep being met.",
+        "consistently_fails": (
+            f"On these limits {goal} will keep being missed unless the process changes."
+        ),
+        "hit_and_miss": (
+            f"On these limits {goal} will be met in some months and missed in others, by "
+            "chance alone."
+        ),
+    }.get(str(getattr(result, "assurance", None)), "")
+    return " ".join(x for x in (latest, assurance) if x)
