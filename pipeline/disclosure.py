@@ -1,9 +1,16 @@
-"""Disclosure control: which figures the public audience must not see.
+"""Disclosure control: the one stage that decides which figures the public may see.
 
-Nothing here changes a number. `suppress_metrics` adds a boolean `suppressed` column to the
-metrics table and `suppress_breakdown` returns a boolean mask the shape of a breakdown's count
-columns; every renderer then shows `[c]` where the flag is set. The internal audience sees
-every figure (all flags False), and a threshold of 0 or 1 turns suppression off.
+`disclose` runs once, in `pipeline.run`, after analysis and before rendering. It receives
+every figure any output will publish (the metrics table with numerators and denominators,
+every breakdown cell and total, the monthly series behind the control charts) and returns a
+`Disclosure`: a decision per quantity, keyed as `metric_key`, `cell_key`, `total_key` and
+`month_key` say. Renderers (view, workbook, CSVs) and the narrative only read those
+decisions (`Disclosure.metric_withheld`, `breakdown_mask`, `monthly_mask`, `count`, ...);
+none of them suppresses anything itself, so one quantity gets one decision wherever it
+appears. Nothing here changes a number.
+
+The internal audience sees every figure (nothing withheld), and a threshold of 0 or 1 turns
+suppression off.
 
 Rules for the public audience (metrics.md, "Presentation rules"):
 
@@ -31,11 +38,196 @@ read off as `all` minus the other cohorts.
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from pipeline.metrics import present
+
+# ----------------------------------------------------------------------------------------
+# The decisions: what renderers read
+
+# A quantity is named by a tuple of text: its kind, then what identifies it.
+Key = tuple[str, ...]
+
+# The category name of a breakdown's total row (the sum of its categories, per cohort).
+TOTAL = "total"
+
+
+def metric_key(quarter: str, cohort: str, metric: str) -> Key:
+    """The row of the metrics table for one quarter, cohort and metric (value, numerator and
+    denominator are published or withheld together)."""
+    return ("metric", quarter, cohort, metric)
+
+
+def cell_key(breakdown: str, category: str, cohort: str) -> Key:
+    """One count of a breakdown of the reported quarter."""
+    return ("cell", breakdown, category, cohort)
+
+
+def total_key(breakdown: str, cohort: str) -> Key:
+    """The total row of an additive breakdown, for one cohort column."""
+    return ("cell", breakdown, TOTAL, cohort)
+
+
+def month_key(month: str, column: str) -> Key:
+    """One month's figure of a monthly series column (e.g. `episodes`, `rhi_timely_rate`)."""
+    return ("month", month, column)
+
+
+def spc_key(series: str) -> Key:
+    """The mean, process limits and signals of one control chart."""
+    return ("spc", series)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """The disclosure decisions of one run: which quantities the audience may not see.
+
+    `withheld` holds the keys of withheld quantities (see `metric_key` and the others);
+    `internal_only` the IDs of breakdowns no public output shows at all (per-practitioner
+    workload); `notes` the public note of each breakdown whose own note quotes a figure.
+    Every method is a question a renderer asks; none changes a number.
+    """
+
+    audience: str
+    threshold: int
+    withheld: frozenset[Key] = frozenset()
+    internal_only: frozenset[str] = frozenset()
+    notes: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def public(self) -> bool:
+        """True when disclosure control applies (public audience, threshold above 1)."""
+        return is_public(self.audience, self.threshold)
+
+    def withholds(self, key: Key) -> bool:
+        """True when the quantity named by `key` is shown as `[c]`."""
+        return key in self.withheld
+
+    def metric_withheld(self, quarter: str, cohort: str, metric: str) -> bool:
+        """True when the metrics row is withheld (its value, numerator and denominator)."""
+        return metric_key(quarter, cohort, metric) in self.withheld
+
+    def flags(self, metrics: pd.DataFrame) -> pd.DataFrame:
+        """The metrics table with its boolean `suppressed` column set from the decisions."""
+        out = metrics.copy()
+        keys = zip(out["quarter"], out["cohort"], out["metric"], strict=True)
+        out["suppressed"] = [self.metric_withheld(str(q), str(c), str(m)) for q, c, m in keys]
+        out["suppressed"] = out["suppressed"].astype(bool)
+        return out
+
+    def publishes(self, breakdown: Any) -> bool:
+        """True when the audience may see the breakdown at all."""
+        return not (self.public and breakdown.id in self.internal_only)
+
+    def breakdown_mask(self, breakdown: Any) -> pd.DataFrame:
+        """True where a breakdown's count is withheld: indexed like its frame, one column per
+        count column."""
+        frame = breakdown.frame
+        columns = count_columns(frame)
+        grid = [
+            [cell_key(breakdown.id, str(cat), col) in self.withheld for col in columns]
+            for cat in frame["category"].tolist()
+        ]
+        return pd.DataFrame(grid, index=frame.index, columns=columns, dtype=bool)
+
+    def total_withheld(self, breakdown: Any, cohort: str) -> bool:
+        """True when a breakdown's total row is withheld for `cohort`."""
+        return total_key(breakdown.id, cohort) in self.withheld
+
+    def note(self, breakdown: Any) -> str:
+        """The breakdown's note as this audience may read it."""
+        if self.public and breakdown.id in self.notes:
+            return self.notes[breakdown.id]
+        return getattr(breakdown, "note", "") or ""
+
+    def monthly_mask(self, monthly: pd.DataFrame) -> pd.DataFrame:
+        """True where a month's figure is withheld: indexed like `monthly`, one column per
+        series column other than `month`."""
+        columns = [c for c in monthly.columns if c != "month"]
+        grid = [
+            [month_key(str(m), col) in self.withheld for col in columns]
+            for m in monthly["month"].astype("str").tolist()
+        ]
+        return pd.DataFrame(grid, index=monthly.index, columns=columns, dtype=bool)
+
+    def spc_withheld(self, series: str) -> bool:
+        """True when a control chart's mean, limits and signals are withheld (they would be
+        worked out from withheld months)."""
+        return spc_key(series) in self.withheld
+
+    def count(self, key: Key, value: float | int | None) -> str:
+        """A count as the reader sees it: '1,234', '' when blank, '[c]' when withheld."""
+        return present.count(value, suppressed=self.withholds(key))
+
+
+def nothing_withheld(audience: str, threshold: int) -> Disclosure:
+    """The decisions when nothing is withheld (the internal audience)."""
+    return Disclosure(audience, threshold)
+
+
+def disclose(
+    metrics: pd.DataFrame,
+    breakdowns: Sequence[Any],
+    monthly: pd.DataFrame | None,
+    *,
+    quarter: str,
+    audience: str,
+    threshold: int,
+    registry: Any = None,
+) -> Disclosure:
+    """The disclosure stage: one decision for every quantity any output publishes.
+
+    `metrics` is the undisclosed metrics table, or one that already carries a `suppressed`
+    column (those decisions are kept, e.g. in tests); `breakdowns` are the reported
+    `quarter`'s; `monthly` is the monthly series behind the control charts (or None).
+    """
+    if not is_public(audience, threshold):
+        return nothing_withheld(audience, threshold)
+    flagged = (
+        metrics
+        if "suppressed" in metrics.columns
+        else suppress_metrics(metrics, threshold=threshold, audience=audience, registry=registry)
+    )
+    withheld: set[Key] = {
+        metric_key(str(q), str(c), str(m))
+        for q, c, m, s in zip(
+            flagged["quarter"],
+            flagged["cohort"],
+            flagged["metric"],
+            flagged["suppressed"],
+            strict=True,
+        )
+        if bool(s)
+    }
+    notes: dict[str, str] = {}
+    for breakdown in breakdowns:
+        mask = mask_breakdown(
+            breakdown, metrics=flagged, quarter=quarter, threshold=threshold, audience=audience
+        )
+        frame = breakdown.frame
+        for col in mask.columns:
+            for cat, hidden in zip(frame["category"].tolist(), mask[col].tolist(), strict=True):
+                if hidden:
+                    withheld.add(cell_key(breakdown.id, str(cat), col))
+        if breakdown.additive:
+            hidden_totals = set(hidden_breakdown_totals(breakdown, flagged, quarter))
+            for col in count_columns(frame):
+                total = float(frame[col].astype("float64").sum())
+                if col in hidden_totals or 0 < total < threshold:
+                    withheld.add(total_key(breakdown.id, col))
+    if monthly is not None and not monthly.empty:
+        mask = suppress_monthly(monthly, metrics=flagged, threshold=threshold, audience=audience)
+        months = monthly["month"].astype("str").tolist()
+        for col in mask.columns:
+            for month, hidden in zip(months, mask[col].tolist(), strict=True):
+                if hidden:
+                    withheld.add(month_key(month, col))
+    return Disclosure(audience, threshold, frozenset(withheld), frozenset(), notes)
+
 
 # Columns of a breakdown frame that are not counts.
 BREAKDOWN_KEYS = ("category", "label")

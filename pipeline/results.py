@@ -34,11 +34,29 @@ class Results:
     audience: str
     findings: list[Finding]
     episodes: pd.DataFrame  # the joined, validated episode table (never rendered directly)
-    metrics: pd.DataFrame  # tidy metrics with a boolean `suppressed` column
+    metrics: pd.DataFrame  # tidy metrics; `suppressed` is set from `disclosure`
     breakdowns: list[Any] = field(default_factory=list)  # pipeline.metrics.breakdowns.Breakdown
     analysis: Any = None  # pipeline.analysis.Analysis
     inputs: list[InputFile] = field(default_factory=list)
     config_sha256: str = ""
-    # The undisclosed monthly series (pipeline.metrics.table.monthly_series) behind the SPC
-    # charts; renderers disclose it with pipeline.disclosure.suppress_monthly.
+    # The monthly series (pipeline.metrics.table.monthly_series) behind the SPC charts, with
+    # every figure; `disclosure.monthly_mask` says which months the audience may see.
     monthly: pd.DataFrame | None = None
+    # The disclosure stage's decisions (pipeline.disclosure.Disclosure). Renderers read them
+    # and never suppress anything themselves. Left out (as some tests do), they are worked
+    # out here from the figures above, keeping any `suppressed` flags the metrics carry.
+    disclosure: Any = None
+
+    def __post_init__(self) -> None:
+        from pipeline.disclosure import disclose
+
+        if self.disclosure is None:
+            self.disclosure = disclose(
+                self.metrics,
+                self.breakdowns,
+                self.monthly,
+                quarter=self.quarter.id,
+                audience=self.audience,
+                threshold=self.config.suppress_below,
+            )
+        self.metrics = self.disclosure.flags(self.metrics)

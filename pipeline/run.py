@@ -199,7 +199,7 @@ def _run(
     quarters = trend_quarters(starts, reported, config.trend_quarters)
 
     from pipeline.analysis import analyse, write_narrative
-    from pipeline.disclosure import suppress_metrics
+    from pipeline.disclosure import disclose
     from pipeline.metrics.breakdowns import breakdowns
     from pipeline.metrics.table import metric_table, monthly_series
     from pipeline.results import InputFile, Results
@@ -221,7 +221,16 @@ def _run(
         repeat_threshold=config.repeat_threshold,
     )
     analysis = analyse(metrics, monthly, quarter=reported, quarters=quarters, config=config)
-    disclosed = suppress_metrics(metrics, threshold=config.suppress_below, audience=audience)
+    # The disclosure stage: one decision per published quantity, read by every renderer.
+    decisions = disclose(
+        metrics,
+        parts,
+        monthly,
+        quarter=reported.id,
+        audience=audience,
+        threshold=config.suppress_below,
+    )
+    disclosed = decisions.flags(metrics)
     analysis = write_narrative(analysis, disclosed, config)
 
     config_file = config_path if config_path is not None else config.base_dir / "config.yaml"
@@ -247,6 +256,7 @@ def _run(
         ],
         config_sha256=sha256_file(config_file) if config_file.exists() else "",
         monthly=monthly,
+        disclosure=decisions,
     )
     # As outputs.md says: reports/<quarter>/ in the current folder, like --config's default.
     out_dir = out if out is not None else Path("reports") / reported.id

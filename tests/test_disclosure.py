@@ -467,3 +467,51 @@ def test_a_median_n_below_its_withheld_superset_stays_shown():
     ).set_index("metric")["suppressed"]
     assert out["rhi_completed"]
     assert not out["median_hours_return_to_completion"]
+
+
+# ----------------------------------------------------------------------------------------
+# The stage boundary: renderers and the narrative only read decisions
+
+# Functions of pipeline.disclosure that decide what is withheld. Only the disclosure stage
+# (pipeline.run) and Results' fallback may call them.
+DECIDING = {
+    "disclose",
+    "suppress_metrics",
+    "suppress_breakdown",
+    "suppress_monthly",
+    "suppress_table",
+    "mask_breakdown",
+    "hidden_breakdown_totals",
+    "primary_mask",
+    "is_public",
+}
+
+
+def _names_used(path) -> set[str]:
+    """Every name and attribute a module's code refers to."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            used.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            used.add(node.attr)
+        elif isinstance(node, ast.alias):
+            used.add(node.name.rsplit(".", 1)[-1])
+    return used
+
+
+def test_no_renderer_or_narrative_calls_a_suppression_function():
+    from pathlib import Path
+
+    import pipeline
+
+    root = Path(pipeline.__file__).parent
+    modules = [*sorted((root / "render").rglob("*.py")), root / "analysis" / "narrative.py"]
+    assert len(modules) > 5  # the check looks where the renderers are
+    offenders = {
+        str(path.relative_to(root)): sorted(_names_used(path) & DECIDING) for path in modules
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from render_fixtures import small_results
 
 
@@ -24,10 +26,15 @@ def test_chart_of_mostly_withheld_bars_becomes_a_table_and_a_sentence() -> None:
     )
     b = Breakdown("rhi_mode", "Completed interviews by mode", "mode", True, frame)
     num = Numberer()
-    public = breakdown_blocks(small_results("public"), b, num)
+    # The disclosure stage decides for the breakdown the results carry.
+    public = breakdown_blocks(
+        replace(small_results("public"), breakdowns=[b], disclosure=None), b, num
+    )
     assert [x.kind for x in public] == ["h3", "text", "table"]
     assert "no chart is drawn" in public[1].text
-    internal = breakdown_blocks(small_results("internal"), b, Numberer())
+    internal = breakdown_blocks(
+        replace(small_results("internal"), breakdowns=[b], disclosure=None), b, Numberer()
+    )
     assert [x.kind for x in internal] == ["h3", "chart", "table"]
 
 

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
+from pipeline.disclosure import disclose
 from pipeline.findings import Finding
 from pipeline.render.csvs import (
     data_quality_csv_bytes,
@@ -121,8 +122,15 @@ def test_data_quality_public_replaces_messages():
 def test_writers_use_results_and_are_deterministic(tmp_path):
     metrics = table().drop(columns="suppressed")
     config = SimpleNamespace(suppress_below=5)
-    results = SimpleNamespace(metrics=metrics, config=config, audience="public", findings=FINDINGS)
-    # No `suppressed` column: the writer applies disclosure itself (episodes 3 -> [c]).
+    decisions = disclose(metrics, [], None, quarter="2026-27-Q1", audience="public", threshold=5)
+    results = SimpleNamespace(
+        metrics=metrics,
+        config=config,
+        audience="public",
+        findings=FINDINGS,
+        disclosure=decisions,
+    )
+    # No `suppressed` column: the writer reads the stage's decisions (episodes 3 -> [c]).
     assert write_metrics_csv(results, tmp_path / "a") == "metrics.csv"
     assert write_data_quality_csv(results, tmp_path / "a") == "data-quality.csv"
     write_metrics_csv(results, tmp_path / "b")

@@ -3,6 +3,8 @@ words and symbols, [c] for suppressed figures, privacy of the data-quality appen
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from render_fixtures import random_results, small_results
 
 from pipeline.findings import Finding
@@ -137,9 +139,11 @@ def test_public_control_chart_withholds_small_months() -> None:
     import pandas as pd
 
     results = small_results("public")
-    results.monthly = pd.DataFrame(
+    monthly = pd.DataFrame(
         {"month": ["2026-04", "2026-05", "2026-06"], "episodes": [12.0, 3.0, 15.0]}
     )
+    # The disclosure stage decides again for the new series.
+    results = replace(results, monthly=monthly, disclosure=None)
     results.analysis.spc = {"episodes": _xmr_12_3_15()}
     view = build_view(results)
     # Two of the three months are withheld: a line through one point says nothing, so the
@@ -162,9 +166,11 @@ def test_internal_control_chart_shows_every_month() -> None:
     import pandas as pd
 
     results = small_results("internal")
-    results.monthly = pd.DataFrame(
+    monthly = pd.DataFrame(
         {"month": ["2026-04", "2026-05", "2026-06"], "episodes": [12.0, 3.0, 15.0]}
     )
+    # The disclosure stage decides again for the new series.
+    results = replace(results, monthly=monthly, disclosure=None)
     results.analysis.spc = {"episodes": _xmr_12_3_15()}
     chart = next(c for c in build_view(results).charts if c.id == "fig-spc-episodes")
     assert [row[1] for row in chart.table.rows] == ["12", "3", "15"]

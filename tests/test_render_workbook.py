@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from pipeline.config import Config
+from pipeline.disclosure import disclose
 from pipeline.findings import Finding
 from pipeline.metrics.breakdowns import Breakdown
 from pipeline.periods import Quarter
@@ -54,6 +55,10 @@ def results(audience: str) -> SimpleNamespace:
         special=np.array([False, False, True]),
     )
     monthly = pd.DataFrame({"month": ["2026-04", "2026-05", "2026-06"], "episodes": [12, 3, 9]})
+    breakdowns = [Breakdown("rhi_mode", "Completed RHIs by mode", "mode", True, mode)]
+    decisions = disclose(
+        metrics(), breakdowns, monthly, quarter=Q1.id, audience=audience, threshold=5
+    )
     return SimpleNamespace(
         config=config,
         quarter=Q1,
@@ -61,10 +66,11 @@ def results(audience: str) -> SimpleNamespace:
         as_at=date(2026, 7, 10),
         audience=audience,
         findings=[Finding("warning", "episodes.csv", 3, "child_id", "r", "CHILD-ZZ991")],
-        metrics=metrics(),  # no `suppressed` column: the writer applies disclosure itself
-        breakdowns=[Breakdown("rhi_mode", "Completed RHIs by mode", "mode", True, mode)],
+        metrics=metrics(),  # no `suppressed` column: the writer reads the decisions
+        breakdowns=breakdowns,
         analysis=SimpleNamespace(spc={"episodes": spc}),
         monthly=monthly,
+        disclosure=decisions,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.disclosure import total_key
 from pipeline.metrics import present
 from pipeline.render.blocks import MOSTLY_WITHHELD, Block, Numberer, _slug
 from pipeline.render.charts import DataTable, Series, bar_chart
@@ -22,24 +23,11 @@ CHARTED = frozenset({"rhi_mode", "interviewer_role", "risks", "interviews_per_pr
 COMPARED = frozenset({"rhi_mode", "interviewer_role"})
 
 
-def _mask(results: Results, breakdown: Any, columns: list[str]) -> tuple[pd.DataFrame, list[str]]:
-    """The disclosure mask for a breakdown's count columns (all False for internal), and the
-    cohort columns whose total must be withheld because the metrics table withholds it."""
-    from pipeline import disclosure
-
-    hidden_totals: list[str] = []
-    if results.audience == "public" and "suppressed" in results.metrics.columns:
-        hidden_totals = disclosure.hidden_breakdown_totals(
-            breakdown, results.metrics, results.quarter.id
-        )
-    mask = disclosure.suppress_breakdown(
-        breakdown,
-        threshold=results.config.suppress_below,
-        audience=results.audience,
-        hidden_totals=hidden_totals,
-    )
+def _mask(results: Results, breakdown: Any, columns: list[str]) -> pd.DataFrame:
+    """The disclosure stage's decisions for a breakdown's count columns (True = `[c]`)."""
+    mask = results.disclosure.breakdown_mask(breakdown)
     mask = pd.DataFrame(mask).reindex(columns=columns, fill_value=False)
-    return mask.reset_index(drop=True).astype(bool), hidden_totals
+    return mask.reset_index(drop=True).astype(bool)
 
 
 def _count_columns(frame: pd.DataFrame) -> list[str]:
@@ -52,7 +40,7 @@ def breakdown_block_data(
     """A breakdown's categories, one chart series per cohort column (at most four), and table."""
     frame = breakdown.frame.reset_index(drop=True)
     columns = _count_columns(frame)
-    mask, hidden_totals = _mask(results, breakdown, columns)
+    mask = _mask(results, breakdown, columns)
     if columns and not _ordinal(breakdown):
         order = _by_count(frame, mask, columns[0])
         frame = frame.iloc[order].reset_index(drop=True)
@@ -72,11 +60,9 @@ def breakdown_block_data(
         totals = []
         for col, _s in zip(columns, series, strict=True):
             total = float(frame[col].sum())
-            small = 0 < total < results.config.suppress_below
-            hidden_total = results.audience == "public" and (col in hidden_totals or small)
-            totals.append(present.count(total, suppressed=hidden_total))
+            totals.append(results.disclosure.count(total_key(breakdown.id, col), total))
         rows.append(["Total", *totals])
-    note = getattr(breakdown, "note", "") or ""
+    note = results.disclosure.note(breakdown)
     return labels, series, DataTable(breakdown.title, headers, rows, note)
 
 
@@ -128,8 +114,8 @@ def breakdown_blocks(results: Results, breakdown: Any, num: Numberer) -> list[Bl
     """A breakdown's table, with a chart first when it is one worth drawing."""
     labels, series, table = breakdown_block_data(results, breakdown)
     blocks: list[Block] = [Block("h3", text=breakdown.title)]
-    if getattr(breakdown, "note", ""):
-        blocks.append(Block("text", text=breakdown.note))
+    if note := results.disclosure.note(breakdown):
+        blocks.append(Block("text", text=note))
     if not labels:
         blocks.append(Block("text", text="None this quarter."))
         return blocks

@@ -34,7 +34,7 @@ def workbook_sheet(results: Results, chart_id: str) -> str:
     for key, _, _ in SPC_SERIES:
         if chart_id == f"fig-spc-{_slug(key)}":
             return f"SPC {key}"[:31]
-    for number, b in enumerate(results.breakdowns, start=1):
+    for number, b in enumerate(results.disclosure.published(results.breakdowns), start=1):
         if chart_id == f"fig-{_slug(b.id)}":
             return f"{number:02d} {b.id}"[:31]
     # The cohort, funnel, timeliness and out-of-county charts show reported-quarter metrics.

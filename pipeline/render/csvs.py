@@ -39,16 +39,9 @@ HOURS_PLACES = 2
 
 
 def disclosed_metrics(results: Any) -> pd.DataFrame:
-    """The run's metrics table with its `suppressed` column; if the orchestrator has not
-    added one, disclosure control is applied here, so a public file is never unprotected."""
-    metrics = results.metrics
-    if "suppressed" in metrics.columns:
-        return metrics
-    from pipeline.disclosure import suppress_metrics
-
-    return suppress_metrics(
-        metrics, threshold=results.config.suppress_below, audience=results.audience
-    )
+    """The run's metrics table with its `suppressed` column set from the disclosure
+    stage's decisions."""
+    return results.disclosure.flags(results.metrics)
 
 
 def metric_kinds(metrics: pd.DataFrame, registry: Any = None) -> pd.Series:

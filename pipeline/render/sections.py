@@ -482,15 +482,7 @@ def _monthly_mask(results: Results) -> pd.DataFrame | None:
     monthly = getattr(results, "monthly", None)
     if not isinstance(monthly, pd.DataFrame):
         return None
-    from pipeline import disclosure
-
-    mask = disclosure.suppress_monthly(
-        monthly,
-        metrics=results.metrics,
-        threshold=results.config.suppress_below,
-        audience=results.audience,
-    )
-    return mask.reset_index(drop=True)
+    return results.disclosure.monthly_mask(monthly).reset_index(drop=True)
 
 
 def _spc_blocks(results: Results, num: Numberer) -> list[Block]:

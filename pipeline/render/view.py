@@ -90,7 +90,7 @@ def build_view(results: Results) -> ReportView:
     }
     num = Numberer()
     placed: dict[str, list[Any]] = {s: [] for s, _ in SECTIONS}
-    for b in results.breakdowns:
+    for b in results.disclosure.published(results.breakdowns):
         if b.id not in NOT_SHOWN:
             placed[_section_for(b)].append(b)
 

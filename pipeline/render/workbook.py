@@ -192,14 +192,8 @@ def breakdown_table(results: Any, breakdown: Any, metrics: pd.DataFrame, number:
     categories add up."""
     frame = breakdown.frame.reset_index(drop=True)
     columns = disclosure.count_columns(frame)
-    threshold = results.config.suppress_below
-    public = disclosure.is_public(results.audience, threshold)
-    hidden_totals = (
-        disclosure.hidden_breakdown_totals(breakdown, metrics, results.quarter.id) if public else []
-    )
-    mask = disclosure.suppress_breakdown(
-        breakdown, threshold=threshold, audience=results.audience, hidden_totals=hidden_totals
-    ).reset_index(drop=True)
+    decisions = results.disclosure
+    mask = decisions.breakdown_mask(breakdown).reset_index(drop=True)
     rows: list[list[Cell]] = [
         [str(label), *[_figure(frame.at[i, c], bool(mask.at[i, c])) for c in columns]]
         for i, label in enumerate(frame["label"].tolist())
@@ -208,14 +202,13 @@ def breakdown_table(results: Any, breakdown: Any, metrics: pd.DataFrame, number:
         totals: list[Cell] = ["Total"]
         for c in columns:
             total = float(frame[c].sum())
-            withheld = public and (c in hidden_totals or 0 < total < threshold)
-            totals.append(_figure(total, withheld))
+            totals.append(_figure(total, decisions.total_withheld(breakdown, c)))
         rows.append(totals)
     sheet = f"{number:02d} {breakdown.id}"[:31]
     return Table(
         sheet,
         f"{breakdown.title}, {results.quarter.label}",
-        getattr(breakdown, "note", "") or "Number of episodes or interviews in each category.",
+        decisions.note(breakdown) or "Number of episodes or interviews in each category.",
         ["Category", *[COHORT_LABELS.get(c, c) for c in columns]],
         rows,
         ["text", *["count"] * len(columns)],
@@ -238,13 +231,8 @@ def spc_tables(results: Any, metrics: pd.DataFrame) -> list[Table]:
     mask = None
     if isinstance(monthly, pd.DataFrame):
         months = monthly["month"].astype("str").tolist()
-        mask = disclosure.suppress_monthly(
-            monthly,
-            metrics=metrics,
-            threshold=results.config.suppress_below,
-            audience=results.audience,
-        ).reset_index(drop=True)
-    public = disclosure.is_public(results.audience, results.config.suppress_below)
+        mask = results.disclosure.monthly_mask(monthly).reset_index(drop=True)
+    public = results.disclosure.public
     tables = []
     for key, (title, percent) in SPC_SERIES.items():
         result = spc.get(key) if hasattr(spc, "get") else None
@@ -306,7 +294,7 @@ def notes_rows(results: Any, registry: dict[str, Any]) -> list[list[Cell]]:
         f"to {threshold - 1}, or could be worked out from other figures (for example by "
         "subtracting from a total), or is a rate or median built on such a figure. Zero is "
         "shown."
-        if disclosure.is_public(results.audience, threshold)
+        if results.disclosure.public
         else "[c] is not used: this internal edition shows every figure. It is not for "
         "publication.",
         "[z] means not applicable: a rate or median with no cases, or the numerator or "
