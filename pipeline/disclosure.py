@@ -123,6 +123,10 @@ class Disclosure:
         """True when the audience may see the breakdown at all."""
         return not (self.public and breakdown.id in self.internal_only)
 
+    def published(self, breakdowns: Iterable[Any]) -> list[Any]:
+        """The breakdowns the audience may see, in their order (sheets are numbered by it)."""
+        return [b for b in breakdowns if self.publishes(b)]
+
     def breakdown_mask(self, breakdown: Any) -> pd.DataFrame:
         """True where a breakdown's count is withheld: indexed like its frame, one column per
         count column."""

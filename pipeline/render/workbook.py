@@ -317,7 +317,8 @@ def build_tables(results: Any) -> tuple[list[Table], Table]:
     registry = _registry(results.config)
     tables = [headline_table(results, metrics, registry), trends_table(results, metrics, registry)]
     tables += [
-        breakdown_table(results, b, metrics, i) for i, b in enumerate(results.breakdowns, start=1)
+        breakdown_table(results, b, metrics, i)
+        for i, b in enumerate(results.disclosure.published(results.breakdowns), start=1)
     ]
     tables += spc_tables(results, metrics)
     notes = Table(
