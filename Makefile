@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.yaml
+# axe-core for the browser accessibility tests, installed from its lock (never a browser download).
+A11Y := tests/a11y
+AXE := $(A11Y)/node_modules/axe-core/axe.min.js
 
 .PHONY: report test validate lint bench sample sysdeps clean
 
@@ -13,7 +16,7 @@ report: $(STAMP) sysdeps
 validate: $(STAMP)
 	$(BIN)/rhi-report validate --config $(CONFIG)
 
-test: $(STAMP) sysdeps
+test: $(STAMP) sysdeps $(AXE)
 	$(BIN)/ruff check pipeline devtools tests scripts
 	$(BIN)/ruff format --check pipeline devtools tests scripts
 	$(BIN)/python -m pytest
@@ -37,10 +40,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m compileall -q pipeline
 	touch $(STAMP)
 
+$(AXE): $(A11Y)/package.json $(A11Y)/package-lock.json | sysdeps
+	npm ci --prefix $(A11Y) --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(AXE)
+
 # WeasyPrint needs pango; libharfbuzz-subset0 makes font subsetting fast and PDFs byte-stable;
-# the tests read PDFs with pdftotext (poppler-utils).
+# the tests read PDFs with pdftotext (poppler-utils) and open the HTML in Debian's Chromium
+# through ChromeDriver (chromium, chromium-driver); npm installs axe-core.
 sysdeps:
 	@bash scripts/sysdeps.sh
 
 clean:
-	rm -rf $(VENV) reports/*/ bench/data bench/out
+	rm -rf $(VENV) $(A11Y)/node_modules reports/*/ bench/data bench/out

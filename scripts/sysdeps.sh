@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure the system libraries WeasyPrint and the tests need are present.
+# Makes sure the system libraries WeasyPrint and the tests need are present (and the browser
+# the accessibility tests run in).
 # As root, installs what is missing with apt-get; otherwise says exactly what to install.
 set -euo pipefail
 need=()
@@ -8,6 +9,11 @@ have_lib 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# The browser accessibility tests drive Debian's Chromium through its ChromeDriver.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+# axe-core, the accessibility rules the browser tests run, comes from npm.
+command -v npm >/dev/null 2>&1 || need+=(npm)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing system packages: ${need[*]}"
