@@ -60,6 +60,9 @@ class SpcConfig(Strict):
     rebase_months: list[str] = Field(
         default_factory=list, description="YYYY-MM months at which the limits are recalculated"
     )
+    # NHSRplotthedots' fix_after_n_points: limits from a baseline of the first n months of
+    # each segment (at least 12, as there), applied to the months after it.
+    fix_after_n_points: Annotated[int, Field(ge=12)] | None = None
 
 
 class Config(Strict):

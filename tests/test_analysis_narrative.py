@@ -345,8 +345,9 @@ def test_run_signal_with_a_better_direction() -> None:
     assert timely.rules_at(14) == ("run",)
     got = messages(table(), spc={"rhi_timely_rate": timely})
     assert got[-1] == (
-        "The monthly rate of interviews held within the timescale shows an improvement in "
-        "June 2026: 7 months in a row were above the average."
+        # the run is the seven months December 2025 (index 8) to June 2026, named as a span
+        "The monthly rate of interviews held within the timescale shows an improvement: "
+        "the 7 months from December 2025 to June 2026 were all above the average."
     )
 
 
@@ -361,8 +362,8 @@ def test_trend_signal_counts_the_trend() -> None:
     assert episodes.rules_at(14) == ("trend",)
     got = messages(table(), spc={"episodes": episodes})
     assert got[-1] == (
-        "The number of missing episodes each month shows an unusual change in June 2026: "
-        "the figure rose month on month for 7 months."
+        "The number of missing episodes each month shows an unusual change: "
+        "the figure rose month on month for 7 months, from December 2025 to June 2026."
     )
 
 

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from pipeline.analysis.commentary import render_commentary
 from pipeline.analysis.narrative import DEFAULT_TEMPLATES, key_messages
-from pipeline.analysis.spc import SpcResult, xmr
+from pipeline.analysis.spc import PROPORTION, SpcResult, xmr
 from pipeline.analysis.targets import Rag, rag_table
 from pipeline.analysis.trends import HEADLINE_KPIS, kpi_history
 from pipeline.config import Config
@@ -87,6 +87,9 @@ def spc_charts(
             improvement=spec.direction if spec is not None else None,
             target=target.target if target is not None else None,
             labels=months,
+            fix_after_n_points=config.spc.fix_after_n_points,
+            # A rate is a proportion: its limits cannot go below 0% or above 100%.
+            bounds=PROPORTION if spec is not None and spec.shown_as == "percent" else None,
         )
     return out
 

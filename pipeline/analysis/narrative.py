@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import yaml
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
@@ -276,61 +275,30 @@ def _change_entries(
     return out
 
 
-def _run_length(result: SpcResult, index: int, rule: str) -> int:
-    """How many points make up the run or trend that flags the point at `index`.
-
-    A run counts back over flagged points on the same side of the mean; a trend counts back
-    over flagged steps in the same direction (a trend of k points has k - 1 steps), so a
-    run below the mean followed by one above is not read as one long run.
-    """
-    x = result.values
-    if rule == "run":
-        mask, side = result.run, np.sign(x - result.mean)
-        n = 0
-        while index - n >= 0 and mask[index - n] and side[index - n] == side[index]:
-            n += 1
-        return n
-    mask = result.trend
-    step = np.sign(np.diff(x, prepend=np.nan))
-    n = 0
-    while (
-        index - n >= 1
-        and mask[index - n]
-        and mask[index - n - 1]
-        and (step[index - n] == step[index])
-    ):
-        n += 1
-    return n + 1
-
-
 def _signal_entries(
     series: str, result: SpcResult, months: Sequence[str], labels: Mapping[str, str]
 ) -> dict[str, Any] | None:
-    """What a sentence needs about the latest special-cause point in the reported months."""
+    """What a sentence needs about the signal behind the latest special-cause point in the
+    reported months: its rule, its type, and the months it spans."""
     if not result.labels:
         return None
-    in_quarter = [
-        i for i, label in enumerate(result.labels) if label in months and result.special[i]
-    ]
-    if not in_quarter:
+    in_quarter = [i for i, label in enumerate(result.labels) if label in months]
+    signal = result.latest_signal(within=in_quarter)
+    if signal is None:
         return None
-    i = in_quarter[-1]
-    rules = result.rules_at(i)
-    rule = rules[0]
-    side = "above" if result.values[i] > result.mean[i] else "below"
-    length = _run_length(result, i, rule) if rule in ("run", "trend") else 0
-    rising = i > 0 and result.values[i] > result.values[i - 1]
+    end = max(i for i in in_quarter if result.special[i])
     return {
         "series": series,
         "series_label": labels.get(series, series.replace("_", " ")),
-        "variation": result.point_type[i],
-        "month": month_label(result.labels[i]),
-        "rule": rule,
-        "rules": list(rules),
-        "side": side,
-        "points": length,
-        "rising": bool(rising),
-        "latest": result.latest == i,
+        "variation": signal.kind,
+        "month": month_label(result.labels[end]),
+        "start_month": month_label(result.labels[signal.start]),
+        "rule": signal.rule,
+        "rules": list(result.rules_at(end)),
+        "side": "above" if signal.high else "below",
+        "points": signal.points,
+        "rising": signal.high,
+        "latest": result.latest == end,
     }
 
 

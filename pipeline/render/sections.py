@@ -30,7 +30,7 @@ from pipeline.render.figures import (
     _small_base,
 )
 from pipeline.render.tables import _series, metric_table
-from pipeline.render.titles import _lowest, _spc_reading, _top
+from pipeline.render.titles import _lowest, _spc_reading, _top, spc_title
 from pipeline.results import Results
 
 SECTIONS = (
@@ -548,14 +548,7 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
                 "not drawn, but the limits and signals were worked out from every month."
             )
             summary = f"{withheld} {summary}".strip()
-        flagged = [xs[i] for i, s in enumerate(shown_special) if s]
-        message = (
-            f"{title_base}: special cause in {flagged[-1]}"
-            if flagged
-            else f"{title_base}: only ordinary variation"
-            if not any(hidden)
-            else f"{title_base}: no special cause in the months shown"
-        )
+        message = spc_title(result, title_base, shown_special, hidden)
 
         limit_texts = [
             ["" if math.isnan(float(v)) else fmt(float(v)) for v in (m, lo, hi)]

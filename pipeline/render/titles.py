@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pipeline.analysis.spc import describe_signal
+from pipeline.periods import month_label
 from pipeline.render.charts import Series
 
 
@@ -73,7 +75,8 @@ def _spc_reading(result: Any, target: str) -> str:
         "common_cause": "The latest month is within the range past months lead us to expect.",
         "improvement": f"An unusual improvement in the latest month{better}.",
         "concern": f"An unusual deterioration in the latest month{better}.",
-        "neither": "An unusual change in the latest month.",
+        "neutral_high": "The latest month is unusually high.",
+        "neutral_low": "The latest month is unusually low.",
     }.get(variation, "")
     goal = f"the target of {target}" if target else "the target"
     assurance = {
@@ -87,3 +90,29 @@ def _spc_reading(result: Any, target: str) -> str:
         ),
     }.get(str(getattr(result, "assurance", None)), "")
     return " ".join(x for x in (latest, assurance) if x)
+
+
+def spc_title(
+    result: Any, title_base: str, shown_special: Sequence[bool], hidden: Sequence[bool]
+) -> str:
+    """An SPC chart's title: what its latest signal is, over the months it spans.
+
+    A run or trend is described as a shift over its months ("a run of 7 months above the
+    mean since December 2025"), not as one month. A signal that spans a withheld month is
+    named by its last month only, so the title says nothing about the withheld one.
+    """
+    flagged = [i for i, s in enumerate(shown_special) if s]
+    if not flagged:
+        if any(hidden):
+            return f"{title_base}: no special cause in the months shown"
+        return f"{title_base}: only ordinary variation"
+    signal = result.signal_at(flagged[-1]) if hasattr(result, "signal_at") else None
+    if signal is None or any(hidden[signal.start : signal.end + 1]):
+        return f"{title_base}: special cause in {_point_month(result, flagged[-1])}"
+    return f"{title_base}: {describe_signal(result, signal)}"
+
+
+def _point_month(result: Any, index: int) -> str:
+    """The month of point `index` of an SPC result, e.g. `June 2026`."""
+    labels = getattr(result, "labels", ()) or ()
+    return month_label(labels[index]) if index < len(labels) else f"point {index + 1}"
