@@ -65,6 +65,63 @@ class SpcConfig(Strict):
     fix_after_n_points: Annotated[int, Field(ge=12)] | None = None
 
 
+# --- Capacity replay (pipeline/analysis/capacity.py, docs/capacity.md) ----------------------
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class CapacityOption(Strict):
+    """One workforce option the replay tries: dedicated workers, travel, host commissioning."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: str
+    workers: Annotated[int, Field(ge=1, le=50)]
+    out_of_county_visits: bool = False
+    host_share: Annotated[float, Field(ge=0, le=1)] = 0.0
+
+
+def _default_options() -> list[CapacityOption]:
+    """Today's workforce in the source report (two workers, in county only) and the options
+    a board would ask about."""
+    rows = [
+        ("current", "2 workers, in county only (current)", 2, False, 0.0),
+        ("two_travel", "2 workers, also out of county", 2, True, 0.0),
+        ("three", "3 workers, in county only", 3, False, 0.0),
+        ("three_travel", "3 workers, also out of county", 3, True, 0.0),
+        ("four", "4 workers, in county only", 4, False, 0.0),
+        ("four_travel", "4 workers, also out of county", 4, True, 0.0),
+        ("two_host", "2 workers, out of county commissioned from hosts", 2, False, 1.0),
+    ]
+    return [
+        CapacityOption(id=i, label=lbl, workers=w, out_of_county_visits=t, host_share=h)
+        for i, lbl, w, t, h in rows
+    ]
+
+
+class CapacityConfig(Strict):
+    """The workforce the capacity replay assumes, and the options it compares."""
+
+    enabled: bool = True
+    seed: int = 20260401
+    working_days: list[Weekday] = Field(
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], min_length=1
+    )
+    day_start: Annotated[float, Field(ge=0, lt=24)] = 9.0
+    day_end: Annotated[float, Field(gt=0, le=24)] = 17.0
+    interview_hours: Annotated[float, Field(gt=0, le=12)] = 1.0
+    offer_hours: Annotated[float, Field(ge=0, le=12)] = 0.5
+    recording_hours: Annotated[float, Field(ge=0, le=12)] = 1.0
+    travel_hours: dict[str, Annotated[float, Field(ge=0, le=12)]] = Field(
+        default_factory=lambda: {"in_area": 0.5, "out_of_area": 2.5},
+        description="one-way travel by placement area",
+    )
+    default_travel_hours: Annotated[float, Field(ge=0, le=12)] = 0.5
+    host_authority_hours: Annotated[float, Field(ge=0)] = 48.0
+    current: str = "current"
+    options: list[CapacityOption] = Field(default_factory=_default_options, min_length=1)
+
+
 class Config(Strict):
     """The whole configuration. See config.yaml for each key's meaning."""
 
@@ -89,6 +146,7 @@ class Config(Strict):
         default_factory=dict, description="category code -> label shown in the report"
     )
     commentary: Path | None = None
+    capacity: CapacityConfig = CapacityConfig()
     # Where the config file lives: relative paths inside it are resolved against this.
     base_dir: Path = Field(Path("."), exclude=True)
 
@@ -190,6 +248,32 @@ def _check_mapped_values(extract: str, spec: ExtractConfig, file: Path) -> list[
     return problems
 
 
+def _check_capacity(capacity: CapacityConfig, file: Path) -> list[str]:
+    """Problems inside the `capacity:` block that a field type cannot catch."""
+    from pipeline.schema import PLACEMENT_AREAS
+
+    problems = [
+        _unknown("placement area", "capacity.travel_hours", area, list(PLACEMENT_AREAS), file)
+        for area in capacity.travel_hours
+        if area not in PLACEMENT_AREAS
+    ]
+    if capacity.day_end <= capacity.day_start:
+        problems.append(
+            f"{file}: 'capacity.day_end' ({capacity.day_end:g}) is not after "
+            f"'capacity.day_start' ({capacity.day_start:g}); give hours of the day such as "
+            "9 and 17."
+        )
+    ids = [option.id for option in capacity.options]
+    for seen in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(
+            f"{file}: 'capacity.options' has the id '{seen}' more than once; give each "
+            "option its own id."
+        )
+    if capacity.current not in ids:
+        problems.append(_unknown("option", "capacity.current", capacity.current, ids, file))
+    return problems
+
+
 def check_names(config: Config, file: Path) -> list[str]:
     """Problems with names inside the config: canonical columns, metric IDs, roles, months.
 
@@ -239,6 +323,7 @@ def check_names(config: Config, file: Path) -> list[str]:
                 f"{file}: 'spc.rebase_months' has '{month}', which is not a month; "
                 "write it as YYYY-MM, e.g. 2026-01."
             )
+    problems += _check_capacity(config.capacity, file)
     return problems
 
 

@@ -46,6 +46,12 @@ class Results:
     # and never suppress anything themselves. Left out (as some tests do), they are worked
     # out here from the figures above, keeping any `suppressed` flags the metrics carry.
     disclosure: Any = None
+    # What it would take: the quarter's returns replayed against workforce options
+    # (pipeline.analysis.capacity.Capacity), None when the replay is switched off.
+    capacity: Any = None
+    # Figures that changed since an earlier run's outputs (pipeline.revisions.Revisions),
+    # None when there was no earlier run to compare with.
+    revisions: Any = None
 
     def __post_init__(self) -> None:
         from pipeline.disclosure import disclose

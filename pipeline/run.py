@@ -232,6 +232,9 @@ def _run(
     )
     disclosed = decisions.flags(metrics)
     analysis = write_narrative(analysis, disclosed, config)
+    from pipeline.analysis.capacity import replay_quarter
+
+    capacity = replay_quarter(episodes_table, reported, config)
 
     config_file = config_path if config_path is not None else config.base_dir / "config.yaml"
     results = Results(
@@ -257,6 +260,7 @@ def _run(
         config_sha256=sha256_file(config_file) if config_file.exists() else "",
         monthly=monthly,
         disclosure=decisions,
+        capacity=capacity,
     )
     # As outputs.md says: reports/<quarter>/ in the current folder, like --config's default.
     out_dir = out if out is not None else Path("reports") / reported.id

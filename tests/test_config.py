@@ -124,3 +124,42 @@ def test_a_value_mapped_to_a_code_that_does_not_exist_is_a_config_error(tmp_path
         joined
     )
     # "Out of Area" is spelt canonically once normalised (out_of_area), so it is accepted.
+
+
+# --- capacity: ------------------------------------------------------------------------------
+
+
+def test_capacity_defaults_are_the_source_reports_workforce(tmp_path):
+    capacity = load_config(_write(tmp_path, "{}\n")).capacity
+    current = next(o for o in capacity.options if o.id == capacity.current)
+    # two dedicated workers who do not travel out of county
+    assert (current.workers, current.out_of_county_visits, current.host_share) == (2, False, 0)
+    assert capacity.working_days == ["mon", "tue", "wed", "thu", "fri"]
+
+
+def test_capacity_mistakes_are_named(tmp_path):
+    text = (
+        "capacity:\n"
+        "  day_start: 17\n"
+        "  day_end: 9\n"
+        "  travel_hours: {in_aera: 1}\n"
+        "  current: now\n"
+        "  options:\n"
+        "    - {id: a, label: A, workers: 2}\n"
+        "    - {id: a, label: B, workers: 3}\n"
+    )
+    with pytest.raises(UsageError) as err:
+        load_config(_write(tmp_path, text))
+    text = " ".join(err.value.messages)
+    assert "'capacity.travel_hours' names the placement area 'in_aera'" in text
+    assert "Did you mean 'in_area'?" in text
+    assert "'capacity.day_end' (9) is not after 'capacity.day_start' (17)" in text
+    assert "has the id 'a' more than once" in text
+    assert "'capacity.current' names the option 'now'" in text
+
+
+def test_capacity_option_needs_at_least_one_worker(tmp_path):
+    text = "capacity:\n  options:\n    - {id: none, label: None, workers: 0}\n"
+    with pytest.raises(UsageError) as err:
+        load_config(_write(tmp_path, text))
+    assert "capacity.options.0.workers" in err.value.messages[0]
