@@ -74,6 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="public (default; small numbers suppressed) or internal",
     )
     run.add_argument("--out", type=Path, help="output folder (default: reports/<quarter>/)")
+    run.add_argument(
+        "--compare-with",
+        type=Path,
+        dest="compare_with",
+        metavar="DIR",
+        help="list the figures that changed since the earlier run whose outputs are in DIR "
+        "(default: the out folder's earlier outputs, if any)",
+    )
 
     validate = sub.add_parser("validate", help="check the extracts and list every finding")
     common(validate)
@@ -119,6 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             out=args.out,
             config_path=args.config,
             engine=engine,
+            compare_with=args.compare_with,
         )
         return 0
     except UserError as err:

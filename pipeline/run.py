@@ -131,6 +131,7 @@ def run_pipeline(
     out: Path | None = None,
     config_path: Path | None = None,
     engine: PdfEngine | None = None,
+    compare_with: Path | None = None,
 ) -> RunSummary:
     """Run every stage and write the outputs atomically; raise UserError on a user problem.
 
@@ -154,6 +155,7 @@ def run_pipeline(
             audience=audience,
             out=out,
             config_path=config_path,
+            compare_with=compare_with,
         )
     finally:
         if own and engine is not None:
@@ -171,6 +173,7 @@ def _run(
     audience: str | None,
     out: Path | None,
     config_path: Path | None,
+    compare_with: Path | None = None,
 ) -> RunSummary:
     """The stages of `run_pipeline`, with its PDF engine (or None)."""
     audience = audience or config.audience
@@ -264,6 +267,12 @@ def _run(
     )
     # As outputs.md says: reports/<quarter>/ in the current folder, like --config's default.
     out_dir = out if out is not None else Path("reports") / reported.id
+    # Read the earlier run's figures now, before any new output can replace them.
+    from pipeline.revisions import find_revisions
+
+    results.revisions = find_revisions(
+        results, compare_with or out_dir, required=compare_with is not None
+    )
     files = write_outputs(results, out_dir, engine)
     summary = RunSummary(out_dir, reported, tuple(files), dataset.warnings)
     print(

@@ -31,6 +31,10 @@ def workbook_sheet(results: Results, chart_id: str) -> str:
     """The tables.xlsx sheet holding a chart's figures (the names `workbook.py` gives them)."""
     if chart_id == "fig-trend-rates":
         return "Trends"
+    from pipeline.render import capacity
+
+    if chart_id == capacity.CHART_ID:
+        return capacity.SHEET
     for key, _, _ in SPC_SERIES:
         if chart_id == f"fig-spc-{_slug(key)}":
             return f"SPC {key}"[:31]

@@ -23,9 +23,13 @@ from pipeline.render.appendices import (
 )
 from pipeline.render.blocks import Block, Numberer, Section
 from pipeline.render.breakdowns import NOT_SHOWN
+from pipeline.render.capacity import assumptions as capacity_assumptions
+from pipeline.render.capacity import capacity_section, capacity_summary
 from pipeline.render.charts import Chart
 from pipeline.render.crossrefs import _name_workbook_sheets
 from pipeline.render.figures import Figures, _registry
+from pipeline.render.revisions import appendix as revisions_appendix
+from pipeline.render.revisions import note as revisions_note
 from pipeline.render.sections import (
     SECTIONS,
     _interviews_section,
@@ -57,6 +61,8 @@ class ReportView:
     notes: list[str]
     charts: list[Chart]
     board_asks: list[str] = field(default_factory=list)  # items after "The Board is asked to"
+    assumptions: list[str] = field(default_factory=list)  # the capacity replay's, in words
+    appendices: list[Section] = field(default_factory=list)  # after Appendix C (revisions)
 
 
 def build_view(results: Results) -> ReportView:
@@ -119,6 +125,11 @@ def build_view(results: Results) -> ReportView:
         ),
         _trends_section(results, fig, num),
     ]
+    # What it would take: the full replay for the internal paper, a summary for the public.
+    what = (capacity_section if internal else capacity_summary)(results, num)
+    if what is not None:
+        sections.append(what)
+    appendices = [a for a in (revisions_appendix(results, num),) if a is not None]
     _name_workbook_sheets(results, sections, num)
     for section in sections:
         if section.id in commentary:
@@ -139,6 +150,9 @@ def build_view(results: Results) -> ReportView:
         "Percentages are whole numbers, rounded half away from zero. 'No cases' means there was "
         "nothing to count, so no rate can be given."
     )
+    revised = revisions_note(results)
+    if revised:
+        notes.append(revised)
     from pipeline.metrics.registry import COHORTS
 
     return ReportView(
@@ -155,6 +169,8 @@ def build_view(results: Results) -> ReportView:
         notes=notes,
         charts=num.charts,
         board_asks=_board_asks(results),
+        assumptions=capacity_assumptions(results),
+        appendices=appendices,
     )
 
 

@@ -321,6 +321,11 @@ def build_tables(results: Any) -> tuple[list[Table], Table]:
         for i, b in enumerate(results.disclosure.published(results.breakdowns), start=1)
     ]
     tables += spc_tables(results, metrics)
+    from pipeline.render import capacity, revisions
+
+    tables += [
+        t for t in (capacity.workbook_table(results), revisions.workbook_table(results)) if t
+    ]
     notes = Table(
         "Notes",
         "Notes",

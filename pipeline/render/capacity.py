@@ -1,0 +1,380 @@
+"""What it would take: the capacity replay in words, one table, one chart and a workbook sheet.
+
+The internal paper gets the full section (options table, chart, the calibration row set
+beside what actually happened, and the gap); the public board paper gets a short summary.
+The assumptions (config values) go in the methodology appendix of both.
+
+The replay's counts rest on real children's returns, so for the public audience a share
+whose numerator or denominator is a small number (1 to `suppress_below` - 1) is shown as
+`[c]`, as metrics.md does for every rate.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pipeline.metrics import present
+from pipeline.render.blocks import Block, Numberer, Section
+from pipeline.render.charts import DataTable, Series, bar_chart
+
+SECTION_ID = "capacity"
+TITLE = "What it would take"
+CHART_ID = "fig-capacity"
+SHEET = "Capacity"
+PLACES = (("in_county", "In county"), ("out_of_county", "Out of county"), ("all", "All"))
+DAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+ACTUAL_LABEL = "What actually happened"
+
+
+def _withheld(results: Any, *counts: int) -> bool:
+    """A small count (public audience) hides the share built on it."""
+    below = results.config.suppress_below
+    return results.audience == "public" and any(0 < c < below for c in counts)
+
+
+def share_text(results: Any, timely: int, wanted: int) -> str:
+    """A replayed or actual share as the paper shows it: "92%", "no cases" or "[c]"."""
+    return present.percent(timely, wanted, _withheld(results, timely, wanted))
+
+
+def _share_value(results: Any, timely: int, wanted: int) -> float | None:
+    if _withheld(results, timely, wanted) or not wanted:
+        return None
+    return timely / wanted
+
+
+def _hours_of_day(hours: float) -> str:
+    whole = round(hours * 60)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+def _duration(hours: float) -> str:
+    minutes = round(hours * 60)
+    if minutes < 60:
+        return f"{minutes} minutes"
+    h, m = divmod(minutes, 60)
+    text = "1 hour" if h == 1 else f"{h} hours"
+    return text + (f" {m} minutes" if m else "")
+
+
+def _days(days: list[str]) -> str:
+    names = [DAY_NAMES[d] for d in days]
+    week = ["mon", "tue", "wed", "thu", "fri"]
+    if days == week:
+        return "Monday to Friday"
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+
+
+def _points(gap: float) -> str:
+    """A gap in percentage points, in words."""
+    whole = present.round_half_away(gap * 100)
+    if whole == 0:
+        return "no gap"
+    return f"{abs(whole)} percentage point{'s' if abs(whole) != 1 else ''}"
+
+
+def option_rows(results: Any) -> list[list[str]]:
+    """One row per option (the current workforce marked), then what actually happened."""
+    capacity = results.capacity
+    rows = []
+    for result in capacity.options:
+        rows.append(
+            [
+                result.option.label,
+                *[share_text(results, result.timely[p], result.wanted[p]) for p, _ in PLACES],
+                present.rate_percent(result.utilisation),
+                present.count(result.backlog_peak),
+            ]
+        )
+    actual = capacity.actual
+    rows.append(
+        [
+            ACTUAL_LABEL,
+            *[share_text(results, actual.timely[p], actual.wanted[p]) for p, _ in PLACES],
+            "",
+            "",
+        ]
+    )
+    return rows
+
+
+HEADERS = [
+    "Workforce",
+    "In county",
+    "Out of county",
+    "All",
+    "Worker time used",
+    "Most returns waiting at once",
+]
+
+
+def _best(results: Any) -> Any:
+    """The option holding the most interviews in time (ties: the first configured)."""
+    return max(results.capacity.options, key=lambda r: (r.timely["all"], -r.option.workers))
+
+
+def _gap_text(results: Any) -> str:
+    """The calibration gap and how to read it ('' when either share is withheld)."""
+    capacity = results.capacity
+    current, actual = capacity.current, capacity.actual
+    gap = capacity.gap("all")
+    if (
+        _withheld(results, current.timely["all"], current.wanted["all"])
+        or _withheld(results, actual.timely["all"], actual.wanted["all"])
+        or math.isnan(gap)
+    ):
+        return ""
+    if gap > 0:
+        return (
+            f"The replay of today's workforce does {_points(gap)} better than the service "
+            "did: what the replay leaves out (time to assign, children and families not "
+            "available, follow-up work, leave and sickness) costs that much, so read each "
+            "option's figure as an upper bound."
+        )
+    return (
+        f"The replay of today's workforce does no better than the service did "
+        f"({_points(gap)} {'below' if gap < 0 else ''}), so its options are not flattered by "
+        "what it leaves out."
+    ).replace(" )", ")")
+
+
+def _calibration_text(results: Any) -> str:
+    capacity = results.capacity
+    current, actual = capacity.current, capacity.actual
+    replayed = share_text(results, current.timely["all"], current.wanted["all"])
+    happened = share_text(results, actual.timely["all"], actual.wanted["all"])
+    text = (
+        f"Calibration: replayed, today's workforce could have held {replayed} of the wanted "
+        f"interviews face to face within {_hours(capacity.timeliness_hours)}; this quarter "
+        f"{happened} of completed interviews were held that way by an independent worker."
+    )
+    gap = _gap_text(results)
+    return f"{text} {gap}" if gap else text
+
+
+def _smallest_close_to_best(results: Any, within: float = 0.05) -> Any:
+    """The option with the fewest workers (then the least commissioning) whose share is
+    within `within` of the best option's."""
+    best = _best(results)
+    close = [
+        r
+        for r in results.capacity.options
+        if r.wanted["all"] and r.share("all") >= best.share("all") - within - 1e-12
+    ]
+    return min(close, key=lambda r: (r.option.workers, r.option.host_share))
+
+
+def _hours(hours: float) -> str:
+    return f"{hours:g} hours"
+
+
+def _intro(results: Any) -> str:
+    capacity = results.capacity
+    returns = capacity.returns
+    wanted = capacity.current.wanted["all"]
+    return (
+        f"What would it take to hold every return home interview face to face, by an "
+        f"independent worker, within {_hours(capacity.timeliness_hours)}? This quarter's "
+        f"{present.count(returns.due, _withheld(results, returns.due))} returns were replayed, "
+        "each as recorded (when the child came back, in county or out, and when the police "
+        "notification arrived), against each workforce below. Children decline and do not "
+        "engage at this quarter's own rates, leaving "
+        f"{present.count(wanted, _withheld(results, wanted))} interviews wanted. The figures "
+        "are the share of those that could have been held face to face within the timescale; "
+        "the assumptions are in the methodology appendix."
+    )
+
+
+def capacity_chart(results: Any) -> Any:
+    """The options as grouped bars: in county and out of county."""
+    capacity = results.capacity
+    categories = [r.option.label for r in capacity.options]
+    series = []
+    for place, name in PLACES[:2]:
+        values = [_share_value(results, r.timely[place], r.wanted[place]) for r in capacity.options]
+        labels = [share_text(results, r.timely[place], r.wanted[place]) for r in capacity.options]
+        hidden = [_withheld(results, r.timely[place], r.wanted[place]) for r in capacity.options]
+        series.append(Series(name, values, labels, hidden))
+    best = _best(results)
+    title = (
+        f"Of these options, {best.option.label.lower()} would hold the most interviews face "
+        f"to face within {_hours(capacity.timeliness_hours)} "
+        f"({share_text(results, best.timely['all'], best.wanted['all'])} of those wanted)"
+    )
+    return bar_chart(CHART_ID, title, categories, series, percent=True, first_header="Workforce")
+
+
+def capacity_section(results: Any, num: Numberer) -> Section | None:
+    """The full "What it would take" section (None without a replay)."""
+    if results.capacity is None:
+        return None
+    section = Section(SECTION_ID, TITLE, [Block("text", text=_intro(results))])
+    section.blocks.append(
+        num.table(
+            DataTable(
+                "Interviews that could be held face to face within the timescale, by workforce",
+                HEADERS,
+                option_rows(results),
+                note=(
+                    "Worker time used: the share of the dedicated workers' working hours spent "
+                    "on offers, visits and write-ups. The last row is what the service "
+                    "actually achieved this quarter (completed interviews in the timeliness "
+                    "measure held face to face by an independent worker in time)."
+                ),
+            )
+        )
+    )
+    section.blocks.append(num.chart(capacity_chart(results)))
+    section.blocks.append(Block("text", text=_calibration_text(results)))
+    return section
+
+
+def capacity_summary(results: Any, num: Numberer | None = None) -> Section | None:
+    """The short summary for the board paper (None without a replay)."""
+    if results.capacity is None:
+        return None
+    capacity = results.capacity
+    current, actual = capacity.current, capacity.actual
+    best, small = _best(results), _smallest_close_to_best(results)
+    within = _hours(capacity.timeliness_hours)
+
+    def share(r: Any, place: str) -> str:
+        return share_text(results, r.timely[place], r.wanted[place])
+
+    words = [
+        "Replaying this quarter's returns, today's workforce could have held "
+        f"{share(current, 'all')} of the interviews children would have taken part in face "
+        f"to face within {within} "
+        f"({share(current, 'in_county')} in county, {share(current, 'out_of_county')} out of "
+        f"county); the service actually held {share(actual, 'all')} of completed interviews "
+        "that way."
+    ]
+    if best.option.id != current.option.id:
+        text = (
+            f"Of the options tried, {best.option.label.lower()} would hold the most: "
+            f"{share(best, 'all')}."
+        )
+        if small.option.id not in (best.option.id, current.option.id):
+            text += (
+                f" The smallest close to that is {small.option.label.lower()}: "
+                f"{share(small, 'all')}."
+            )
+        words.append(text)
+    gap = _gap_text(results)
+    if gap:
+        words.append(gap)
+    words.append("The assumptions are in the methodology appendix.")
+    return Section(SECTION_ID, TITLE, [Block("text", text=w) for w in words])
+
+
+def assumptions(results: Any) -> list[str]:
+    """The replay's assumptions, from the config and the quarter's rates, in words."""
+    capacity = results.capacity
+    if capacity is None:
+        return []
+    s, returns = capacity.settings, capacity.returns
+    travel = ", ".join(
+        f"{'in county' if area == 'in_area' else 'out of county'} {_duration(hours)}"
+        for area, hours in sorted(s.travel_hours.items())
+    )
+    return [
+        f"Dedicated workers work {_days(list(s.working_days))}, {_hours_of_day(s.day_start)} "
+        f"to {_hours_of_day(s.day_end)}; a visit starts only if it ends by then. Bank "
+        "holidays, leave, sickness and other duties are not modelled.",
+        f"Each return costs {_duration(s.offer_hours)} to offer, including those where the "
+        f"child declines or does not engage; an interview takes {_duration(s.interview_hours)} "
+        f"and its write-up {_duration(s.recording_hours)}.",
+        f"Travel, one way: {travel}; children not looked after (at home) "
+        f"{_duration(s.default_travel_hours)}.",
+        "Each return goes, when it is notified, to the worker free soonest. Notifications are "
+        "as recorded; where none is recorded, the quarter's median delay "
+        f"({present.hours(returns.median_notification_hours)}).",
+        f"Declines and non-engagement at this quarter's rates: "
+        f"{present.rate_percent(returns.decline_rate)} of offers declined, "
+        f"{present.rate_percent(returns.non_engagement_rate)} of returns not offered because "
+        f"the child could not be contacted or went missing again; which returns, by a seeded "
+        f"choice (seed {s.seed}), the same for every option.",
+        f"Returns with an agreed exception leave the replay, as they leave the timeliness "
+        f"measure ({present.count(returns.exceptions, _withheld(results, returns.exceptions))}"
+        " this quarter).",
+        "Out-of-county children are visited only where an option says so; otherwise they get "
+        "today's telephone or social-worker interview, which does not count. Commissioned "
+        f"from the host authority, an interview is held {_duration(s.host_authority_hours)} "
+        "after notification.",
+    ]
+
+
+def workbook_table(results: Any) -> Any:
+    """The options and the calibration row as a workbook table (None without a replay)."""
+    from pipeline.render.workbook import NOT_APPLICABLE, SUPPRESSED, Table
+
+    capacity = results.capacity
+    if capacity is None:
+        return None
+
+    def cells(timely: dict[str, int], wanted: dict[str, int]) -> list[Any]:
+        out: list[Any] = []
+        for place, _ in PLACES:
+            value = _share_value(results, timely[place], wanted[place])
+            hidden = _withheld(results, timely[place], wanted[place])
+            out.append(SUPPRESSED if hidden else NOT_APPLICABLE if value is None else value)
+        return out
+
+    rows: list[list[Any]] = [
+        [
+            r.option.label,
+            r.option.workers,
+            "yes" if r.option.out_of_county_visits else "no",
+            r.option.host_share,
+            *cells(r.timely, r.wanted),
+            r.utilisation,
+            r.backlog_peak,
+        ]
+        for r in capacity.options
+    ]
+    blank = NOT_APPLICABLE
+    actual = cells(capacity.actual.timely, capacity.actual.wanted)
+    rows.append([ACTUAL_LABEL, blank, blank, blank, *actual, blank, blank])
+    return Table(
+        SHEET,
+        f"What it would take: workforce options replayed, {results.quarter.label}",
+        "Share of wanted interviews that could be held face to face within the timescale; "
+        "[z] not applicable (no cases, or a workforce setting for what actually happened). "
+        "Assumptions: see the paper's methodology appendix and docs/capacity.md.",
+        [
+            "Workforce",
+            "Dedicated workers",
+            "Visits out of county",
+            "Share commissioned from host authorities",
+            "In county",
+            "Out of county",
+            "All",
+            "Worker time used",
+            "Most returns waiting at once",
+        ],
+        rows,
+        ["text", "count", "text", "percent", "percent", "percent", "percent", "percent", "count"],
+    )
+
+
+__all__ = [
+    "CHART_ID",
+    "SECTION_ID",
+    "SHEET",
+    "assumptions",
+    "capacity_chart",
+    "capacity_section",
+    "capacity_summary",
+    "option_rows",
+    "share_text",
+    "workbook_table",
+]
