@@ -77,6 +77,13 @@ def month_key(month: str, column: str) -> Key:
     return ("month", month, column)
 
 
+def capacity_key(row: str, place: str) -> Key:
+    """One share of the capacity replay (pipeline.analysis.capacity): `row` is an option's id
+    or "actual", `place` one of in_county, out_of_county, all. ("capacity", "wanted", "all")
+    and ("capacity", "exceptions", "all") are the replay's own counts."""
+    return ("capacity", row, place)
+
+
 def spc_key(series: str) -> Key:
     """The mean, process limits and signals of one control chart."""
     return ("spc", series)
@@ -182,6 +189,7 @@ def disclose(
     audience: str,
     threshold: int,
     registry: Any = None,
+    capacity: Any = None,
 ) -> Disclosure:
     """The disclosure stage: one decision for every quantity any output publishes.
 
@@ -230,7 +238,44 @@ def disclose(
             for month, hidden in zip(months, mask[col].tolist(), strict=True):
                 if hidden:
                     withheld.add(month_key(month, col))
+    if capacity is not None:
+        withheld |= capacity_withheld(capacity, withheld, quarter=quarter, threshold=threshold)
     return Disclosure(audience, threshold, frozenset(withheld), frozenset(), notes)
+
+
+# The cohort whose timeliness denominator is the capacity replay's "actual" base, by place.
+_CAPACITY_COHORT = {"out_of_county": "looked_after_out_of_area", "all": "all"}
+
+
+def capacity_withheld(
+    capacity: Any, withheld: Collection[Key], *, quarter: str, threshold: int
+) -> set[Key]:
+    """The capacity replay's withheld shares (public audience): a share whose numerator or
+    denominator is a count from 1 to threshold - 1 (rule 2), and an actual share whose base
+    is the denominator of a withheld timeliness rate (the same completed interviews)."""
+
+    def small(*counts: int) -> bool:
+        return any(0 < c < threshold for c in counts)
+
+    out: set[Key] = set()
+    rows = [(r.option.id, r.timely, r.wanted) for r in capacity.options]
+    rows.append(("actual", capacity.actual.timely, capacity.actual.wanted))
+    for row, timely, wanted in rows:
+        for place in wanted:
+            if small(timely[place], wanted[place]):
+                out.add(capacity_key(row, place))
+    for place, cohort in _CAPACITY_COHORT.items():
+        if metric_key(quarter, cohort, "rhi_timely_rate") in withheld:
+            out.add(capacity_key("actual", place))
+    # In county is all minus out of county: withhold it with either.
+    if {capacity_key("actual", "all"), capacity_key("actual", "out_of_county")} & out:
+        out.add(capacity_key("actual", "in_county"))
+    returns = capacity.returns
+    wanted_all = capacity.current.wanted["all"]
+    for name, count in (("wanted", wanted_all), ("exceptions", returns.exceptions)):
+        if small(count):
+            out.add(capacity_key(name, "all"))
+    return out
 
 
 # Columns of a breakdown frame that are not counts.

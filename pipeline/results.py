@@ -64,5 +64,6 @@ class Results:
                 quarter=self.quarter.id,
                 audience=self.audience,
                 threshold=self.config.suppress_below,
+                capacity=self.capacity,
             )
         self.metrics = self.disclosure.flags(self.metrics)

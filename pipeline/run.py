@@ -224,6 +224,9 @@ def _run(
         repeat_threshold=config.repeat_threshold,
     )
     analysis = analyse(metrics, monthly, quarter=reported, quarters=quarters, config=config)
+    from pipeline.analysis.capacity import replay_quarter
+
+    capacity = replay_quarter(episodes_table, reported, config)
     # The disclosure stage: one decision per published quantity, read by every renderer.
     decisions = disclose(
         metrics,
@@ -232,12 +235,10 @@ def _run(
         quarter=reported.id,
         audience=audience,
         threshold=config.suppress_below,
+        capacity=capacity,
     )
     disclosed = decisions.flags(metrics)
     analysis = write_narrative(analysis, disclosed, config)
-    from pipeline.analysis.capacity import replay_quarter
-
-    capacity = replay_quarter(episodes_table, reported, config)
 
     config_file = config_path if config_path is not None else config.base_dir / "config.yaml"
     results = Results(

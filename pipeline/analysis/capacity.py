@@ -37,7 +37,7 @@ kind of event, so a heap is a dozen lines, adds no dependency, and makes the tie
 (and so the determinism) visible. Allocating on notification, rather than letting a free
 worker pick the waiting return due soonest, is deliberate: with that second rule an extra
 worker can, rarely, make the schedule worse (a classic list-scheduling anomaly; we found
-2 in 60,000 random weeks), which would be a confusing answer to give a board. With
+2 in 60,000 random comparisons), which would be a confusing answer to give a board. With
 allocation on notification an extra worker never delays any interview
 (`Calendar.first_fit` never moves a visit earlier for a later free time; tested).
 """

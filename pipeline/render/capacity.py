@@ -4,9 +4,9 @@ The internal paper gets the full section (options table, chart, the calibration 
 beside what actually happened, and the gap); the public board paper gets a short summary.
 The assumptions (config values) go in the methodology appendix of both.
 
-The replay's counts rest on real children's returns, so for the public audience a share
-whose numerator or denominator is a small number (1 to `suppress_below` - 1) is shown as
-`[c]`, as metrics.md does for every rate.
+The replay's counts rest on real children's returns, so each share is shown or withheld as
+the disclosure stage decided (`pipeline.disclosure.capacity_withheld`): `[c]` for the public
+when a small number is under it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from pipeline.disclosure import capacity_key
 from pipeline.metrics import present
 from pipeline.render.blocks import Block, Numberer, Section
 from pipeline.render.charts import DataTable, Series, bar_chart
@@ -35,21 +36,32 @@ DAY_NAMES = {
 ACTUAL_LABEL = "What actually happened"
 
 
-def _withheld(results: Any, *counts: int) -> bool:
-    """A small count (public audience) hides the share built on it."""
-    below = results.config.suppress_below
-    return results.audience == "public" and any(0 < c < below for c in counts)
+def _row_id(result: Any) -> str:
+    """The disclosure row of an option's result, or "actual" for what happened."""
+    option = getattr(result, "option", None)
+    return option.id if option is not None else "actual"
 
 
-def share_text(results: Any, timely: int, wanted: int) -> str:
+def _hidden(results: Any, result: Any, place: str) -> bool:
+    """True when the disclosure stage withheld this share (a small number under it)."""
+    return results.disclosure.withholds(capacity_key(_row_id(result), place))
+
+
+def share_text(results: Any, result: Any, place: str) -> str:
     """A replayed or actual share as the paper shows it: "92%", "no cases" or "[c]"."""
-    return present.percent(timely, wanted, _withheld(results, timely, wanted))
+    return present.percent(
+        result.timely[place], result.wanted[place], _hidden(results, result, place)
+    )
 
 
-def _share_value(results: Any, timely: int, wanted: int) -> float | None:
-    if _withheld(results, timely, wanted) or not wanted:
+def _share_value(results: Any, result: Any, place: str) -> float | None:
+    if _hidden(results, result, place) or not result.wanted[place]:
         return None
-    return timely / wanted
+    return result.timely[place] / result.wanted[place]
+
+
+def _count(results: Any, name: str, value: int) -> str:
+    return results.disclosure.count(capacity_key(name, "all"), value)
 
 
 def _hours_of_day(hours: float) -> str:
@@ -90,7 +102,7 @@ def option_rows(results: Any) -> list[list[str]]:
         rows.append(
             [
                 result.option.label,
-                *[share_text(results, result.timely[p], result.wanted[p]) for p, _ in PLACES],
+                *[share_text(results, result, p) for p, _ in PLACES],
                 present.rate_percent(result.utilisation),
                 present.count(result.backlog_peak),
             ]
@@ -99,7 +111,7 @@ def option_rows(results: Any) -> list[list[str]]:
     rows.append(
         [
             ACTUAL_LABEL,
-            *[share_text(results, actual.timely[p], actual.wanted[p]) for p, _ in PLACES],
+            *[share_text(results, actual, p) for p, _ in PLACES],
             "",
             "",
         ]
@@ -127,11 +139,7 @@ def _gap_text(results: Any) -> str:
     capacity = results.capacity
     current, actual = capacity.current, capacity.actual
     gap = capacity.gap("all")
-    if (
-        _withheld(results, current.timely["all"], current.wanted["all"])
-        or _withheld(results, actual.timely["all"], actual.wanted["all"])
-        or math.isnan(gap)
-    ):
+    if _hidden(results, current, "all") or _hidden(results, actual, "all") or math.isnan(gap):
         return ""
     if gap > 0:
         return (
@@ -150,8 +158,8 @@ def _gap_text(results: Any) -> str:
 def _calibration_text(results: Any) -> str:
     capacity = results.capacity
     current, actual = capacity.current, capacity.actual
-    replayed = share_text(results, current.timely["all"], current.wanted["all"])
-    happened = share_text(results, actual.timely["all"], actual.wanted["all"])
+    replayed = share_text(results, current, "all")
+    happened = share_text(results, actual, "all")
     text = (
         f"Calibration: replayed, today's workforce could have held {replayed} of the wanted "
         f"interviews face to face within {_hours(capacity.timeliness_hours)}; this quarter "
@@ -177,18 +185,24 @@ def _hours(hours: float) -> str:
     return f"{hours:g} hours"
 
 
+def _due(results: Any) -> str:
+    """The quarter's returns owed an interview: the metrics table's rhi_due for all children."""
+    q = results.quarter.id
+    withheld = results.disclosure.metric_withheld(q, "all", "rhi_due")
+    return present.count(results.capacity.returns.due, withheld)
+
+
 def _intro(results: Any) -> str:
     capacity = results.capacity
-    returns = capacity.returns
     wanted = capacity.current.wanted["all"]
     return (
         f"What would it take to hold every return home interview face to face, by an "
         f"independent worker, within {_hours(capacity.timeliness_hours)}? This quarter's "
-        f"{present.count(returns.due, _withheld(results, returns.due))} returns were replayed, "
+        f"{_due(results)} returns were replayed, "
         "each as recorded (when the child came back, in county or out, and when the police "
         "notification arrived), against each workforce below. Children decline and do not "
         "engage at this quarter's own rates, leaving "
-        f"{present.count(wanted, _withheld(results, wanted))} interviews wanted. The figures "
+        f"{_count(results, 'wanted', wanted)} interviews wanted. The figures "
         "are the share of those that could have been held face to face within the timescale; "
         "the assumptions are in the methodology appendix."
     )
@@ -200,15 +214,15 @@ def capacity_chart(results: Any) -> Any:
     categories = [r.option.label for r in capacity.options]
     series = []
     for place, name in PLACES[:2]:
-        values = [_share_value(results, r.timely[place], r.wanted[place]) for r in capacity.options]
-        labels = [share_text(results, r.timely[place], r.wanted[place]) for r in capacity.options]
-        hidden = [_withheld(results, r.timely[place], r.wanted[place]) for r in capacity.options]
+        values = [_share_value(results, r, place) for r in capacity.options]
+        labels = [share_text(results, r, place) for r in capacity.options]
+        hidden = [_hidden(results, r, place) for r in capacity.options]
         series.append(Series(name, values, labels, hidden))
     best = _best(results)
     title = (
         f"Of these options, {best.option.label.lower()} would hold the most interviews face "
         f"to face within {_hours(capacity.timeliness_hours)} "
-        f"({share_text(results, best.timely['all'], best.wanted['all'])} of those wanted)"
+        f"({share_text(results, best, 'all')} of those wanted)"
     )
     return bar_chart(CHART_ID, title, categories, series, percent=True, first_header="Workforce")
 
@@ -248,7 +262,7 @@ def capacity_summary(results: Any, num: Numberer | None = None) -> Section | Non
     within = _hours(capacity.timeliness_hours)
 
     def share(r: Any, place: str) -> str:
-        return share_text(results, r.timely[place], r.wanted[place])
+        return share_text(results, r, place)
 
     words = [
         "Replaying this quarter's returns, today's workforce could have held "
@@ -304,7 +318,7 @@ def assumptions(results: Any) -> list[str]:
         f"the child could not be contacted or went missing again; which returns, by a seeded "
         f"choice (seed {s.seed}), the same for every option.",
         f"Returns with an agreed exception leave the replay, as they leave the timeliness "
-        f"measure ({present.count(returns.exceptions, _withheld(results, returns.exceptions))}"
+        f"measure ({_count(results, 'exceptions', returns.exceptions)}"
         " this quarter).",
         "Out-of-county children are visited only where an option says so; otherwise they get "
         "today's telephone or social-worker interview, which does not count. Commissioned "
@@ -321,11 +335,11 @@ def workbook_table(results: Any) -> Any:
     if capacity is None:
         return None
 
-    def cells(timely: dict[str, int], wanted: dict[str, int]) -> list[Any]:
+    def cells(result: Any) -> list[Any]:
         out: list[Any] = []
         for place, _ in PLACES:
-            value = _share_value(results, timely[place], wanted[place])
-            hidden = _withheld(results, timely[place], wanted[place])
+            value = _share_value(results, result, place)
+            hidden = _hidden(results, result, place)
             out.append(SUPPRESSED if hidden else NOT_APPLICABLE if value is None else value)
         return out
 
@@ -335,14 +349,14 @@ def workbook_table(results: Any) -> Any:
             r.option.workers,
             "yes" if r.option.out_of_county_visits else "no",
             r.option.host_share,
-            *cells(r.timely, r.wanted),
+            *cells(r),
             r.utilisation,
             r.backlog_peak,
         ]
         for r in capacity.options
     ]
     blank = NOT_APPLICABLE
-    actual = cells(capacity.actual.timely, capacity.actual.wanted)
+    actual = cells(capacity.actual)
     rows.append([ACTUAL_LABEL, blank, blank, blank, *actual, blank, blank])
     return Table(
         SHEET,
