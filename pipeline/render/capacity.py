@@ -229,7 +229,7 @@ def capacity_chart(results: Any) -> Any:
 
 def capacity_section(results: Any, num: Numberer) -> Section | None:
     """The full "What it would take" section (None without a replay)."""
-    if results.capacity is None:
+    if getattr(results, "capacity", None) is None:
         return None
     section = Section(SECTION_ID, TITLE, [Block("text", text=_intro(results))])
     section.blocks.append(
@@ -254,7 +254,7 @@ def capacity_section(results: Any, num: Numberer) -> Section | None:
 
 def capacity_summary(results: Any, num: Numberer | None = None) -> Section | None:
     """The short summary for the board paper (None without a replay)."""
-    if results.capacity is None:
+    if getattr(results, "capacity", None) is None:
         return None
     capacity = results.capacity
     current, actual = capacity.current, capacity.actual
@@ -292,7 +292,7 @@ def capacity_summary(results: Any, num: Numberer | None = None) -> Section | Non
 
 def assumptions(results: Any) -> list[str]:
     """The replay's assumptions, from the config and the quarter's rates, in words."""
-    capacity = results.capacity
+    capacity = getattr(results, "capacity", None)
     if capacity is None:
         return []
     s, returns = capacity.settings, capacity.returns
@@ -331,7 +331,7 @@ def workbook_table(results: Any) -> Any:
     """The options and the calibration row as a workbook table (None without a replay)."""
     from pipeline.render.workbook import NOT_APPLICABLE, SUPPRESSED, Table
 
-    capacity = results.capacity
+    capacity = getattr(results, "capacity", None)
     if capacity is None:
         return None
 

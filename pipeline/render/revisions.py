@@ -45,7 +45,7 @@ def _and(items: list[str]) -> str:
 
 def note(results: Any) -> str | None:
     """The sentence for the paper's notes, or None when no figure the audience sees changed."""
-    revisions = results.revisions
+    revisions = getattr(results, "revisions", None)
     if revisions is None:
         return None
     count = revisions.published if results.audience == "public" else len(revisions.rows)
@@ -99,7 +99,7 @@ def _shown(spec: Any, cell: str) -> str:
 
 def appendix(results: Any, num: Numberer) -> Section | None:
     """Appendix D (internal audience): every changed figure, old and new."""
-    revisions = results.revisions
+    revisions = getattr(results, "revisions", None)
     if revisions is None or results.audience != "internal" or not revisions.rows:
         return None
     from pipeline.render.charts import DataTable
@@ -147,7 +147,7 @@ def _cell(text: str) -> Any:
 
 def workbook_table(results: Any) -> Any:
     """The Revisions sheet (None when there are none to show)."""
-    revisions = results.revisions
+    revisions = getattr(results, "revisions", None)
     if revisions is None or not revisions.rows:
         return None
     from pipeline.render.workbook import Table
