@@ -60,6 +60,18 @@ MINUTES_PER_DAY = 24 * 60
 # Outcomes recorded as "not offered" for a reason on the child's side: non-engagement.
 NON_ENGAGEMENT_REASONS = ("unable_to_contact", "missing_again")
 PLACES = ("in_county", "out_of_county", "all")
+# The columns of the joined episode table the replay reads.
+RETURN_COLUMNS = (
+    "episode_id",
+    "start",
+    "end",
+    "looked_after",
+    "placement_area",
+    "outcome",
+    "not_offered_reason",
+    "exception",
+    "notified_at",
+)
 
 
 @dataclass(frozen=True)
@@ -162,12 +174,13 @@ def simulate(visits: Sequence[Visit], workers: int, calendar: Calendar, window: 
     busy = last_end = 0
     for i in order:
         visit = visits[i]
+        length = visit.length
         at, worker = heapq.heappop(free)
-        start = calendar.first_fit(max(at, visit.ready), visit.length)
+        start = calendar.first_fit(max(at, visit.ready), length)
         started[i] = start
-        busy += visit.length
-        last_end = max(last_end, start + visit.length)
-        heapq.heappush(free, (start + visit.length, worker))
+        busy += length
+        last_end = max(last_end, start + length)
+        heapq.heappush(free, (start + length, worker))
     return Schedule(
         interview_at=tuple(s + v.reaches_interview for s, v in zip(started, visits, strict=True)),
         started=tuple(started),
@@ -217,30 +230,43 @@ def _chosen(count: int, share: float, rng: random.Random) -> list[bool]:
     return [i in picked for i in range(count)]
 
 
+def _text(values: pd.Series) -> np.ndarray:
+    """A text column as a numpy array of str, missing values as ''."""
+    return np.asarray([v if isinstance(v, str) else "" for v in values.tolist()], dtype=object)
+
+
 def quarter_returns(episodes: pd.DataFrame, quarter: Quarter, settings: CapacityConfig) -> Returns:
     """The returns of episodes starting in `quarter`, with declines and non-engagement drawn
     (seeded) at the quarter's own rates, and a seeded order for host commissioning."""
-    start = pd.Timestamp(quarter.start)
-    end = pd.Timestamp(quarter.last_day) + pd.Timedelta(days=1)
-    in_quarter = (episodes["start"] >= start) & (episodes["start"] < end)
-    due = episodes.loc[in_quarter & episodes["end"].notna()]
-    due = due.sort_values(["end", "episode_id"], kind="stable")
-    outcome = due["outcome"].fillna("not_offered").astype("str")
-    reason = due["not_offered_reason"].fillna("").astype("str")
-    exception = due["exception"].fillna("").astype("str").str.strip() != ""
+    start = np.datetime64(quarter.start, "us")
+    end = np.datetime64(quarter.last_day, "us") + np.timedelta64(1, "D")
+    starts = episodes["start"].to_numpy("datetime64[us]")
+    ends = episodes["end"].to_numpy("datetime64[us]")
+    picked = np.flatnonzero((starts >= start) & (starts < end) & ~np.isnat(ends))
+    due = episodes[list(RETURN_COLUMNS)].take(picked)
+    # Returns in time order (ties by episode), so the seeded choices do not depend on the
+    # extract's row order.
+    order = np.lexsort((_text(due["episode_id"]).astype(str), ends[picked]))
+    due = due.take(order)
+    outcome = _text(due["outcome"])
+    outcome[outcome == ""] = "not_offered"
+    reason = _text(due["not_offered_reason"])
+    exception = np.asarray([bool(x.strip()) for x in _text(due["exception"])], dtype=bool)
     n_due = len(due)
-    non_engaged = int(((outcome == "not_offered") & reason.isin(NON_ENGAGEMENT_REASONS)).sum())
-    offered = int(outcome.isin(["completed", "declined", "pending"]).sum())
+    non_engaged = int(((outcome == "not_offered") & np.isin(reason, NON_ENGAGEMENT_REASONS)).sum())
+    offered = int(np.isin(outcome, ["completed", "declined", "pending"]).sum())
     declined = int((outcome == "declined").sum())
     ne_rate = _rate(non_engaged, n_due)
     d_rate = _rate(declined, offered)
 
-    kept = due.loc[~exception.to_numpy()]
-    notified = kept["notified_at"]
-    delay = (notified - kept["end"]).dt.total_seconds() / 3600
-    recorded = delay[notified.notna() & (delay >= 0)]
-    median_delay = float(recorded.median()) if len(recorded) else 0.0
-    ready = notified.where(notified.notna() & (delay >= 0), kept["end"] + _hours(median_delay))
+    kept = due.take(np.flatnonzero(~exception))
+    returned = kept["end"].to_numpy("datetime64[us]")
+    notified = kept["notified_at"].to_numpy("datetime64[us]")
+    usable = ~np.isnat(notified) & (notified >= returned)
+    delays = (notified[usable] - returned[usable]) / np.timedelta64(1, "h")
+    median_delay = float(np.median(delays)) if len(delays) else 0.0
+    fallback = returned + np.timedelta64(_minutes(median_delay), "m")
+    ready = np.where(usable, notified, fallback)
 
     rng = random.Random(settings.seed)
     n = len(kept)
@@ -248,26 +274,21 @@ def quarter_returns(episodes: pd.DataFrame, quarter: Quarter, settings: Capacity
     rest = [i for i in range(n) if not not_engaging[i]]
     declining = dict(zip(rest, _chosen(len(rest), d_rate, rng), strict=True))
     engages = [not not_engaging[i] and not declining[i] for i in range(n)]
-    area = kept["placement_area"]
-    out_of_county = kept["looked_after"].fillna(False).astype(bool) & (area == "out_of_area")
-    out = out_of_county.fillna(False).to_numpy(dtype=bool)
-    travel = [
-        settings.travel_hours.get(str(a), settings.default_travel_hours)
-        if isinstance(a, str)
-        else settings.default_travel_hours
-        for a in area
-    ]
+    area = _text(kept["placement_area"])
+    looked_after = kept["looked_after"].fillna(False).to_numpy(dtype=bool)
+    out = looked_after & (area == "out_of_area")
+    travel = [settings.travel_hours.get(a, settings.default_travel_hours) for a in area]
     # Host commissioning takes the first `share` of out-of-county returns in this seeded
     # order, so a larger share commissions every return a smaller one did, and more.
     host_rank = np.zeros(n, dtype="int64")
-    order = list(range(n))
-    rng.shuffle(order)
-    for rank, i in enumerate(order):
+    shuffled = list(range(n))
+    rng.shuffle(shuffled)
+    for rank, i in enumerate(shuffled):
         host_rank[i] = rank
     frame = pd.DataFrame(
         {
-            "returned": kept["end"].to_numpy(),
-            "notified": ready.to_numpy(),
+            "returned": returned,
+            "notified": ready,
             "out_of_county": out,
             "travel_hours": np.asarray(travel, dtype="float64"),
             "engages": np.asarray(engages, dtype=bool),
@@ -324,57 +345,87 @@ def _origin(returns: pd.DataFrame) -> pd.Timestamp:
     return first - pd.Timedelta(days=first.weekday())
 
 
-def _hosted(returns: pd.DataFrame, out: np.ndarray, engages: np.ndarray, share: float):
+def _hosted(rank: np.ndarray, out: np.ndarray, engages: np.ndarray, share: float):
     """Which returns are commissioned from the host authority: the first `share` of the
     engaging out-of-county returns in the seeded host order, so a larger share commissions
     every return a smaller one did."""
-    rank = returns["host_rank"].to_numpy(dtype="int64")
     candidates = sorted(int(r) for r in rank[out & engages])
     cut = round(share * len(candidates))
     limit = candidates[cut - 1] if cut else -1
     return out & engages & (rank <= limit)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A `Returns.frame` as the replay's loop reads it: whole minutes from a Monday origin
+    and plain arrays, worked out once for every option."""
+
+    returned: list[int]
+    ready: list[int]
+    travel: list[int]
+    out: np.ndarray
+    engages: np.ndarray
+    host_rank: np.ndarray
+
+    @classmethod
+    def of(cls, returns: pd.DataFrame) -> Prepared:
+        origin = np.datetime64(_origin(returns), "m")
+
+        def minutes(column: str) -> list[int]:
+            times = returns[column].to_numpy("datetime64[m]")
+            return (times - origin).astype("int64").tolist()
+
+        hours = returns["travel_hours"].to_numpy(dtype="float64").tolist()
+        return cls(
+            returned=minutes("returned"),
+            ready=minutes("notified"),
+            travel=[_minutes(t) for t in hours],
+            out=returns["out_of_county"].to_numpy(dtype=bool),
+            engages=returns["engages"].to_numpy(dtype=bool),
+            host_rank=returns["host_rank"].to_numpy(dtype="int64"),
+        )
+
+
 def replay_option(
-    returns: pd.DataFrame,
+    returns: pd.DataFrame | Prepared,
     option: CapacityOption,
     settings: CapacityConfig,
     *,
     timeliness_hours: float,
 ) -> OptionResult:
-    """Replay the returns (a `Returns.frame`) against one workforce option."""
+    """Replay the returns (a `Returns.frame`, or it `Prepared`) against one workforce option."""
+    prepared = returns if isinstance(returns, Prepared) else Prepared.of(returns)
     calendar = Calendar.of(settings)
     window = _minutes(timeliness_hours)
-    origin = _origin(returns)
-    returned = [int(x) for x in (returns["returned"] - origin) // pd.Timedelta(minutes=1)]
-    ready = [int(x) for x in (returns["notified"] - origin) // pd.Timedelta(minutes=1)]
-    out = returns["out_of_county"].to_numpy(dtype=bool)
-    engages = returns["engages"].to_numpy(dtype=bool)
-    hosted = _hosted(returns, out, engages, option.host_share)
+    returned, ready, travel = prepared.returned, prepared.ready, prepared.travel
+    out, engages = prepared.out, prepared.engages
+    hosted = _hosted(prepared.host_rank, out, engages, option.host_share)
     # The dedicated workers handle every return in county, and out of county only when the
     # option lets them travel there and the host authority is not commissioned.
     handled = ~out | (option.out_of_county_visits & ~hosted)
 
     offer = _minutes(settings.offer_hours)
+    interview = _minutes(settings.interview_hours)
+    recording = _minutes(settings.recording_hours)
     jobs: list[int] = []
     visits: list[Visit] = []
-    for i in np.flatnonzero(handled):
+    for i in np.flatnonzero(handled).tolist():
         if engages[i]:
             visit = Visit(
                 returned[i],
                 ready[i],
-                travel=_minutes(float(returns["travel_hours"].iat[i])),
-                interview=_minutes(settings.interview_hours),
+                travel=travel[i],
+                interview=interview,
                 offer=offer,
-                recording=_minutes(settings.recording_hours),
+                recording=recording,
             )
         else:
             visit = Visit(returned[i], ready[i], offer=offer)  # the offer is still made
-        jobs.append(int(i))
+        jobs.append(i)
         visits.append(visit)
     schedule = simulate(visits, option.workers, calendar, window)
 
-    on_time = np.zeros(len(returns), dtype=bool)
+    on_time = np.zeros(len(returned), dtype=bool)
     waits: list[float] = []
     for i, at in zip(jobs, schedule.interview_at, strict=True):
         if engages[i]:
@@ -470,8 +521,9 @@ def replay_quarter(episodes: pd.DataFrame, quarter: Quarter, config: Config) -> 
     if not settings.enabled:
         return None
     returns = quarter_returns(episodes, quarter, settings)
+    prepared = Prepared.of(returns.frame)
     options = [
-        replay_option(returns.frame, option, settings, timeliness_hours=config.timeliness_hours)
+        replay_option(prepared, option, settings, timeliness_hours=config.timeliness_hours)
         for option in settings.options
     ]
     return Capacity(
