@@ -10,8 +10,10 @@ like any other figure: the renderers only show it.
 What the audience may see:
 - internal: every figure whose numerator, denominator or value changed, with both values
   (an earlier public run's withheld figure shows as `[c]`: its value was never written);
-- public: only figures published in both runs. A figure withheld in either run is never
-  compared, so a revision can never reveal a withheld number, nor that it moved.
+- public: only figures published in both runs, and only against an earlier public run. A
+  figure withheld in either run is never compared, so a revision can never reveal a withheld
+  number, nor that it moved; an earlier internal run is not compared at all, since its
+  "previous values" include figures the public may not see.
 """
 
 from __future__ import annotations
@@ -162,6 +164,10 @@ def compare(
     """The figures of `metrics_cells` (metrics.csv's text cells for this run) that differ from
     the earlier run's, for keys both runs have; None when nothing the audience may see changed
     (so an unchanged rerun writes the same bytes as the first run)."""
+    if audience != "internal" and previous.manifest.get("audience") != "public":
+        # An earlier internal edition holds figures the public may not see: a public list
+        # of its "previous values" would publish them.
+        return None
     rows = []
     for record in metrics_cells.itertuples(index=False):
         key = (record.quarter, record.cohort, record.metric)

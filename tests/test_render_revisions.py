@@ -47,7 +47,9 @@ def test_internal_appendix_shows_old_and_new_as_the_paper_does():
     table = section.blocks[1].table
     assert table.rows[0][3:] == ["100%", "0%"]
     assert table.rows[1][3:] == ["[c]", "4"]
-    assert "Of them, 1 were published in both runs" in section.blocks[0].text
+    assert "Published in both runs (the only ones a public paper counts): 1." in (
+        section.blocks[0].text
+    )
 
 
 def test_workbook_rows_carry_numbers_and_what_changed():

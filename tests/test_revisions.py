@@ -137,7 +137,7 @@ OLD = Previous(
         ("q", "all", "d"): ("", "", "7"),
         ("old", "all", "a"): ("", "", "1"),  # a quarter the new run no longer shows
     },
-    {"as_at": "2026-07-01", "inputs": [{"name": "episodes", "sha256": "x"}]},
+    {"as_at": "2026-07-01", "audience": "public", "inputs": [{"name": "episodes", "sha256": "x"}]},
 )
 NEW = _cells(
     [
@@ -155,6 +155,13 @@ def test_compare_lists_only_published_changes_for_the_public():
     assert public is not None
     assert [(r.quarter, r.metric) for r in public.rows] == [("q", "a")]
     assert public.published == 1
+
+
+def test_a_public_run_is_never_compared_with_an_internal_one():
+    # the internal edition's values include figures the public may not see
+    internal_before = Previous(OLD.folder, OLD.cells, {**OLD.manifest, "audience": "internal"})
+    assert compare(internal_before, NEW, {}, audience="public") is None
+    assert compare(internal_before, NEW, {}, audience="internal") is not None
 
 
 def test_compare_lists_every_change_for_the_internal_paper():

@@ -119,9 +119,9 @@ def appendix(results: Any, num: Numberer) -> Section | None:
         )
     intro = (
         f"{len(revisions.rows):,} figures differ from the previous run of this paper, with data "
-        f"as at {_iso_date_words(revisions.previous_as_at)}.{_because(revisions)} Of them, "
-        f"{revisions.published:,} were published in both runs; only those are counted in "
-        "the public paper."
+        f"as at {_iso_date_words(revisions.previous_as_at)}.{_because(revisions)} "
+        f"Published in both runs (the only ones a public paper counts): "
+        f"{revisions.published:,}."
     )
     table = DataTable(
         "Figures revised since the previous run",
