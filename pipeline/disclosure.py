@@ -271,10 +271,18 @@ def capacity_withheld(
     if {capacity_key("actual", "all"), capacity_key("actual", "out_of_county")} & out:
         out.add(capacity_key("actual", "in_county"))
     returns = capacity.returns
-    wanted_all = capacity.current.wanted["all"]
-    for name, count in (("wanted", wanted_all), ("exceptions", returns.exceptions)):
+    non_engaged = round(returns.non_engagement_rate * returns.due)
+    counts = (
+        ("wanted", capacity.current.wanted["all"]),
+        ("exceptions", returns.exceptions),
+        ("non_engagement", non_engaged),
+    )
+    for name, count in counts:
         if small(count):
             out.add(capacity_key(name, "all"))
+    # The decline rate the replay uses is the quarter's published rhi_decline_rate.
+    if metric_key(quarter, "all", "rhi_decline_rate") in withheld:
+        out.add(capacity_key("decline", "all"))
     return out
 
 

@@ -134,6 +134,19 @@ def test_assumptions_list_the_config_in_words():
     assert "(2 this quarter)" in text
 
 
+def test_public_assumptions_give_no_count_of_children():
+    text = " ".join(view.assumptions(results("public")))
+    assert "as they leave the timeliness measure." in text and "this quarter)" not in text
+    # 10% of 60 returns = 6 not engaging: not small, shown
+    assert "10% of returns not offered" in text
+
+
+def test_a_withheld_decline_rate_stays_withheld_in_the_assumptions():
+    hidden = frozenset({metric_key(Q.id, "all", "rhi_decline_rate")})
+    text = " ".join(view.assumptions(results("public", hidden)))
+    assert "[c] of offers declined" in text
+
+
 def test_no_replay_no_section():
     r = results("internal")
     r.capacity = None

@@ -60,6 +60,10 @@ def _share_value(results: Any, result: Any, place: str) -> float | None:
     return result.timely[place] / result.wanted[place]
 
 
+def _rate_text(results: Any, name: str, rate: float) -> str:
+    return present.rate_percent(rate, results.disclosure.withholds(capacity_key(name, "all")))
+
+
 def _count(results: Any, name: str, value: int) -> str:
     return results.disclosure.count(capacity_key(name, "all"), value)
 
@@ -312,14 +316,17 @@ def assumptions(results: Any) -> list[str]:
         "Each return goes, when it is notified, to the worker free soonest. Notifications are "
         "as recorded; where none is recorded, the quarter's median delay "
         f"({present.hours(returns.median_notification_hours)}).",
-        f"Declines and non-engagement at this quarter's rates: "
-        f"{present.rate_percent(returns.decline_rate)} of offers declined, "
-        f"{present.rate_percent(returns.non_engagement_rate)} of returns not offered because "
-        f"the child could not be contacted or went missing again; which returns, by a seeded "
-        f"choice (seed {s.seed}), the same for every option.",
-        f"Returns with an agreed exception leave the replay, as they leave the timeliness "
-        f"measure ({_count(results, 'exceptions', returns.exceptions)}"
-        " this quarter).",
+        "Declines and non-engagement at this quarter's rates: "
+        f"{_rate_text(results, 'decline', returns.decline_rate)} of offers declined, "
+        f"{_rate_text(results, 'non_engagement', returns.non_engagement_rate)} of returns not "
+        "offered because the child could not be contacted or went missing again; which "
+        f"returns, by a seeded choice (seed {s.seed}), the same for every option.",
+        "Returns with an agreed exception leave the replay, as they leave the timeliness "
+        + (
+            f"measure ({_count(results, 'exceptions', returns.exceptions)} this quarter)."
+            if results.audience == "internal"
+            else "measure."
+        ),
         "Out-of-county children are visited only where an option says so; otherwise they get "
         "today's telephone or social-worker interview, which does not count. Commissioned "
         f"from the host authority, an interview is held {_duration(s.host_authority_hours)} "
