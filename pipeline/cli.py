@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import gc
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -95,9 +96,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: raised like Ctrl-C, so staging is removed on the way out."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _tolerant_streams() -> list[tuple[object, str]]:
+    """Make stdout and stderr replace what the terminal's encoding cannot show (a sentence
+    must never become a traceback); returns each stream's previous setting, to restore."""
+    previous = []
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        errors = getattr(stream, "errors", None)
+        if reconfigure is None or not isinstance(errors, str):
+            continue
+        with contextlib.suppress(Exception):
+            reconfigure(errors="backslashreplace")
+            previous.append((stream, errors))
+    return previous
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 data failed, 2 usage)."""
     engine = None
+    streams = _tolerant_streams()
+    handler = None
     try:
         args = build_parser().parse_args(argv)
         if args.command == "run":
@@ -106,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from pipeline.render.pdf_engine import start_pdf_engine
 
             engine = start_pdf_engine()
+            # After the fork, so the engine keeps the default: SIGTERM ends a run like
+            # Ctrl-C, removing its staging folder.
+            with contextlib.suppress(ValueError):  # not the main thread: leave it
+                handler = signal.signal(signal.SIGTERM, _raise_terminated)
         from pipeline.config import load_config
 
         config = load_config(args.config)
@@ -139,9 +169,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rhi-report: stopped; no outputs were changed.", file=sys.stderr)
         return 130
+    except Terminated:
+        print("rhi-report: terminated; no outputs were changed.", file=sys.stderr)
+        return 143
     finally:
         if engine is not None:
             engine.close()
+        if handler is not None:
+            signal.signal(signal.SIGTERM, handler)
+        for stream, errors in streams:
+            with contextlib.suppress(Exception):
+                stream.reconfigure(errors=errors)  # type: ignore[attr-defined]
 
 
 def program() -> NoReturn:

@@ -1,15 +1,14 @@
 """The pipeline from extract to files: load, validate, compute, analyse, disclose, render.
 
-Outputs are written to a temporary folder beside the out folder and moved into place only
-when every file has been written, so a failed run leaves earlier outputs untouched.
+Outputs are written to a staging folder inside the out folder and replace the earlier set only
+when every file has been written (`pipeline.outdir`), so a failed or killed run leaves the
+earlier outputs untouched; no output ever overwrites an input.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING
 from pipeline.config import Config
 from pipeline.digest import sha256_file
 from pipeline.errors import UsageError
+from pipeline.outdir import pause_point
 from pipeline.periods import Quarter, quarter_ids, quarters_back
 
 if TYPE_CHECKING:
@@ -178,6 +178,7 @@ def _run(
     """The stages of `run_pipeline`, with its PDF engine (or None)."""
     audience = audience or config.audience
     dataset, raws = load_and_validate(config, episodes=episodes, interviews=interviews, as_at=as_at)
+    pause_point("validated")
     starts = dataset.episodes["start"]
     if quarter is None:
         reported = default_quarter(starts, dataset.as_at)
@@ -274,7 +275,9 @@ def _run(
     results.revisions = find_revisions(
         results, compare_with or out_dir, required=compare_with is not None
     )
-    files = write_outputs(results, out_dir, engine)
+    files = write_outputs(
+        results, out_dir, engine, protected=input_paths(config, raws, config_file)
+    )
     summary = RunSummary(out_dir, reported, tuple(files), dataset.warnings)
     print(
         f"Wrote {len(files)} files for {reported.label} ({audience} audience) to {out_dir}"
@@ -288,6 +291,15 @@ def _run(
     return summary
 
 
+def input_paths(config: Config, raws, config_file: Path) -> list[Path]:
+    """Every file the run reads, which no output may overwrite: extracts, config, commentary."""
+    paths = [raw.path for raw in raws] + [config_file]
+    commentary = config.resolve(config.commentary)
+    if commentary is not None:
+        paths.append(commentary)
+    return paths
+
+
 def _display_path(path: Path, base: Path) -> str:
     """A path as the manifest shows it: relative to the config folder when inside it."""
     try:
@@ -296,35 +308,43 @@ def _display_path(path: Path, base: Path) -> str:
         return path.name
 
 
-def write_outputs(results, out_dir: Path, engine=None) -> list[str]:
-    """Render every file into a temporary folder, then move them all into `out_dir`.
+def write_outputs(results, out_dir: Path, engine=None, protected: Sequence[Path] = ()) -> list[str]:
+    """Render every file into a staging folder inside `out_dir`, then replace the earlier
+    outputs with them as a set (`pipeline.outdir.OutFolder`).
 
     With a PDF `engine` (pipeline.render.pdf_engine.PdfEngine) the paper's PDF is laid out in
-    that process while this one writes the HTML and the analyst's tables.
+    that process while this one writes the HTML and the analyst's tables. `protected` are the
+    run's input files (extracts, config, commentary): an output that would overwrite one is
+    refused before anything is replaced.
     """
+    from pipeline.outdir import OutFolder, storage_problem
     from pipeline.render.csvs import write_data_quality_csv, write_metrics_csv
     from pipeline.render.manifest import write_manifest
     from pipeline.render.report import render
     from pipeline.render.workbook import write_workbook
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".rhi-report-", dir=out_dir.parent))
     try:
-        names = render(results, staging, engine)
-        names.append(write_metrics_csv(results, staging))
-        names.append(write_workbook(results, staging))
-        names.append(write_data_quality_csv(results, staging))
-        if engine is not None:
-            engine.wait()
-        names.append(write_manifest(results, staging, names))
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            os.replace(staging / name, out_dir / name)
-        return names
-    except BaseException:
-        # Stop the engine before the staging folder goes: it may be writing the PDF there.
-        if engine is not None:
-            engine.close()
-        raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        with OutFolder(out_dir) as folder:
+            staging = folder.staging
+            assert staging is not None
+            try:
+                names = render(results, staging, engine)
+                pause_point("rendered")
+                names.append(write_metrics_csv(results, staging))
+                names.append(write_workbook(results, staging))
+                names.append(write_data_quality_csv(results, staging))
+                if engine is not None:
+                    engine.wait()
+                names.append(write_manifest(results, staging, names))
+            except BaseException:
+                # Stop the engine before the staging folder goes: it may be writing the PDF.
+                if engine is not None:
+                    engine.close()
+                raise
+            folder.commit(names, protected)
+            return names
+    except OSError as exc:
+        problem = storage_problem(out_dir, exc)
+        if problem is None:
+            raise
+        raise problem from None

@@ -70,6 +70,8 @@ class PdfEngine:
             status, message = "error", "the PDF process stopped unexpectedly"
         if status == "render":
             raise RenderError(message)
+        if status == "os":
+            raise OSError(*message)
         if status != "ok":
             raise RuntimeError(f"Rendering the PDF failed: {message}")
 
@@ -121,6 +123,8 @@ def _engine_main(conn: Any, parent_end: Any) -> None:
     # Ctrl-C is the main process's to handle: it stops the engine with `close()`, and the
     # engine must not print a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # `close()` ends the engine with SIGTERM, whatever handler the main process had set.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from pipeline.render import pdf_writer
 
     # Any failure here shows again, with its message, on the real render.
@@ -148,6 +152,8 @@ def _engine_main(conn: Any, parent_end: Any) -> None:
         outcome = ("ok", "")
     except pdf_writer.RenderError as exc:
         outcome = ("render", str(exc))
+    except OSError as exc:  # e.g. a full disk: raised again as itself, so the run says so
+        outcome = ("os", (exc.errno, exc.strerror, exc.filename))
     except BaseException as exc:  # reported to the main process, which raises it there
         outcome = ("error", f"{type(exc).__name__}: {exc}")
     try:

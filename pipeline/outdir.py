@@ -1,0 +1,300 @@
+"""The out folder: checked, locked, written in a staging folder inside it, replaced as a set.
+
+A run's outputs replace the previous set as a whole or not at all (docs/reliability.md):
+
+1. `OutFolder.open` checks the out folder is a folder that can be written (creating it if
+   missing), takes an exclusive lock on it, finishes a commit a killed run left half done and
+   removes staging folders killed runs left behind.
+2. Every output is written into `.rhi-report-staging-*` inside the out folder, so the final
+   moves never cross file systems, even when the out folder is a mount point of its own.
+3. `commit` refuses to replace an input, the config, the commentary or a folder, flushes the
+   staged files to disk, renames the staging folder to `.rhi-report-commit` (one atomic step
+   that marks the new set complete), then moves each file into place and removes the folder.
+   A run killed between those moves is completed by the next run on the folder (step 1).
+
+Any failure before step 3's rename leaves the earlier outputs exactly as they were; the
+staging folder is removed, and so is an out folder this run created and left empty.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import signal
+import stat
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from pipeline.errors import UsageError
+
+STAGING_PREFIX = ".rhi-report-staging-"
+COMMIT_NAME = ".rhi-report-commit"
+# Tests only (tests/test_faults.py): the run stops at the named point, says so on stderr and
+# waits there to be killed, so a kill can be aimed at each step of writing.
+PAUSE_VARIABLE = "RHI_REPORT_TEST_PAUSE_AT"
+
+# The errors of a folder or disk that cannot take the outputs, and what to do about each.
+_STORAGE_ERRORS = {
+    errno.ENOSPC: "the disk is full (no space left on device); free some space and run again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run again",
+    errno.EFBIG: "a file would be larger than the file system allows",
+    errno.EROFS: "it is on a read-only file system; choose another folder with --out",
+    errno.EACCES: "permission was denied; choose a folder you can write to with --out",
+    errno.EPERM: "the operation was not permitted; choose a folder you can write to with --out",
+    errno.EIO: "the disk reported an input/output error; check the disk and run again",
+}
+
+
+def pause_point(name: str) -> None:
+    """For the fault-injection tests only: stop here when PAUSE_VARIABLE names this point."""
+    if os.environ.get(PAUSE_VARIABLE) != name:
+        return
+    print(f"rhi-report: paused at {name}", file=sys.stderr, flush=True)
+    while True:  # until the test kills this process
+        signal.pause()
+
+
+def storage_problem(out_dir: Path, exc: OSError) -> UsageError | None:
+    """One sentence for an error of the out folder's disk or permissions, else None."""
+    why = _STORAGE_ERRORS.get(exc.errno or 0)
+    if why is None:
+        return None
+    return UsageError(
+        f"{out_dir}: the outputs could not be written there, because {why}. "
+        "The earlier outputs in it were left as they were."
+    )
+
+
+def _kind(mode: int) -> str:
+    """What a file system entry is, in words, for a message."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "a file"
+
+
+def _nearest_existing(path: Path) -> Path:
+    """The path itself or its closest ancestor that exists (as a name, even if a dangling link)."""
+    for candidate in (path, *path.parents):
+        if os.path.lexists(candidate):
+            return candidate
+    return Path(".")
+
+
+def _make_folder(out_dir: Path) -> bool:
+    """Create the out folder (and parents) unless it exists; True if this call created it."""
+    if out_dir.is_dir():
+        return False
+    if os.path.lexists(out_dir):
+        kind = _kind(os.lstat(out_dir).st_mode)
+        raise UsageError(
+            f"{out_dir}: is {kind}, not a folder, so the outputs cannot be written there. "
+            "Give --out a folder (it is created if missing), or move that file away."
+        )
+    blocker = _nearest_existing(out_dir.parent)
+    if not blocker.is_dir():
+        raise UsageError(
+            f"{out_dir}: cannot be created, because {blocker} is "
+            f"{_kind(os.lstat(blocker).st_mode)}, not a folder. Give --out a folder that can "
+            "be created."
+        )
+    try:
+        out_dir.mkdir(parents=True)
+    except FileExistsError:  # another process made it meanwhile
+        return False
+    except OSError as exc:
+        problem = storage_problem(out_dir, exc)
+        if problem is None:
+            raise
+        raise problem from None
+    return True
+
+
+def _lock(out_dir: Path) -> int | None:
+    """An open descriptor of the out folder holding an exclusive lock on it (None where the
+    platform has no flock). Refuses, with a sentence, while another run holds it."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, the rest still holds
+        return None
+    fd = os.open(out_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno in {errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES}:
+            raise UsageError(
+                f"{out_dir}: another rhi-report run is writing its outputs there now. Wait "
+                "for it to finish and run again, or give this run another folder with --out."
+            ) from None
+        raise
+    return fd
+
+
+def _files_in(folder: Path) -> list[str]:
+    """The names of the regular files directly in a folder, sorted."""
+    return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+
+
+def recover(out_dir: Path) -> None:
+    """Finish a commit a killed run left half done, and remove staging killed runs left.
+
+    Only call with the out folder locked. A commit folder holds a complete set (it was renamed
+    from staging only once every file was written and flushed), so its files are moved in;
+    a staging folder may be incomplete, so it is removed.
+    """
+    commit = out_dir / COMMIT_NAME
+    if commit.is_dir() and not commit.is_symlink():
+        for name in _files_in(commit):
+            if not (out_dir / name).is_dir():
+                os.replace(commit / name, out_dir / name)
+        shutil.rmtree(commit, ignore_errors=True)
+    for entry in out_dir.iterdir():
+        if entry.name.startswith(STAGING_PREFIX) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _identity(path: Path) -> tuple[Path, tuple[int, int] | None]:
+    """A path as the overwrite check compares it: resolved, and its device and inode."""
+    try:
+        st = os.stat(path)
+        ident: tuple[int, int] | None = (st.st_dev, st.st_ino)
+    except OSError:
+        ident = None
+    return path.resolve(), ident
+
+
+def check_targets(out_dir: Path, names: Iterable[str], protected: Iterable[Path]) -> None:
+    """Refuse, before anything is replaced, an output that would overwrite an input (by
+    resolved path or by being the same file) or land on something that is not a file."""
+    guarded = {}
+    for path in protected:
+        resolved, ident = _identity(path)
+        guarded[resolved] = path
+        if ident is not None:
+            guarded[ident] = path
+    for name in names:
+        target = out_dir / name
+        if not os.path.lexists(target):
+            continue
+        resolved, ident = _identity(target)
+        source = guarded.get(resolved) or (guarded.get(ident) if ident else None)
+        if source is not None:
+            raise UsageError(
+                f"{target}: is the input file {source}, and writing the output {name} would "
+                "overwrite it. Move the input out of the out folder, or give another folder "
+                "with --out; nothing was changed."
+            )
+        mode = os.stat(target).st_mode if os.path.exists(target) else os.lstat(target).st_mode
+        if not stat.S_ISREG(mode):
+            raise UsageError(
+                f"{target}: is {_kind(mode)}, where the output {name} goes. Move it away, or "
+                "give another folder with --out; the earlier outputs were left as they were."
+            )
+
+
+def _flush(paths: Iterable[Path]) -> None:
+    """Make files (or folders) durable on disk; a full disk may only say so here."""
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class OutFolder:
+    """One run's hold on its out folder: locked, with a staging folder inside it.
+
+    Use as a context manager: leaving it without `commit` (any exception, Ctrl-C, SIGTERM)
+    removes the staging folder and an out folder this run created, and releases the lock.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.staging: Path | None = None
+        self._created = False
+        self._fd: int | None = None
+
+    def __enter__(self) -> OutFolder:
+        out_dir = self.out_dir
+        self._created = _make_folder(out_dir)
+        try:
+            self._fd = _lock(out_dir)
+            recover(out_dir)
+            pause_point("recovered")
+            self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+        except OSError as exc:
+            self._release()
+            problem = storage_problem(out_dir, exc)
+            if problem is None:
+                raise
+            raise problem from None
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def commit(self, names: list[str], protected: Iterable[Path]) -> None:
+        """Replace the out folder's set of outputs with the staged `names`, as described above."""
+        assert self.staging is not None
+        out_dir = self.out_dir
+        check_targets(out_dir, names, protected)
+        _flush([self.staging / name for name in names])
+        pause_point("staged")
+        commit = out_dir / COMMIT_NAME
+        os.rename(self.staging, commit)
+        self.staging = None
+        try:
+            for number, name in enumerate(names):
+                os.replace(commit / name, out_dir / name)
+                if number == 0:
+                    pause_point("committing")
+            os.rmdir(commit)
+        except BaseException:
+            # The set is complete in the commit folder: finish it now if possible, else the
+            # next run on this folder does.
+            with contextlib.suppress(OSError):
+                recover(out_dir)
+            raise
+        with contextlib.suppress(OSError):  # not every file system can flush a folder
+            _flush([out_dir])
+        self._created = False
+
+    def _release(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+        if self._created:
+            with contextlib.suppress(OSError):  # only if still empty
+                self.out_dir.rmdir()
+            self._created = False
+        if self._fd is not None:
+            os.close(self._fd)  # closing releases the lock
+            self._fd = None
+
+    def __exit__(self, *exc: object) -> None:
+        self._release()
+
+
+__all__ = [
+    "COMMIT_NAME",
+    "PAUSE_VARIABLE",
+    "STAGING_PREFIX",
+    "OutFolder",
+    "check_targets",
+    "pause_point",
+    "recover",
+    "storage_problem",
+]
