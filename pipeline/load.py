@@ -19,6 +19,7 @@ import pandas as pd
 from pipeline.config import ExtractConfig
 from pipeline.digest import sha256_file
 from pipeline.errors import UsageError
+from pipeline.files import check_regular_file, check_text_encoding
 from pipeline.parse import canonical_code, clean_text, per_distinct, spread
 from pipeline.schema import EXTRACTS, FIRST_DATA_ROW, ROW, Column
 
@@ -80,8 +81,33 @@ def _cell_text(value: object) -> object:
 _ERROR_CELL = re.compile(rb"""\bt\s*=\s*["']e["']""")
 
 
+# A cell in column AAA or beyond (the 703rd): no extract is that wide, but one stray cell
+# there makes the sheet's used range, which python-calamine allocates in full, enormous.
+_FAR_COLUMN = re.compile(rb"""\sr\s*=\s*["'][A-Z]{3}""")
+_ROW_NUMBER = re.compile(rb"""<row\s[^>]*?\br\s*=\s*["'](\d+)["']""")
+
+
+def _last_row_number(block: bytes, previous: int) -> int:
+    """The number of the last whole `<row r="N"` in a block of sheet XML, else `previous`."""
+    start = block.rfind(b"<row")
+    while start >= 0:
+        found = _ROW_NUMBER.match(block, start)
+        if found is not None:
+            return int(found.group(1))
+        start = block.rfind(b"<row", 0, start)  # cut off at the block's end: the one before
+    return previous
+
+
+def _inflated_rows(rows: int, last_row: int) -> bool:
+    """Whether a sheet's last row lies far beyond its rows with cells (a stray cell far
+    down): read such a sheet row by row, not as one block down to that row."""
+    return last_row > 2 * rows + 10_000
+
+
 def _has_error_cells(path: Path) -> bool:
-    """Whether the workbook may hold an error value (#N/A, #DIV/0!, ...) in any sheet.
+    """Whether the workbook may hold an error value (#N/A, #DIV/0!, ...) in any sheet, or a
+    cell so far out (column AAA or beyond, or rows far below the data) that its used range
+    must not be read as one block; either way openpyxl reads it, row by row, bounded.
 
     Read as a zip of XML, a few megabytes at a time, looking for cells of type "e" in every
     XML part but the shared strings (sheets need not live where Excel puts them). A false
@@ -95,11 +121,16 @@ def _has_error_cells(path: Path) -> bool:
                     continue
                 with book.open(name) as part:
                     tail = b""
+                    rows, last_row = 0, 0
                     while chunk := part.read(1 << 22):
                         block = tail + chunk
-                        if _ERROR_CELL.search(block):
+                        if _ERROR_CELL.search(block) or _FAR_COLUMN.search(block):
                             return True
+                        rows += chunk.count(b"<row")
+                        last_row = _last_row_number(block, last_row)
                         tail = block[-64:]
+                    if _inflated_rows(rows, last_row):
+                        return True
     except Exception:  # a damaged zip or XML part: the reader reports the file
         return False
     return False
@@ -157,13 +188,38 @@ def _rows_openpyxl(path: Path, sheet: str | None) -> list[list[object]]:
             ws = book[sheet]
         else:
             raise _unknown_sheet(path, sheet, book.sheetnames)
-        return [list(r) for r in ws.iter_rows(values_only=True)]
+        return _bounded_rows(ws)
     except UsageError:
         raise
     except Exception as exc:  # a damaged sheet part
         raise _unreadable_workbook(path, exc) from None
     finally:
         book.close()
+
+
+# Rows that set how wide a sheet is read: the header and the first records.
+_WIDTH_ROWS = 100
+
+
+def _blank_cell(value: object) -> bool:
+    return value is None or value == ""
+
+
+def _bounded_rows(ws) -> list[list[object]]:
+    """An openpyxl read-only sheet's cells, bounded whatever its used range claims: no wider
+    than the last cell with a value in its first rows, no longer than its last row with a
+    value in those columns (a stray cell at XFD1048576 is not read)."""
+    head = list(ws.iter_rows(max_row=_WIDTH_ROWS, values_only=True))
+    width = max((i + 1 for row in head for i, v in enumerate(row) if not _blank_cell(v)), default=0)
+    if width == 0:
+        return []
+    rows: list[tuple[object, ...]] = []
+    kept = 0  # rows up to and including the last with a value
+    for values in ws.iter_rows(max_col=width, values_only=True):
+        rows.append(values)  # a gap's rows share one empty tuple: kept as it is
+        if not all(_blank_cell(v) for v in values):
+            kept = len(rows)
+    return [list(r) for r in rows[:kept]]
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:
@@ -183,6 +239,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
+    check_text_encoding(path, "extract")
     frame = None
     for encoding in _ENCODINGS:
         try:
@@ -216,6 +273,7 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, str]
         raise UsageError(
             f"{path}: file not found. Check the path in the config or give it with a flag."
         )
+    check_regular_file(path, "extract")
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
         return _read_xlsx(path, sheet), "xlsx"

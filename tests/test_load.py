@@ -256,3 +256,106 @@ def test_unknown_sheet_and_extension_are_usage_errors(tmp_path):
         load_extract("interviews", other, ExtractConfig())
     with pytest.raises(UsageError, match="file not found"):
         load_extract("interviews", tmp_path / "missing.csv", ExtractConfig())
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile files: not regular files, other encodings, inflated used ranges (docs/reliability.md)
+
+
+def test_a_folder_or_a_fifo_given_as_an_extract_is_one_sentence(tmp_path):
+    import os
+
+    folder = tmp_path / "episodes.csv"
+    folder.mkdir()
+    with pytest.raises(UsageError, match=r"episodes\.csv: the extract is a folder"):
+        load_extract("episodes", folder, ExtractConfig())
+    fifo = tmp_path / "interviews.csv"
+    os.mkfifo(fifo)
+    # Opening a FIFO for reading would wait for a writer for ever: refused before opening.
+    with pytest.raises(UsageError, match=r"the extract is a named pipe \(FIFO\)"):
+        load_extract("interviews", fifo, ExtractConfig())
+
+
+def test_a_device_given_as_an_extract_is_one_sentence():
+    with pytest.raises(UsageError, match="the extract is a device"):
+        load_extract("episodes", Path("/dev/zero"), ExtractConfig())
+
+
+@pytest.mark.parametrize(
+    ("encoding", "named"),
+    [
+        ("utf-16", "UTF-16 text (little-endian"),  # Python writes a little-endian mark
+        ("utf-16-be", "UTF-16 text (big-endian, without a byte order mark)"),
+        ("utf-16-le", "UTF-16 text (little-endian, without a byte order mark)"),
+        ("utf-32", "UTF-32 text"),
+    ],
+)
+def test_a_utf16_csv_is_named_with_how_to_save_it_again(tmp_path, encoding, named):
+    text = "Episode ID,Person ID,Start,Legal Status\r\nE1,C1,03/04/2026,Looked After\r\n"
+    with pytest.raises(UsageError) as caught:
+        load_extract("episodes", _csv(tmp_path, text, encoding), LOCAL)
+    message = str(caught.value)
+    assert named in message
+    assert "not UTF-8 or Windows-1252 text" in message
+    assert "'CSV UTF-8 (Comma delimited)'" in message
+
+
+def test_a_workbook_saved_with_a_csv_name_is_named(tmp_path):
+    path = tmp_path / "episodes.csv"
+    Workbook().save(path)
+    with pytest.raises(UsageError, match="is a zipped file"):
+        load_extract("episodes", path, ExtractConfig())
+
+
+def _read_in_bounded_memory(path: Path) -> tuple[int, str]:
+    """Read a workbook in a subprocess allowed 2 GB of address space: a reader that allocates
+    the whole used range dies (the old failure was a 512 GB allocation and an abort)."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    code = (
+        "import sys; from pathlib import Path; from pipeline.load import read_table; "
+        "frame, _ = read_table(Path(sys.argv[1])); "
+        "print(list(frame.columns), frame.index.tolist(), frame.iloc[:, 0].tolist())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    return done.returncode, done.stdout.strip()
+
+
+def test_a_stray_cell_at_xfd1048576_is_not_read_as_a_used_range(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["episode_id", "outcome"])
+    sheet.append(["E1", "completed"])
+    sheet.append(["E2", "declined"])
+    sheet["XFD1048576"] = "stray"
+    path = tmp_path / "rhi.xlsx"
+    book.save(path)
+    status, out = _read_in_bounded_memory(path)
+    # Rows 2 and 3 (the sheet's own numbers), columns to the header's last.
+    assert status == 0, out
+    assert out == "['episode_id', 'outcome'] [2, 3] ['E1', 'E2']"
+
+
+def test_a_stray_cell_far_down_a_column_is_read_row_by_row(tmp_path):
+    # A value in column Z a million rows down: beyond the header's columns, so not data.
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["episode_id", "outcome"])
+    sheet.append(["E1", "completed"])
+    sheet["Z1048576"] = "stray"
+    path = tmp_path / "rhi.xlsx"
+    book.save(path)
+    status, out = _read_in_bounded_memory(path)
+    assert status == 0, out
+    assert out == "['episode_id', 'outcome'] [2] ['E1']"

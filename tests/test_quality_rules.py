@@ -401,3 +401,17 @@ def test_every_rule_is_documented_with_its_severity():
 def test_date_problem_keeps_the_users_year_and_rejects_year_zero():
     assert "e.g. '25/12/2026'" in rules.date_problem("12/25/2026")
     assert "there is no year 0" in rules.date_problem("31/01/0000")
+
+
+def test_a_huge_cell_is_quoted_by_its_start_and_its_length():
+    # Once a 200 MB field was echoed whole (209 million characters in one message). Quotes
+    # are clipped to 80 characters: a 2,000,000-character cell shows as 80 x's and its length.
+    huge = "x" * 2_000_000
+    shown = "'" + "x" * 80 + "... (2,000,000 characters)'"
+    ep = table("episodes", [episode("E1", episode_type=huge, start=huge)])
+    rhi = table("interviews", [interview(huge)])
+    findings = rules.unknown_code(ep) + rules.invalid_date(ep) + rules.rhi_unknown_episode(ep, rhi)
+    assert {f.rule for f in findings} == {"unknown_code", "invalid_date", "rhi_unknown_episode"}
+    for f in findings:
+        assert shown in f.message
+        assert len(f.message) < 600

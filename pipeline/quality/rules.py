@@ -23,6 +23,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from pipeline.files import QUOTE_LIMIT, clip
 from pipeline.findings import Finding, Severity
 from pipeline.load import RawExtract
 from pipeline.schema import EXTRACTS, RISKS, ROW, Column
@@ -271,8 +272,14 @@ def where(table: Table, column: str) -> str:
 
 
 def quoted(values: pd.Series) -> pd.Series:
-    """Text values in single quotes, for echoing in a message."""
-    return "'" + values.astype("str").fillna("") + "'"
+    """Text values in single quotes, for echoing in a message; a long one is clipped (a
+    200 MB cell is shown by its start and its length)."""
+    text = values.astype("str").fillna("")
+    long = (text.str.len() > QUOTE_LIMIT).to_numpy(dtype=bool)
+    if long.any():
+        text = text.copy()
+        text[long] = text[long].map(clip)
+    return "'" + text + "'"
 
 
 def uk(stamps: pd.Series) -> pd.Series:
@@ -395,7 +402,7 @@ _HOW = "enter it day first as dd/mm/yyyy hh:mm (or as yyyy-mm-dd hh:mm)"
 
 def date_problem(value: str) -> str:
     """Why one date text could not be read, and how to write it, as a message body."""
-    shown = f"'{value}'"
+    shown = f"'{clip(value)}'"
     match = _NUMERIC_DATE.match(value)
     if match:
         day, month, year = (int(g) for g in match.groups())
