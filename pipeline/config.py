@@ -8,6 +8,7 @@ key silently ignored would give the board a wrong paper.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from datetime import date
 from pathlib import Path
@@ -167,10 +168,124 @@ class Config(Strict):
         return path if path.is_absolute() else self.base_dir / path
 
 
+# ---------------------------------------------------------------------------------------------
+# Reading YAML safely (docs/reliability.md): a config is a few dozen plain keys, so anything
+# that only an attack or an accident needs is refused with a sentence instead of obeyed.
+
+# At most this many aliases (`*name`) in one file: a few are handy, but nested aliases
+# ("billion laughs") would make a small file expand into billions of values.
+MAX_ALIASES = 10
+
+
+class RefusedYAML(yaml.YAMLError):
+    """YAML that parses but is refused: a tag, too many aliases, or a repeated key.
+    `sentence` says what and where (without the file, which the caller names)."""
+
+    def __init__(self, sentence: str) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
+
+
+def _loader() -> type:
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _refuse_tags_and_aliases(text: str) -> None:
+    """Refuse any explicit tag (`!!python/...`, `!custom`) and more than MAX_ALIASES aliases,
+    reading only the parser's events, before anything is built."""
+    aliases = 0
+    for event in yaml.parse(text, Loader=_loader()):
+        line = event.start_mark.line + 1
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise RefusedYAML(
+                f"line {line} has the YAML tag '{tag}'; tags are not allowed in this file. "
+                "Remove it and write the plain value."
+            )
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise RefusedYAML(
+                    f"line {line} has the alias '*{event.anchor}', one of more than "
+                    f"{MAX_ALIASES} in the file, which could make it expand without bound; "
+                    "write the values out instead of using anchors and aliases."
+                )
+
+
+def _refuse_repeated_keys(node: yaml.Node | None) -> None:
+    """Refuse a mapping that has the same key twice (YAML would quietly keep the later)."""
+    seen_nodes: set[int] = set()
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if id(current) in seen_nodes:
+            continue
+        seen_nodes.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            lines: dict[object, int] = {}
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    line = key.start_mark.line + 1
+                    if key.value in lines:
+                        raise RefusedYAML(
+                            f"the key '{key.value}' is given twice, at line "
+                            f"{lines[key.value]} and at line {line}; keep one of them."
+                        )
+                    lines[key.value] = line
+                stack += [key, value]
+        elif isinstance(current, yaml.SequenceNode):
+            stack += current.value
+
+
 def read_yaml(text: str) -> Any:
-    """YAML text read safely, with libyaml's loader when PyYAML has it (a few times faster,
-    the same result). Raises yaml.YAMLError on malformed text."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """YAML text read safely: no tags, at most MAX_ALIASES aliases, no key given twice (each
+    refused with RefusedYAML), with libyaml's parser when PyYAML has it. Raises
+    yaml.YAMLError on malformed text."""
+    _refuse_tags_and_aliases(text)
+    loader = _loader()(text)
+    try:
+        node = loader.get_single_node()
+        _refuse_repeated_keys(node)
+        return None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def non_finite_keys(data: Any, prefix: str = "") -> list[str]:
+    """The keys (dotted) whose value is an infinite or not-a-number float (.inf, .nan)."""
+    if isinstance(data, float):
+        return [] if math.isfinite(data) else [prefix]
+    if isinstance(data, dict):
+        return [k for key, v in data.items() for k in non_finite_keys(v, _dotted(prefix, key))]
+    if isinstance(data, list):
+        return [k for i, v in enumerate(data) for k in non_finite_keys(v, f"{prefix}[{i}]")]
+    return []
+
+
+def _dotted(prefix: str, key: object) -> str:
+    return f"{prefix}.{key}" if prefix else str(key)
+
+
+def _read_config_text(path: Path) -> str:
+    """The config file's text; UsageError naming the file when it is missing, not a regular
+    file, or not UTF-8 (UTF-16 and the like are named)."""
+    from pipeline.files import check_regular_file, check_text_encoding
+
+    check_regular_file(path, "config file")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(
+            f"{path}: config file not found. Give the right path with --config, "
+            "or create the file (an empty file uses every default)."
+        ) from None
+    except UnicodeDecodeError:
+        check_text_encoding(path, "config file")
+        raise UsageError(
+            f"{path}: the config file is not UTF-8 text. Save it as UTF-8 and run again."
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"{path}: config file could not be read ({exc.strerror}).") from None
 
 
 def _field_names(model: type[BaseModel]) -> list[str]:
@@ -204,9 +319,11 @@ def _describe(error: Any, file: Path) -> str:
             if close:
                 hint = f" Did you mean '{close[0]}'?"
         return f"{file}: unknown key '{key}'.{hint} Remove it or correct its spelling."
-    value = error.get("input")
+    from pipeline.files import clip
+
+    value = clip(repr(error.get("input")))
     return (
-        f"{file}: key '{key}' has the value {value!r}, which is not valid: {error['msg']}. "
+        f"{file}: key '{key}' has the value {value}, which is not valid: {error['msg']}. "
         "Correct it in the config file."
     )
 
@@ -329,17 +446,11 @@ def check_names(config: Config, file: Path) -> list[str]:
 
 def load_config(path: Path) -> Config:
     """Read and validate a config file; raise UsageError with plain sentences if it is wrong."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(
-            f"{path}: config file not found. Give the right path with --config, "
-            "or create the file (an empty file uses every default)."
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: config file could not be read ({exc}).") from None
+    text = _read_config_text(path)
     try:
         data = read_yaml(text)
+    except RefusedYAML as exc:
+        raise UsageError(f"{path}: {exc.sentence}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -355,6 +466,15 @@ def load_config(path: Path) -> Config:
     if not isinstance(data, dict):
         raise UsageError(
             f"{path}: the config must be a mapping of keys to values, not a list or text."
+        )
+    infinite = non_finite_keys(data)
+    if infinite:
+        raise UsageError(
+            *[
+                f"{path}: key '{key}' is not a finite number (.inf and .nan are not allowed); "
+                "write an ordinary number."
+                for key in infinite
+            ]
         )
     try:
         config = Config.model_validate({**data, "base_dir": path.parent})

@@ -163,3 +163,93 @@ def test_capacity_option_needs_at_least_one_worker(tmp_path):
     with pytest.raises(UsageError) as err:
         load_config(_write(tmp_path, text))
     assert "capacity.options.0.workers" in err.value.messages[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile configs (docs/reliability.md): each one sentence naming the file, exit status 2
+
+
+def _refused(tmp_path: Path, text: str) -> str:
+    path = _write(tmp_path, text)
+    with pytest.raises(UsageError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ")
+    return message
+
+
+def test_a_key_given_twice_names_both_lines(tmp_path):
+    # Once accepted, the later value winning: the audience silently became internal.
+    text = "audience: public\ncouncil_name: Example\naudience: internal\n"
+    message = _refused(tmp_path, text)
+    assert "the key 'audience' is given twice, at line 1 and at line 3; keep one" in message
+
+
+def test_a_key_given_twice_inside_a_section_is_found_too(tmp_path):
+    text = "targets:\n  rhi_offered_rate: 1.0\n  rhi_offered_rate: 0.5\n"
+    assert "at line 2 and at line 3" in _refused(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    ("value", "key"), [(".inf", "timeliness_hours"), (".nan", "timeliness_hours")]
+)
+def test_a_non_finite_number_names_its_key(tmp_path, value, key):
+    message = _refused(tmp_path, f"{key}: {value}\n")
+    assert f"key '{key}' is not a finite number" in message
+
+
+def test_a_non_finite_target_names_its_nested_key(tmp_path):
+    message = _refused(tmp_path, "targets:\n  rhi_timely_rate: {target: -.inf}\n")
+    assert "key 'targets.rhi_timely_rate.target' is not a finite number" in message
+
+
+def test_nested_aliases_are_refused_before_they_expand(tmp_path):
+    # "Billion laughs": nine levels of ten aliases each would be 10^9 strings; it hung the run.
+    lines = ['a: &a ["lol"]']
+    for level in range(1, 10):
+        previous, name = chr(ord("a") + level - 1), chr(ord("a") + level)
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 10) + "]")
+    message = _refused(tmp_path, "\n".join(lines) + "\n")
+    assert "one of more than 10 in the file" in message
+    assert "write the values out instead of using anchors and aliases" in message
+
+
+def test_a_few_aliases_are_still_read(tmp_path):
+    text = "labels: &l {x: Ex}\nspc: {rebase_months: &m []}\n"
+    assert load_config(_write(tmp_path, text)).labels == {"x": "Ex"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "council_name: !!python/object/apply:os.system ['true']\n",
+        "council_name: !!str Example\n",
+        "labels: !custom {x: y}\n",
+    ],
+)
+def test_any_tag_is_refused(tmp_path, text):
+    assert "tags are not allowed in this file" in _refused(tmp_path, text)
+
+
+def test_a_fifo_or_a_folder_as_the_config_is_one_sentence(tmp_path):
+    import os
+
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(UsageError, match=r"the config file is a named pipe \(FIFO\)"):
+        load_config(fifo)
+    with pytest.raises(UsageError, match="the config file is a folder"):
+        load_config(tmp_path)
+
+
+def test_a_utf16_config_is_named(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("council_name: Example\n", encoding="utf-16")
+    with pytest.raises(UsageError, match="the config file is UTF-16 text"):
+        load_config(path)
+
+
+def test_a_huge_wrong_value_is_clipped_in_the_message(tmp_path):
+    message = _refused(tmp_path, f"suppress_below: {'9x' * 100_000}\n")
+    assert "(200,002 characters)" in message
+    assert len(message) < 500
