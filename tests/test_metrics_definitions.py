@@ -366,3 +366,47 @@ def test_no_episodes_at_all_gives_zero_counts_and_blank_rates() -> None:
     assert (counts["value"] == 0).all()
     others = m[~m.index.isin(counts.index)]
     assert others["value"].isna().all()
+
+
+# ---- real elapsed time in Europe/London (docs/reliability.md) ------------------------------
+# The extracts hold UK wall-clock times. On 29 March 2026 the clocks went forward at 01:00
+# GMT (to 02:00 BST); on 25 October 2026 they go back at 02:00 BST (to 01:00 GMT).
+
+Q4_2025 = Quarter.parse("2025-26-Q4")  # January to March 2026
+Q3 = Quarter.parse("2026-27-Q3")  # October to December 2026
+
+
+def test_an_rhi_across_the_spring_change_counts_the_hour_that_never_was() -> None:
+    # Return Fri 27/03 10:00 GMT, RHI Mon 30/03 10:30 BST: the clocks read 72:30 apart, but
+    # only 71:30 passed (one hour was skipped), so it is within 72 hours.
+    frame = table(
+        [
+            episode(
+                start="2026-03-27 08:00",
+                end="2026-03-27 10:00",
+                outcome="completed",
+                completed_at="2026-03-30 10:30",
+            )
+        ]
+    )
+    m = compute(frame, [Q4_2025])
+    assert fig(m, "all", "rhi_timely_rate", Q4_2025)[:2] == (1, 1)
+    assert value(m, "all", "median_hours_return_to_completion", Q4_2025) == 71.5
+
+
+def test_an_rhi_across_the_autumn_change_counts_the_hour_that_came_twice() -> None:
+    # Return Fri 23/10 10:00 BST, RHI Mon 26/10 09:30 GMT: the clocks read 71:30 apart, but
+    # 72:30 passed (01:00-02:00 came twice), so it is not within 72 hours.
+    frame = table(
+        [
+            episode(
+                start="2026-10-23 08:00",
+                end="2026-10-23 10:00",
+                outcome="completed",
+                completed_at="2026-10-26 09:30",
+            )
+        ]
+    )
+    m = compute(frame, [Q3])
+    assert fig(m, "all", "rhi_timely_rate", Q3)[:2] == (0, 1)
+    assert value(m, "all", "median_hours_return_to_completion", Q3) == 72.5

@@ -241,3 +241,86 @@ def test_validation_imports_neither_matplotlib_nor_weasyprint():
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+# ---- reliability: no silent wrong number (docs/reliability.md) -----------------------------
+
+
+def test_ids_that_lost_their_leading_zeros_are_matched_with_a_warning():
+    # The episodes CSV writes 000123; the interviews workbook stored it as the number 123
+    # (read as the text '123'). Once every RHI row was dropped and the offer rate fell to 0%.
+    d = run(
+        [episode("000123"), episode("000124", "C2"), episode("7", "C3")],
+        [interview("123"), interview("124", outcome="declined"), interview("7")],
+    )
+    rows = by_id(d)
+    assert rows.loc["000123", "outcome"] == "completed"
+    assert rows.loc["000124", "outcome"] == "declined"
+    assert rows.loc["7", "outcome"] == "completed"  # matched as written
+    warned = [f for f in d.findings if f.rule == "rhi_id_without_leading_zeros"]
+    assert [f.row for f in warned] == [2, 3]
+    assert "episode '123' is not in episodes.csv as written, but '000123' is" in warned[0].message
+    assert "interviews.xlsx" in warned[0].message
+    assert not [f for f in d.findings if f.rule == "rhi_unknown_episode"]
+
+
+def test_leading_zeros_are_not_guessed_when_two_episodes_share_the_number():
+    # 0123 and 00123 are both 123: which one is meant cannot be known, so nothing is matched.
+    d = run([episode("0123"), episode("00123", "C2")], [interview("123")])
+    assert not by_id(d)["has_rhi_row"].any()
+    assert [f.rule for f in d.findings if f.row == 2] == ["rhi_unknown_episode"]
+
+
+def test_an_episode_never_gets_a_second_rhi_row_from_a_lost_zero():
+    d = run([episode("0123")], [interview("0123"), interview("123", outcome="declined")])
+    assert by_id(d).loc["0123", "outcome"] == "completed"
+    assert [f.rule for f in d.findings if f.row == 3] == ["rhi_unknown_episode"]
+
+
+def test_most_rhi_rows_unmatched_is_fatal_naming_both_files():
+    # 6 of 10 RHI rows (60%, and at least 5) match no episode: more than the 5% allowed.
+    episodes = [episode(f"E{i}", f"C{i}") for i in range(10)]
+    interviews = [interview(f"E{i}") for i in range(4)] + [interview(f"X{i}") for i in range(6)]
+    with pytest.raises(FatalFindings) as caught:
+        run(episodes, interviews)
+    [fatal] = [f for f in caught.value.findings if f.rule == "rhi_mostly_unmatched"]
+    assert fatal.message.startswith(
+        "interviews.xlsx: 6 of its 10 RHI rows (60%) name episode IDs that are not in "
+        "episodes.csv (for example 'X0', 'X1', 'X2')"
+    )
+
+
+def test_a_few_unmatched_rhi_rows_are_only_warnings():
+    # 4 unmatched is fewer than 5 rows: warnings, the run goes on.
+    episodes = [episode(f"E{i}", f"C{i}") for i in range(10)]
+    interviews = [interview(f"X{i}") for i in range(4)]
+    d = run(episodes, interviews)
+    assert [f.rule for f in d.findings] == ["rhi_unknown_episode"] * 4
+
+
+def test_a_date_far_after_the_extract_does_not_become_the_as_at_date():
+    # Starts 3-4 April 2026; one end typed as 2100. The as-at date is the latest other date
+    # (the RHI completed 05/04/2026 10:00), so the 2100 end is after it: fatal, and the
+    # default quarter cannot move to one that has not ended.
+    episodes = [episode("E1"), episode("E2", "C2", end="04/04/2100 10:00")]
+    with pytest.raises(FatalFindings) as caught:
+        run(episodes, [interview("E1")])
+    [late] = [f for f in caught.value.findings if f.rule == "date_after_as_at"]
+    assert late.row == 3
+    assert "'04/04/2100 10:00' is after the as-at date 05/04/2026" in late.message
+
+
+def test_times_the_clocks_skipped_or_repeated_are_warnings():
+    d = run(
+        [
+            episode("E1", start="29/03/2026 01:30", end="29/03/2026 05:00"),
+            episode("E2", "C2", start="25/10/2026 01:30", end="25/10/2026 03:00"),
+        ],
+        [],
+    )
+    [skipped] = [f for f in d.findings if f.rule == "time_did_not_happen"]
+    [twice] = [f for f in d.findings if f.rule == "time_happened_twice"]
+    assert (skipped.row, skipped.column, twice.row, twice.column) == (2, "start", 3, "start")
+    assert "'29/03/2026 01:30' is a time no UK clock showed" in skipped.message
+    assert "the clocks went forward from 01:00 to 02:00" in skipped.message
+    assert "the clocks went back from 02:00 to 01:00" in twice.message

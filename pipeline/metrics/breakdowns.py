@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import schema
+from pipeline.clock import elapsed
 from pipeline.metrics.registry import COHORTS
 from pipeline.metrics.table import cohort_masks
 from pipeline.periods import Quarter, month_label
@@ -194,7 +195,8 @@ def _age_bands(start: pd.Series, dob: pd.Series) -> pd.Series:
 
 def _duration_bands(start: pd.Series, end: pd.Series) -> pd.Series:
     """Under 24 hours; 1 to 7 days (24 hours up to exactly 7 days); over 7 days."""
-    delta = end.to_numpy(dtype="datetime64[us]") - start.to_numpy(dtype="datetime64[us]")
+    # Real elapsed time in Europe/London: a night the clocks change has 23 or 25 hours.
+    delta = elapsed(start.to_numpy(dtype="datetime64[us]"), end.to_numpy(dtype="datetime64[us]"))
     day = np.timedelta64(24 * 3600 * 10**6, "us")
     safe = np.where(np.isnat(delta), np.timedelta64(0, "us"), delta)
     bands = np.select([safe < day, safe <= 7 * day], list(DURATION_BANDS[:2]), DURATION_BANDS[2])

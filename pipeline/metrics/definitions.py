@@ -21,6 +21,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from pipeline.clock import instants
+
 # Outcomes that mean an offer was made (metrics.md: rhi_offered).
 OFFERED_OUTCOMES = ("completed", "declined", "pending")
 
@@ -69,9 +71,10 @@ def _bool(values: pd.Series) -> np.ndarray:
     return values.fillna(False).to_numpy(dtype=bool)
 
 
-def _hours_between(earlier: pd.Series, later: pd.Series) -> np.ndarray:
-    """`later - earlier` in hours; NaN where either is missing or later is before earlier."""
-    delta = later.to_numpy(dtype="datetime64[us]") - earlier.to_numpy(dtype="datetime64[us]")
+def _hours_between(earlier: np.ndarray, later: np.ndarray) -> np.ndarray:
+    """Hours from `earlier` to `later` (UTC instants, see pipeline.clock.instants); NaN where
+    either is missing or later is before earlier."""
+    delta = later - earlier
     hours = delta / np.timedelta64(1, "h")
     # NaT gives NaN already; metrics.md keeps only pairs where the later is not before.
     return np.where(hours >= 0, hours, np.nan)
@@ -119,8 +122,13 @@ class EpisodeFlags:
         pending = due & (out == "pending")
         offered = completed | declined | pending
 
-        completed_at = episodes["completed_at"]
-        gap = completed_at.to_numpy(dtype="datetime64[us]") - end.to_numpy(dtype="datetime64[us]")
+        # Elapsed time is real time in Europe/London: wall times become instants once per
+        # column, so a clock change in between counts (pipeline.clock).
+        at = {
+            name: instants(episodes[name].to_numpy(dtype="datetime64[us]"))
+            for name in ("end", "notified_at", "assigned_at", "completed_at")
+        }
+        gap = at["completed_at"] - at["end"]
         window = np.timedelta64(pd.Timedelta(hours=timeliness_hours).value // 1000, "us")
         has_gap = ~np.isnat(gap)
         in_timeliness = (
@@ -140,7 +148,7 @@ class EpisodeFlags:
         rhi_row = due & _bool(episodes["has_rhi_row"])
 
         def times(earlier: str, later: str) -> np.ndarray:
-            hours = _hours_between(episodes[earlier], episodes[later])
+            hours = _hours_between(at[earlier], at[later])
             return np.where(rhi_row, hours, np.nan)
 
         return cls(

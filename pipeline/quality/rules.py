@@ -23,10 +23,16 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from pipeline.clock import change_at, unusual_wall_times
 from pipeline.files import QUOTE_LIMIT, clip
 from pipeline.findings import Finding, Severity
 from pipeline.load import RawExtract
 from pipeline.schema import EXTRACTS, RISKS, ROW, Column
+
+# An RHI extract with more unmatched rows than this share (and at least UNMATCHED_ROWS of
+# them) is not a few typos: it is fatal (rhi_mostly_unmatched).
+UNMATCHED_SHARE = 0.05
+UNMATCHED_ROWS = 5
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,9 @@ RULES: dict[str, Rule] = {
             "date_after_as_at",
             "fatal",
             "A start, end or RHI date is after the as-at date (given with --as-at; by default "
-            "the as-at date is the latest date in either extract, so this cannot happen).",
+            "the as-at date is the latest date in either extract that is at most a year after "
+            "95% of the episode starts, so only a date far outside the extract's span, such "
+            "as 2100 for 2026, can be after it).",
             "The run stops: nothing can be dated after the extract was taken, so the date is a "
             "typo or the as-at date is wrong.",
         ),
@@ -188,6 +196,39 @@ RULES: dict[str, Rule] = {
             "A risk in the risks column is not one of the canonical risk codes after the "
             "config's mapping.",
             "The unknown risk is counted as 'other'.",
+        ),
+        # Rules added for reliability (docs/reliability.md).
+        Rule(
+            "rhi_id_without_leading_zeros",
+            "warning",
+            "An RHI row's episode ID is not in the episodes extract as written, but is the "
+            "same number as exactly one episode ID there that has leading zeros (123 for "
+            "000123): Excel stores such an ID as a number and drops the zeros.",
+            "The RHI row is matched to that episode.",
+        ),
+        Rule(
+            "rhi_mostly_unmatched",
+            "fatal",
+            f"More than {UNMATCHED_SHARE:.0%} of the RHI rows (and at least "
+            f"{UNMATCHED_ROWS}) name episode IDs that are not in the episodes extract.",
+            "The run stops: the extracts are from different systems or periods, or write the "
+            "IDs differently, and every RHI figure would be wrong.",
+        ),
+        Rule(
+            "time_did_not_happen",
+            "warning",
+            "A date-time is in the hour the clocks skip when British Summer Time starts "
+            "(such as 29/03/2026 01:30, which no UK clock showed).",
+            "Read as if the clocks had not yet gone forward (01:30 GMT, which is 02:30 BST), "
+            "as zoneinfo reads it; elapsed times count real time from there.",
+        ),
+        Rule(
+            "time_happened_twice",
+            "warning",
+            "A date-time is in the hour that happens twice when British Summer Time ends "
+            "(such as 25/10/2026 01:30, shown first in BST and again in GMT).",
+            "Read as the first of the two (BST), as zoneinfo reads it; if it was the second, "
+            "elapsed times from or to it are an hour out.",
         ),
     )
 }
@@ -623,6 +664,9 @@ def link(episodes: Table, interviews: Table, keys: EpisodeKeys | None = None) ->
     row_of_code[ours[first]] = first
     at = row_of_code[theirs]
     found = at >= 0
+    by_digits = _match_without_leading_zeros(episodes, interviews, at, first)
+    at = np.where(by_digits >= 0, by_digits, at)
+    found = at >= 0
     frame = episodes.frame
 
     def picked(column: str, dtype: str) -> pd.Series:
@@ -636,12 +680,59 @@ def link(episodes: Table, interviews: Table, keys: EpisodeKeys | None = None) ->
     return pd.DataFrame(
         {
             "matched": pd.Series(found, index=interviews.frame.index),
+            "by_digits": pd.Series(by_digits >= 0, index=interviews.frame.index),
             "start": picked("start", "datetime64[us]"),
             "end": picked("end", "datetime64[us]"),
             "episode_row": picked(ROW, "Int64"),
         },
         index=interviews.frame.index,
     )
+
+
+def _digits_key(ids: pd.Series) -> pd.Series:
+    """All-digit IDs without their leading zeros ('000123' -> '123'); NA for any other ID."""
+    text = ids.astype("str")
+    digits = text.str.fullmatch(r"\d+").fillna(False).astype(bool)
+    return text.where(digits).str.lstrip("0").replace("", "0")
+
+
+def _match_without_leading_zeros(
+    episodes: Table, interviews: Table, at: np.ndarray, first: np.ndarray
+) -> np.ndarray:
+    """For each RHI row not matched as written (`at` < 0): the episode row whose all-digit ID
+    is the same number, when exactly one episode has it and no other RHI row already links
+    to that episode; -1 otherwise. An ID stored as a number in Excel loses its leading zeros,
+    which would otherwise drop every RHI row as unknown."""
+    result = np.full(len(at), -1, dtype="int64")
+    ids = interviews.frame["episode_id"]
+    unmatched = (at < 0) & ids.notna().to_numpy(dtype=bool)
+    if not unmatched.any():
+        return result
+    wanted = _digits_key(ids[unmatched])
+    if wanted.isna().all():
+        return result
+    # Only IDs written with a leading zero can be the ones meant.
+    written = episodes.frame["episode_id"].iloc[first].reset_index(drop=True)
+    zero = written.str.startswith("0").fillna(False).to_numpy(dtype=bool)
+    keys = _digits_key(written[zero])
+    positions = first[zero]
+    valid = keys.notna().to_numpy(dtype=bool)
+    keys, positions = keys[valid], positions[valid]
+    alone = ~keys.duplicated(keep=False).to_numpy(dtype=bool)
+    lookup = pd.Series(np.arange(len(positions))[alone], index=keys[alone].to_numpy())
+    target = wanted.map(lookup)
+    candidate = np.full(len(at), -1, dtype="int64")
+    picked = target.notna().to_numpy(dtype=bool)
+    rows = np.flatnonzero(unmatched)[picked]
+    candidate[rows] = positions[target[picked].to_numpy(dtype="int64")]
+    # Never a second RHI row for one episode: not one linked already, nor two recovered alike.
+    taken = set(at[at >= 0].tolist())
+    counts = pd.Series(candidate[rows]).value_counts()
+    for row in rows:
+        episode_row = candidate[row]
+        if episode_row not in taken and counts[episode_row] == 1:
+            result[row] = episode_row
+    return result
 
 
 def matched(episodes: Table, interviews: Table) -> pd.Series:
@@ -665,6 +756,102 @@ def rhi_unknown_episode(
             + f" is not in {episodes.file}; correct the episode ID, or add the episode to the "
             "episodes extract; until then this RHI row is left out of every figure."
         ),
+    )
+
+
+def rhi_id_without_leading_zeros(
+    episodes: Table, interviews: Table, linked: pd.DataFrame | None = None
+) -> list[Finding]:
+    """An RHI row matched to its episode only once the leading zeros were put back."""
+    linked = link(episodes, interviews) if linked is None else linked
+    recovered = linked["by_digits"]
+    if not recovered.any():
+        return []
+    rows = linked.loc[recovered, "episode_row"].astype("int64")
+    theirs = episodes.frame.set_index(ROW)["episode_id"]
+    written = pd.Series(theirs.loc[rows.to_numpy()].to_numpy(), index=rows.index, dtype="str")
+    return emit(
+        "rhi_id_without_leading_zeros",
+        interviews,
+        recovered,
+        "episode_id",
+        lambda i: (
+            _episode(interviews, i)
+            + f" is not in {episodes.file} as written, but "
+            + quoted(written.loc[i])
+            + f" is: the leading zeros were lost, as when Excel stores an ID as a number; "
+            "it is matched to that episode. Format the column as Text in "
+            f"{interviews.file} (or export it as CSV) so the IDs match as written."
+        ),
+    )
+
+
+def rhi_mostly_unmatched(
+    episodes: Table, interviews: Table, linked: pd.DataFrame | None = None
+) -> list[Finding]:
+    """More than a small share of RHI rows match no episode: never a quiet drop of most."""
+    linked = link(episodes, interviews) if linked is None else linked
+    named = interviews.frame["episode_id"].notna()
+    orphan = named & ~linked["matched"]
+    lost, total = int(orphan.sum()), int(named.sum())
+    if lost < UNMATCHED_ROWS or lost <= UNMATCHED_SHARE * total:
+        return []
+    examples = ", ".join(quoted(interviews.frame.loc[orphan, "episode_id"].head(3)).tolist())
+    return [
+        _file_finding(
+            "rhi_mostly_unmatched",
+            interviews,
+            "episode_id",
+            f"{interviews.file}: {lost:,} of its {total:,} RHI rows ({lost / total:.0%}) name "
+            f"episode IDs that are not in {episodes.file} (for example {examples}); check that "
+            "both extracts come from the same system and period and write the episode IDs the "
+            "same way. The run stops, because every RHI figure would be wrong.",
+        )
+    ]
+
+
+def _local_times(table: Table, rule: str, pick: int, what: str) -> list[Finding]:
+    """Date-times that did not happen (pick 0) or happened twice (pick 1) in the UK."""
+    findings: list[Finding] = []
+    for col in table.columns:
+        if col.kind != "datetime" or not table.present(col.name):
+            continue
+        stamps = table.frame[col.name]
+        mask = unusual_wall_times(stamps.to_numpy(dtype="datetime64[us]"))[pick]
+        if not mask.any():
+            continue
+        text = table.text(col.name)
+
+        def body(index: pd.Index, text: pd.Series = text, stamps: pd.Series = stamps) -> pd.Series:
+            changes = {s: change_at(np.datetime64(s, "us")) for s in stamps.loc[index].unique()}
+            return quoted(text.loc[index]) + stamps.loc[index].map(
+                lambda s: what.format(*changes[s])
+            )
+
+        findings += emit(rule, table, pd.Series(mask, index=stamps.index), col.name, body)
+    return findings
+
+
+def time_did_not_happen(table: Table) -> list[Finding]:
+    """A UK clock time skipped when British Summer Time starts (01:00 to 02:00)."""
+    return _local_times(
+        table,
+        "time_did_not_happen",
+        0,
+        " is a time no UK clock showed (that night the clocks went forward from {0} to {1}); "
+        "check it; meanwhile it is read as if the clocks had not yet gone forward.",
+    )
+
+
+def time_happened_twice(table: Table) -> list[Finding]:
+    """A UK clock time shown twice when British Summer Time ends (01:00 to 02:00)."""
+    return _local_times(
+        table,
+        "time_happened_twice",
+        1,
+        " happened twice (that night the clocks went back from {0} to {1}); it is read as "
+        "the first, in summer time, so an elapsed time from or to it is an hour out if it "
+        "was the second.",
     )
 
 
@@ -977,6 +1164,8 @@ def run_rules(
     findings += duplicate_rhi(interviews, keys)
     for table in both:
         findings += date_after_as_at(table, as_at)
+        findings += time_did_not_happen(table)
+        findings += time_happened_twice(table)
     for episode_rule in (
         end_before_start,
         overlapping_episodes,
@@ -988,6 +1177,8 @@ def run_rules(
     linked = link(episodes, interviews, keys) if linked is None else linked
     for cross_rule in (
         rhi_unknown_episode,
+        rhi_id_without_leading_zeros,
+        rhi_mostly_unmatched,
         ongoing_with_rhi_outcome,
         completed_without_date,
         completed_without_mode,

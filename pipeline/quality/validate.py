@@ -7,6 +7,7 @@ applied to warnings are described rule by rule in docs/data-quality.md.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import numpy as np
@@ -57,19 +58,43 @@ def type_table(extract: RawExtract) -> Table:
     return Table(extract, pd.DataFrame(typed, index=text.index), unreadable)
 
 
+# A date more than this long after nearly every episode started (the 95th percentile of the
+# starts) is far outside the extract's span: a typo such as 2100 for 2026, which must not
+# become the as-at date and so move the default quarter to one that has not ended.
+FAR_AFTER_STARTS = pd.Timedelta(days=366)
+STARTS_PERCENTILE = 0.95
+
+
+def latest_plausible(episodes: Table) -> pd.Timestamp | None:
+    """The latest date-time that is not far outside the extract's span: a year after the
+    95th percentile of the episode starts (nearest rank), None without any start."""
+    starts = episodes.frame["start"].dropna().to_numpy(dtype="datetime64[us]")
+    if not len(starts):
+        return None
+    rank = max(math.ceil(STARTS_PERCENTILE * len(starts)) - 1, 0)
+    typical = np.partition(starts, rank)[rank]
+    return pd.Timestamp(typical) + FAR_AFTER_STARTS
+
+
 def resolve_as_at(episodes: Table, interviews: Table, as_at: date | None) -> date | None:
-    """The as-at date: as given, else the latest date-time in either extract (None if none).
+    """The as-at date: as given, else the latest date-time in either extract that is not far
+    outside its span (`latest_plausible`); None if there is none.
 
     Dates of birth are left out: they are never later than an episode, and a mistyped one
-    must not move the as-at date.
+    must not move the as-at date. A date far outside the span is then after the as-at date,
+    which the date_after_as_at rule reports.
     """
     if as_at is not None:
         return as_at
+    limit = latest_plausible(episodes)
     latest: list[pd.Timestamp] = []
     for table in (episodes, interviews):
         for col in table.columns:
             if col.kind == "datetime":
-                top = table.frame[col.name].max()
+                values = table.frame[col.name]
+                if limit is not None:
+                    values = values[values <= limit]
+                top = values.max()
                 if pd.notna(top):
                     latest.append(top)
     return max(latest).date() if latest else None
