@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from pipeline.config import Config
 from pipeline.digest import sha256_file
 from pipeline.errors import UsageError
+from pipeline.files import check_regular_file
 from pipeline.outdir import pause_point
 from pipeline.periods import Quarter, quarter_ids, quarters_back
 
@@ -177,6 +178,10 @@ def _run(
 ) -> RunSummary:
     """The stages of `run_pipeline`, with its PDF engine (or None)."""
     audience = audience or config.audience
+    commentary = config.resolve(config.commentary)
+    if commentary is not None:
+        # Before anything is read: a FIFO here would make the run wait for ever later on.
+        check_regular_file(commentary, "commentary file")
     dataset, raws = load_and_validate(config, episodes=episodes, interviews=interviews, as_at=as_at)
     pause_point("validated")
     starts = dataset.episodes["start"]

@@ -137,3 +137,55 @@ def test_the_program_keeps_its_status_when_its_output_has_nowhere_to_go():
     )
     assert done.returncode == 0
     assert b"Traceback" not in done.stderr
+
+
+def _canonical_extracts(tmp_path: Path, rhi_id: str) -> list[str]:
+    """A config and two small canonical extracts; the flags that name them."""
+    (tmp_path / "config.yaml").write_text("{}\n")
+    (tmp_path / "e.csv").write_text(
+        "episode_id,child_id,start,end,looked_after\nE1,C1,03/04/2026 10:00,04/04/2026 10:00,no\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "i.csv").write_text(
+        f"episode_id,outcome\nE1,declined\n{rhi_id},declined\n", encoding="utf-8"
+    )
+    return [
+        "--config",
+        str(tmp_path / "config.yaml"),
+        "--episodes",
+        str(tmp_path / "e.csv"),
+        "--interviews",
+        str(tmp_path / "i.csv"),
+    ]
+
+
+def test_messages_print_on_a_terminal_that_is_not_utf8(tmp_path):
+    # A warning naming the episode 'Élan-1' on an ASCII terminal: once a traceback
+    # (UnicodeEncodeError); now the letter is escaped and the run's status stands.
+    import os
+    import subprocess
+    import sys
+
+    flags = _canonical_extracts(tmp_path, "Élan-1")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "validate", *flags],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "episode '\\xc9lan-1' is not in e.csv" in done.stdout
+
+
+def test_a_fifo_as_the_commentary_is_one_sentence(tmp_path, capsys):
+    import os
+
+    flags = _canonical_extracts(tmp_path, "E1")
+    os.mkfifo(tmp_path / "commentary.md")
+    (tmp_path / "config.yaml").write_text("commentary: commentary.md\n")
+    assert main(["run", *flags, "--out", str(tmp_path / "out")]) == 2
+    assert "the commentary file is a named pipe (FIFO)" in _err(capsys)
+    assert not (tmp_path / "out").exists()
