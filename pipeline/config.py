@@ -150,6 +150,8 @@ class Config(Strict):
     capacity: CapacityConfig = CapacityConfig()
     # Where the config file lives: relative paths inside it are resolved against this.
     base_dir: Path = Field(Path("."), exclude=True)
+    # The config file itself, for messages that name it (None for a Config built in code).
+    source_file: Path | None = Field(None, exclude=True)
 
     @field_validator("targets", mode="before")
     @classmethod
@@ -289,7 +291,7 @@ def _read_config_text(path: Path) -> str:
 
 
 def _field_names(model: type[BaseModel]) -> list[str]:
-    return [name for name in model.model_fields if name != "base_dir"]
+    return [name for name in model.model_fields if name not in {"base_dir", "source_file"}]
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -477,7 +479,7 @@ def load_config(path: Path) -> Config:
             ]
         )
     try:
-        config = Config.model_validate({**data, "base_dir": path.parent})
+        config = Config.model_validate({**data, "base_dir": path.parent, "source_file": path})
     except ValidationError as exc:
         raise UsageError(*[_describe(err, path) for err in exc.errors()]) from None
     problems = check_names(config, path)

@@ -32,8 +32,10 @@ def _extract_path(config: Config, name: str, flag: Path | None) -> Path:
     spec = getattr(config, name)
     path = config.resolve(spec.path)
     if path is None:
+        where = f"{config.source_file}: " if config.source_file is not None else ""
         raise UsageError(
-            f"No {name} extract was given: set {name}.path in the config or pass --{name} FILE."
+            f"{where}No {name} extract was given: set {name}.path in the config or pass "
+            f"--{name} FILE."
         )
     return path
 

@@ -48,7 +48,7 @@ def test_empty_config_without_extract_paths_says_what_to_give(capsys, tmp_path):
     config = tmp_path / "config.yaml"
     config.write_text("{}\n")
     assert main(["validate", "--config", str(config)]) == 2
-    assert "No episodes extract was given" in _err(capsys)
+    assert f"{config}: No episodes extract was given" in _err(capsys)
 
 
 def test_missing_extract_is_exit_2(capsys, tmp_path):
