@@ -257,41 +257,35 @@ def capacity_section(results: Any, num: Numberer) -> Section | None:
 
 
 def capacity_summary(results: Any, num: Numberer | None = None) -> Section | None:
-    """The short summary for the board paper (None without a replay)."""
+    """The short summary for the board paper, one paragraph (None without a replay).
+
+    Short on purpose: the paper's length is the full run's time (docs/performance.md)."""
     if getattr(results, "capacity", None) is None:
         return None
     capacity = results.capacity
-    current, actual = capacity.current, capacity.actual
-    best, small = _best(results), _smallest_close_to_best(results)
-    within = _hours(capacity.timeliness_hours)
+    current, actual, best = capacity.current, capacity.actual, _best(results)
 
     def share(r: Any, place: str) -> str:
         return share_text(results, r, place)
 
-    words = [
-        "Replaying this quarter's returns, today's workforce could have held "
-        f"{share(current, 'all')} of the interviews children would have taken part in face "
-        f"to face within {within} "
-        f"({share(current, 'in_county')} in county, {share(current, 'out_of_county')} out of "
-        f"county); the service actually held {share(actual, 'all')} of completed interviews "
-        "that way."
-    ]
+    text = (
+        f"Replayed on this quarter's returns, today's workforce could have held "
+        f"{share(current, 'all')} of wanted interviews face to face within "
+        f"{_hours(capacity.timeliness_hours)} ({share(current, 'in_county')} in county, "
+        f"{share(current, 'out_of_county')} out of county), against {share(actual, 'all')} "
+        "actually held"
+    )
     if best.option.id != current.option.id:
-        text = (
-            f"Of the options tried, {best.option.label.lower()} would hold the most: "
-            f"{share(best, 'all')}."
-        )
-        if small.option.id not in (best.option.id, current.option.id):
-            text += (
-                f" The smallest close to that is {small.option.label.lower()}: "
-                f"{share(small, 'all')}."
-            )
-        words.append(text)
-    gap = _gap_text(results)
-    if gap:
-        words.append(gap)
-    words.append("The assumptions are in the methodology appendix.")
-    return Section(SECTION_ID, TITLE, [Block("text", text=w) for w in words])
+        text += f"; {best.option.label.lower()}: {share(best, 'all')}"
+    gap = capacity.gap("all")
+    flattered = not (math.isnan(gap) or gap <= 0 or _hidden(results, actual, "all"))
+    text += (
+        ". The replay leaves out much of the work, so read these as upper bounds; the options "
+        "and assumptions are on the Capacity sheet of tables.xlsx."
+        if flattered
+        else ". The options and assumptions are on the Capacity sheet of tables.xlsx."
+    )
+    return Section(SECTION_ID, TITLE, [Block("text", text=text)])
 
 
 def assumptions(results: Any) -> list[str]:
@@ -370,7 +364,8 @@ def workbook_table(results: Any) -> Any:
         f"What it would take: workforce options replayed, {results.quarter.label}",
         "Share of wanted interviews that could be held face to face within the timescale; "
         "[z] not applicable (no cases, or a workforce setting for what actually happened). "
-        "Assumptions: see the paper's methodology appendix and docs/capacity.md.",
+        "The assumptions are on the sheet 'Capacity assumptions'; docs/capacity.md explains "
+        "the model.",
         [
             "Workforce",
             "Dedicated workers",
@@ -387,11 +382,29 @@ def workbook_table(results: Any) -> Any:
     )
 
 
+def assumptions_table(results: Any) -> Any:
+    """The replay's assumptions as a workbook table, one per row (None without a replay)."""
+    from pipeline.render.workbook import Table
+
+    lines = assumptions(results)
+    if not lines:
+        return None
+    return Table(
+        "Capacity assumptions",
+        f"What it would take: the replay's assumptions, {results.quarter.label}",
+        "Settings of the capacity: block of the config, and this quarter's rates.",
+        ["Number", "Assumption"],
+        [[i, line] for i, line in enumerate(lines, start=1)],
+        ["count", "text"],
+    )
+
+
 __all__ = [
     "CHART_ID",
     "SECTION_ID",
     "SHEET",
     "assumptions",
+    "assumptions_table",
     "capacity_chart",
     "capacity_section",
     "capacity_summary",

@@ -125,10 +125,15 @@ def build_view(results: Results) -> ReportView:
         ),
         _trends_section(results, fig, num),
     ]
-    # What it would take: the full replay for the internal paper, a summary for the public.
+    # What it would take: the full replay is a section of the internal paper; the public
+    # paper's short summary closes the workload section (a section of its own would add a
+    # line to the contents and, on the sample, a page).
     what = (capacity_section if internal else capacity_summary)(results, num)
-    if what is not None:
+    workload = next((x for x in sections if x.id == "workload"), None)
+    if what is not None and (internal or workload is None):
         sections.append(what)
+    elif what is not None and workload is not None:
+        workload.blocks.extend([Block("h3", text=what.title), *what.blocks])
     appendices = [a for a in (revisions_appendix(results, num),) if a is not None]
     _name_workbook_sheets(results, sections, num)
     for section in sections:
@@ -169,7 +174,7 @@ def build_view(results: Results) -> ReportView:
         notes=notes,
         charts=num.charts,
         board_asks=_board_asks(results),
-        assumptions=capacity_assumptions(results),
+        assumptions=capacity_assumptions(results) if internal else [],
         appendices=appendices,
     )
 
