@@ -91,13 +91,22 @@ def _read_metrics(path: Path) -> dict[tuple[str, str, str], tuple[str, str, str]
     return cells  # type: ignore[return-value]
 
 
+def _latest(folder: Path, name: str) -> Path:
+    """Where the earlier run's file is: inside a commit a killed run left half done (the
+    complete set, which the next run's out folder moves into place first), else in `folder`."""
+    from pipeline.outdir import COMMIT_NAME
+
+    pending = folder / COMMIT_NAME / name
+    return pending if pending.is_file() else folder / name
+
+
 def read_previous(folder: Path, *, required: bool = False) -> Previous | None:
     """The earlier run's outputs in `folder`, or None when there are none.
 
     With `required` (the folder was named with --compare-with) a missing or unreadable file
     is a usage error; otherwise an unreadable earlier output is ignored, with a warning, so
     a damaged old file never stops this quarter's paper."""
-    metrics, manifest = folder / METRICS_CSV, folder / MANIFEST
+    metrics, manifest = _latest(folder, METRICS_CSV), _latest(folder, MANIFEST)
     if not metrics.is_file() or not manifest.is_file():
         if required:
             raise UsageError(

@@ -200,3 +200,21 @@ def test_an_unreadable_earlier_run_is_skipped_with_a_warning(tmp_path, capsys):
     (tmp_path / "manifest.json").write_text(json.dumps({}), encoding="utf-8")
     assert read_previous(tmp_path) is None
     assert "could not be read" in capsys.readouterr().err
+
+
+def test_a_commit_a_killed_run_left_half_done_is_the_earlier_run(tmp_path):
+    # The killed run had moved manifest.json into place but not yet metrics.csv: the set in
+    # .rhi-report-commit is the complete one (pipeline.outdir finishes the move next run).
+    (tmp_path / "metrics.csv").write_text(
+        "quarter,cohort,metric,numerator,denominator,value\nq,all,a,,,1\n", encoding="utf-8"
+    )
+    (tmp_path / "manifest.json").write_text(json.dumps({"as_at": "2026-07-02"}), encoding="utf-8")
+    pending = tmp_path / ".rhi-report-commit"
+    pending.mkdir()
+    (pending / "metrics.csv").write_text(
+        "quarter,cohort,metric,numerator,denominator,value\nq,all,a,,,2\n", encoding="utf-8"
+    )
+    previous = read_previous(tmp_path)
+    assert previous is not None
+    assert previous.cells[("q", "all", "a")] == ("", "", "2")
+    assert previous.manifest == {"as_at": "2026-07-02"}
