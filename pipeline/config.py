@@ -32,7 +32,56 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class ExtractConfig(Strict):
+# --- The extract's layout (extracts helper: presets, messy files, derived columns) ----------
+
+
+class RhiFlags(Strict):
+    """RHI offered / accepted flags held on the episode row (one file, no interviews extract).
+
+    The outcome is derived from the two flags by the table in docs/inputs.md."""
+
+    offered: str = Field(description="local header of the 'RHI offered' flag")
+    accepted: str | None = Field(None, description="local header of the 'RHI accepted' flag")
+    values: dict[str, str] = Field(
+        default_factory=dict,
+        description="local flag value -> yes, no or unknown (e.g. 'a) Yes': 'yes')",
+    )
+
+
+class LayoutConfig(Strict):
+    """How an export is laid out beyond its headers: where the header is, blank markers,
+    two-digit years, columns built from others or set for the whole file."""
+
+    header_row: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="spreadsheet row of the header; default: found in the first rows"
+    )
+    blank_values: list[str] = Field(
+        default_factory=list, description="cell texts read as blank, e.g. NULL, N/A, -"
+    )
+    two_digit_year_pivot: Annotated[int, Field(ge=0, le=100)] | None = Field(
+        None, description="two-digit years below this are 20yy, the rest 19yy; unset: refused"
+    )
+    constants: dict[str, str] = Field(
+        default_factory=dict, description="canonical column -> value for every row"
+    )
+    defaults: dict[str, str] = Field(
+        default_factory=dict, description="canonical column -> value for blank cells"
+    )
+    derived: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="canonical column -> canonical columns joined to build it (e.g. an ID)",
+    )
+    rhi_flags: RhiFlags | None = Field(
+        None, description="episodes only: the RHI record is on the episode row"
+    )
+    not_held: list[str] = Field(
+        default_factory=list,
+        description="canonical columns this layout does not hold, required ones included "
+        "(e.g. looked_after for the SSD); their measures are not recorded",
+    )
+
+
+class ExtractConfig(LayoutConfig):
     """Where one extract is and how its local headers and codes map to canonical ones."""
 
     path: Path | None = Field(None, description="CSV or XLSX file, relative to the config file")
@@ -162,6 +211,13 @@ class Config(Strict):
                 k: ({"target": v} if isinstance(v, int | float) else v) for k, v in value.items()
             }
         return value
+
+    @property
+    def completed_word(self) -> str:
+        """What the paper calls an RHI whose outcome is `completed`: "accepted" when the
+        record is offered/accepted flags (which cannot say the interview was held), else
+        "completed"."""
+        return "accepted" if self.episodes.rhi_flags is not None else "completed"
 
     def resolve(self, path: Path | None) -> Path | None:
         """Resolve a path from the config against the config file's folder."""
@@ -393,6 +449,32 @@ def _check_capacity(capacity: CapacityConfig, file: Path) -> list[str]:
     return problems
 
 
+def _check_layout(extract: str, spec: ExtractConfig, names: list[str], file: Path) -> list[str]:
+    """Canonical names in the layout keys (constants, defaults, derived, not_held)."""
+    problems = []
+    for key in ("constants", "defaults", "derived"):
+        for name in getattr(spec, key):
+            if name not in names:
+                problems.append(_unknown("column", f"{extract}.{key}", name, names, file))
+    for name, parts in spec.derived.items():
+        problems += [
+            _unknown("column", f"{extract}.derived.{name}", p, names, file)
+            for p in parts
+            if p not in names
+        ]
+    problems += [
+        _unknown("column", f"{extract}.not_held", n, names, file)
+        for n in spec.not_held
+        if n not in names
+    ]
+    if extract == "interviews" and spec.rhi_flags is not None:
+        problems.append(
+            f"{file}: 'interviews.rhi_flags' is not used: RHI flags are read from the episode "
+            "rows, so put them under episodes: rhi_flags:."
+        )
+    return problems
+
+
 def check_names(config: Config, file: Path) -> list[str]:
     """Problems with names inside the config: canonical columns, metric IDs, roles, months.
 
@@ -422,6 +504,7 @@ def check_names(config: Config, file: Path) -> list[str]:
                         if k not in names
                     ]
         problems += _check_mapped_values(extract, spec, file)
+        problems += _check_layout(extract, spec, names, file)
     metrics = list(REGISTRY)
     for key, target in config.targets.items():
         if key not in REGISTRY:

@@ -66,6 +66,12 @@ class Dataset:
     as_at: date
     episode_rows: int
     interview_rows: int
+    # The canonical columns this run holds (either extract); a measure that needs one that is
+    # not held is not recorded (pipeline.metrics.held). None: every column is held.
+    held: frozenset[str] | None = None
+    # How the RHI record was given: "interviews" (its own extract), "flags" (offered and
+    # accepted flags on the episode rows) or "none" (an episode-only run).
+    rhi_source: str = "interviews"
 
     @property
     def warnings(self) -> int:

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from pipeline.config import ExtractConfig
+from pipeline.config import ExtractConfig, RhiFlags
 from pipeline.digest import sha256_file
 from pipeline.errors import UsageError
 from pipeline.files import check_regular_file, check_text_encoding
+from pipeline.findings import Finding
 from pipeline.parse import canonical_code, clean_text, per_distinct, spread
 from pipeline.schema import EXTRACTS, FIRST_DATA_ROW, ROW, Column
 
@@ -50,6 +52,16 @@ class RawExtract:
     local_names: dict[str, str] = field(default_factory=dict)
     sha256: str = ""
     encoding: str = ""
+    # The layout (see the "Layout" block below): the sheet read, the header's spreadsheet
+    # row, findings made while reading (footer lines, RHI flags), the RHI flags read from the
+    # episode rows, and whether a file was given at all (an episode-only run has none).
+    sheet: str | None = None
+    header_row: int = 1
+    findings: list[Finding] = field(default_factory=list)
+    flags: pd.DataFrame | None = None
+    provided: bool = True
+    not_held: tuple[str, ...] = ()
+    from_flags: bool = False
 
     @property
     def file(self) -> str:
@@ -59,6 +71,19 @@ class RawExtract:
     def header(self, column: str) -> str:
         """The user's own header for a canonical column."""
         return self.local_names.get(column, column)
+
+    @property
+    def held(self) -> frozenset[str]:
+        """The canonical columns this run holds from this extract: in the file (or built by
+        the config) and, when the file has rows, not blank in every one of them. A column
+        that is not held gives no figure at all: its measures are not recorded, never 0."""
+        if not self.provided:
+            return frozenset()
+        frame = self.frame
+        names = [c for c in frame.columns if c != ROW and c not in self.not_held]
+        if not len(frame):
+            return frozenset(names)
+        return frozenset(c for c in names if frame[c].notna().any())
 
 
 def _cell_text(value: object) -> object:
@@ -222,23 +247,33 @@ def _bounded_rows(ws) -> list[list[object]]:
     return [list(r) for r in rows[:kept]]
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:
+def _xlsx_rows(path: Path, sheet: str | None) -> list[list[object]]:
+    """Every row of the sheet as text cells (blank = NA)."""
     # python-calamine reads a workbook tens of times faster than openpyxl, but reads an error
     # cell as blank, which could silently change a figure; a workbook with error cells is
     # read by openpyxl, so the error text reaches the checks and is reported.
     reader = _rows_openpyxl if _has_error_cells(path) else _rows_calamine
-    rows = [[_cell_text(v) for v in r] for r in reader(path, sheet)]
+    return [[_cell_text(v) for v in r] for r in reader(path, sheet)]
+
+
+def _read_xlsx(
+    path: Path, sheet: str | None, rows: list[list[object]] | None = None, skip: int = 0
+) -> pd.DataFrame:
+    """The sheet as a text table whose header is the row after `skip` rows."""
+    rows = _xlsx_rows(path, sheet) if rows is None else rows
+    rows = rows[skip:]
     if not rows:
         return pd.DataFrame()
     header = [str(h).strip() if h is not pd.NA else "" for h in rows[0]]
     width = len(header)
     body = [(r + [pd.NA] * width)[:width] for r in rows[1:]]
     frame = pd.DataFrame(body, columns=header, dtype="str")
-    frame.index = range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    frame.index = range(FIRST_DATA_ROW + skip, FIRST_DATA_ROW + skip + len(frame))
     return frame
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
+def _read_csv(path: Path, skip: int = 0) -> tuple[pd.DataFrame, str]:
+    """A CSV file as text; `skip` lines above the header (title rows) are not read."""
     check_text_encoding(path, "extract")
     frame = None
     for encoding in _ENCODINGS:
@@ -250,6 +285,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
                 keep_default_na=False,
                 na_values=[""],
                 skip_blank_lines=False,
+                skiprows=skip,
             )
         except UnicodeDecodeError:
             continue
@@ -263,12 +299,12 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
             f"{path.name}: is neither UTF-8 nor Windows-1252 text. Export it again as CSV UTF-8."
         )
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    frame.index = range(FIRST_DATA_ROW + skip, FIRST_DATA_ROW + skip + len(frame))
     return frame, encoding
 
 
-def read_table(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, str]:
-    """Read a CSV or XLSX file as text, indexed by spreadsheet row; returns (table, encoding)."""
+def _check_file(path: Path) -> str:
+    """The file's kind ("xlsx" or "csv"), or a UsageError saying why it cannot be read."""
     if not path.exists():
         raise UsageError(
             f"{path}: file not found. Check the path in the config or give it with a flag."
@@ -276,12 +312,35 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, str]
     check_regular_file(path, "extract")
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
-        return _read_xlsx(path, sheet), "xlsx"
+        return "xlsx"
     if suffix in {".csv", ".txt"}:
-        return _read_csv(path)
+        return "csv"
     raise UsageError(
         f"{path.name}: has the extension '{path.suffix}'; rhi-report reads .csv and .xlsx files."
     )
+
+
+def read_table(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, str]:
+    """Read a CSV or XLSX file as text, indexed by spreadsheet row; returns (table, encoding)."""
+    if _check_file(path) == "xlsx":
+        return _read_xlsx(path, sheet), "xlsx"
+    return _read_csv(path)
+
+
+def read_table_below_title(
+    path: Path, sheet: str | None, known: frozenset[str], header_row: int | None
+) -> tuple[pd.DataFrame, str, int]:
+    """Read a file whose header may sit below title or merged rows: (table, encoding, the
+    header's spreadsheet row). The header is `header_row` when configured, else found among
+    the first rows (see `find_header_row`)."""
+    kind = _check_file(path)
+    if kind == "xlsx":
+        rows = _xlsx_rows(path, sheet)
+        skip = header_row - 1 if header_row else find_header_row(rows[:HEADER_SEARCH], known)
+        return _read_xlsx(path, sheet, rows, skip), "xlsx", skip + 1
+    skip = header_row - 1 if header_row else find_header_row(_csv_head(path), known)
+    table, encoding = _read_csv(path, skip)
+    return table, encoding, skip + 1
 
 
 def _map_headers(
@@ -299,9 +358,10 @@ def _map_headers(
         if target is None or target not in known:
             continue
         if target in renamed.values():
+            first = next(k for k, v in renamed.items() if v == target)
             raise UsageError(
-                f"{file}: two columns map to '{target}' ('{header}' and another). "
-                "Remove one or correct the column mapping in the config."
+                f"{file}: two columns map to '{target}': '{first}' and '{header}'. "
+                "Remove one from the file, or correct the column mapping in the config."
             )
         renamed[header] = target
     kept = frame[list(renamed)].rename(columns=renamed)
@@ -428,20 +488,320 @@ def _canonical_spelling(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.
     return frame
 
 
+# ---------------------------------------------------------------------------------------------
+# Layout: where the header is, what is not data, blank markers, two-digit years, columns the
+# config builds, and the RHI record held on the episode row (docs/inputs.md, "Your extract").
+
+# How many rows at the top of a file are searched for the header.
+HEADER_SEARCH = 30
+
+
+def known_headers(columns: tuple[Column, ...], spec: ExtractConfig) -> frozenset[str]:
+    """Headers (case-folded) that mark a header row: canonical names and the config's own."""
+    names = {c.name for c in columns} | {k.strip().casefold() for k in spec.columns}
+    if spec.rhi_flags is not None:
+        names |= {
+            h.strip().casefold() for h in (spec.rhi_flags.offered, spec.rhi_flags.accepted) if h
+        }
+    return frozenset(names)
+
+
+def find_header_row(rows: list[list[object]], known: frozenset[str]) -> int:
+    """How many rows sit above the header: 0 unless a later row of the first few names more
+    known headers than the first row does (a title or merged rows above the header)."""
+
+    def hits(row: list[object]) -> int:
+        return sum(1 for cell in row if isinstance(cell, str) and cell.strip().casefold() in known)
+
+    scores = [hits(r) for r in rows[:HEADER_SEARCH]]
+    if not scores:
+        return 0
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    return best if scores[best] > scores[0] else 0
+
+
+def _csv_head(path: Path) -> list[list[object]]:
+    """The first rows of a CSV file as cells (for finding the header), in either encoding."""
+    import csv
+    import io
+
+    raw = path.read_bytes()[: 1 << 16]
+    for encoding in _ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return []
+    lines = text.splitlines()[:HEADER_SEARCH]
+    return [list(r) for r in csv.reader(io.StringIO("\n".join(lines)))]
+
+
+# The first cell of a line below the data that is a total, a count or a note, not a record:
+# "Total", "Grand total: 12", "Count of episodes", "(12 rows affected)", "End of report".
+_FOOTER = re.compile(
+    r"^\s*(?:(?:grand\s+|sub-?)?totals?(?=$|[\s:])|count(?=$|[\s:])|end of\b|"
+    r"report (?:run|produced|generated)\b|"
+    r"\(?\d[\d,]*\s+rows?\s+(?:affected|returned|selected)\)?|rows? returned\b|"
+    r"no\.? of (?:rows|records)\b)",
+    re.IGNORECASE,
+)
+
+
+def footer_rows(table: pd.DataFrame) -> list[tuple[int, str]]:
+    """Lines at the foot of the table that are totals or notes: (spreadsheet row, first
+    cell), from the top. Only the trailing lines are looked at; blank lines between them
+    are passed over."""
+    found: list[tuple[int, str]] = []
+    values = table.to_numpy(dtype=object, na_value=None)
+    for position in range(len(values) - 1, -1, -1):
+        cells = [str(v).strip() for v in values[position] if v is not None and str(v).strip()]
+        if not cells:
+            continue
+        if not _FOOTER.match(cells[0]):
+            break
+        found.append((int(table.index[position]), cells[0]))
+    return found[::-1]
+
+
+def _footer_finding(file: str, footer: list[tuple[int, str]]) -> Finding:
+    rows = [r for r, _ in footer]
+    where = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]} to {rows[-1]}"
+    return Finding(
+        "warning",
+        file,
+        None,
+        None,
+        "footer_rows",
+        f"{file}: {where} at the foot of the file {'looks' if len(rows) == 1 else 'look'} "
+        f"like totals or notes, not records ('{footer[0][1]}'); "
+        f"{'it is' if len(rows) == 1 else 'they are'} left out of every figure.",
+    )
+
+
+def _blank_markers(frame: pd.DataFrame, markers: list[str]) -> pd.DataFrame:
+    """Cells that say they are blank (`NULL` from SQL Server Management Studio, `N/A`, `-`)
+    become blank, in every column read."""
+    if not markers:
+        return frame
+    folded = {m.strip().casefold() for m in markers}
+    for name in frame.columns:
+        values = frame[name]
+        marked = per_distinct(values, lambda t: t.str.strip().str.casefold()).isin(folded)
+        if marked.any():
+            frame[name] = values.mask(marked.fillna(False).astype(bool), pd.NA)
+    return frame
+
+
+def _built_columns(
+    frame: pd.DataFrame, spec: ExtractConfig, local_names: dict[str, str]
+) -> pd.DataFrame:
+    """Columns the config builds: `derived` (joined from other columns, blank if any part is
+    blank), `constants` (one value for every row) and `defaults` (a value for blank cells)."""
+    for name, parts in spec.derived.items():
+        pieces = [
+            frame[p] if p in frame.columns else pd.Series(pd.NA, index=frame.index, dtype="str")
+            for p in parts
+        ]
+        joined = pieces[0].astype("str")
+        for piece in pieces[1:]:
+            joined = joined + " " + piece.astype("str")
+        frame[name] = joined
+        local_names[name] = " + ".join(local_names.get(p, p) for p in parts)
+    for name, value in spec.constants.items():
+        frame[name] = pd.Series(str(value), index=frame.index, dtype="str")
+        local_names.setdefault(name, name)
+    for name, value in spec.defaults.items():
+        if name in frame.columns:
+            frame[name] = frame[name].fillna(str(value))
+        else:
+            frame[name] = pd.Series(str(value), index=frame.index, dtype="str")
+    return frame
+
+
+_SHORT_YEAR = re.compile(r"^(\d{1,2})([/\-.])(\d{1,2})\2(\d{2})(?=$|[\sT])")
+
+
+def _two_digit_years(
+    frame: pd.DataFrame, columns: tuple[Column, ...], pivot: int | None
+) -> pd.DataFrame:
+    """Day-first dates with a two-digit year (`24/04/17`) given their century by the config's
+    rule: below `pivot` is 20yy, otherwise 19yy. Without a rule they are left as they are, so
+    they are reported as unreadable: a century is never guessed."""
+    if pivot is None:
+        return frame
+
+    def widen(text: pd.Series) -> pd.Series:
+        def one(cell: str) -> str:
+            match = _SHORT_YEAR.match(cell.strip())
+            if not match:
+                return cell
+            day, sep, month, year = match.groups()
+            century = 2000 if int(year) < pivot else 1900
+            return f"{day}{sep}{month}{sep}{century + int(year)}" + cell.strip()[match.end() :]
+
+        return text.map(one, na_action="ignore").astype("str")
+
+    for col in columns:
+        if col.kind in {"datetime", "date"} and col.name in frame.columns:
+            frame[col.name] = per_distinct(frame[col.name], widen)
+    return frame
+
+
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+_FLAG_WORDS = {
+    **{w: YES for w in ("yes", "y", "true", "1")},
+    **{w: NO for w in ("no", "n", "false", "0")},
+    **{w: UNKNOWN for w in ("na", "n/a", "null", "not applicable", "not known", "unknown")},
+}
+
+# The outcome of an episode's RHI from its offered and accepted flags (docs/inputs.md).
+# None: no RHI record, so the episode counts as not offered, like one with no interviews row.
+FLAG_OUTCOMES: dict[tuple[str, str], str | None] = {
+    (YES, YES): "completed",
+    (YES, NO): "declined",
+    (YES, UNKNOWN): "pending",
+    (NO, YES): "not_offered",
+    (NO, NO): "not_offered",
+    (NO, UNKNOWN): "not_offered",
+    (UNKNOWN, YES): "completed",
+    (UNKNOWN, NO): None,
+    (UNKNOWN, UNKNOWN): None,
+}
+
+
+def _read_flags(table: pd.DataFrame, spec: ExtractConfig, file: str) -> pd.DataFrame | None:
+    """The RHI offered and accepted flags of each row as text (None when not configured)."""
+    flags = spec.rhi_flags
+    if flags is None:
+        return None
+    by_key = {str(h).strip().casefold(): h for h in table.columns}
+    out = {}
+    for role, header in (("offered", flags.offered), ("accepted", flags.accepted)):
+        if header is None:
+            out[role] = pd.Series(pd.NA, index=table.index, dtype="str")
+            continue
+        found = by_key.get(header.strip().casefold())
+        if found is None:
+            raise UsageError(
+                f"{file}: has no column '{header}', which the config names under "
+                f"episodes: rhi_flags: {role}:; correct the header (its headers are: "
+                f"{', '.join(str(h) for h in table.columns)})."
+            )
+        out[role] = clean_text(table[found])
+    return pd.DataFrame(out, index=table.index)
+
+
+def _flag_words(text: pd.Series, flags: RhiFlags, markers: list[str]) -> pd.Series:
+    """Each flag cell as yes, no or unknown (a blank cell is unknown); NA where the cell
+    cannot be read."""
+    words = {**_FLAG_WORDS, **{m.strip().casefold(): UNKNOWN for m in markers}}
+    words |= {str(k).strip().casefold(): str(v).strip().casefold() for k, v in flags.values.items()}
+
+    def read(values: pd.Series) -> pd.Series:
+        folded = values.str.strip().str.casefold().tolist()
+        return pd.Series(pd.array([words.get(w) for w in folded], dtype="str"))
+
+    return per_distinct(text, read).mask(text.isna(), UNKNOWN)
+
+
+def interviews_from_flags(episodes: RawExtract, spec: ExtractConfig) -> RawExtract:
+    """The interviews extract built from the RHI flags on the episode rows: one row per
+    episode with a record, its outcome from `FLAG_OUTCOMES`. A flag that cannot be read is a
+    fatal finding naming the cell."""
+    flags = spec.rhi_flags
+    assert flags is not None and episodes.flags is not None
+    offered = _flag_words(episodes.flags["offered"], flags, spec.blank_values)
+    accepted = _flag_words(episodes.flags["accepted"], flags, spec.blank_values)
+    findings: list[Finding] = []
+    rows = episodes.frame[ROW]
+    for role, header, words in (
+        ("offered", flags.offered, offered),
+        ("accepted", flags.accepted, accepted),
+    ):
+        bad = words.isna()
+        for position in np.flatnonzero(bad.to_numpy()):
+            value = episodes.flags[role].iloc[position]
+            findings.append(
+                Finding(
+                    "fatal",
+                    episodes.file,
+                    int(rows.iloc[position]),
+                    "outcome",
+                    "unknown_code",
+                    f"{episodes.file} row {int(rows.iloc[position])}, column '{header}': "
+                    f"'{value}' is not a yes/no flag; map it in the config under episodes: "
+                    f"rhi_flags: values: to yes, no or unknown, or correct the cell.",
+                )
+            )
+    pairs = list(zip(offered.fillna(UNKNOWN), accepted.fillna(UNKNOWN), strict=True))
+    outcome = pd.Series([FLAG_OUTCOMES[p] for p in pairs], index=episodes.frame.index, dtype="str")
+    keep = outcome.notna() & offered.notna().to_numpy() & accepted.notna().to_numpy()
+    frame = pd.DataFrame(
+        {
+            "episode_id": episodes.frame.loc[keep, "episode_id"]
+            if "episode_id" in episodes.frame.columns
+            else pd.Series(pd.NA, index=outcome.index[keep], dtype="str"),
+            "outcome": outcome[keep],
+            ROW: rows[keep],
+        }
+    ).reset_index(drop=True)
+    names = {"episode_id": episodes.header("episode_id"), "outcome": flags.offered}
+    return RawExtract(
+        name="interviews",
+        path=episodes.path,
+        frame=frame,
+        headers=episodes.headers,
+        local_names=names,
+        sha256=episodes.sha256,
+        encoding=episodes.encoding,
+        sheet=episodes.sheet,
+        header_row=episodes.header_row,
+        findings=findings,
+        from_flags=True,
+    )
+
+
+def no_interviews(episodes: RawExtract) -> RawExtract:
+    """The interviews extract of an episode-only run: none. Every RHI measure is then not
+    recorded (never 0), and the paper says why."""
+    columns = [c.name for c in EXTRACTS["interviews"]]
+    frame = pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+    frame[ROW] = pd.Series([], dtype="int64")
+    return RawExtract(name="interviews", path=episodes.path, frame=frame, provided=False)
+
+
 def load_extract(name: str, path: Path, spec: ExtractConfig) -> RawExtract:
     """Read one extract and map it to canonical headers and codes (see inputs.md)."""
     columns = EXTRACTS[name]
-    table, encoding = read_table(path, spec.sheet)
+    table, encoding, header_row = read_table_below_title(
+        path, spec.sheet, known_headers(columns, spec), spec.header_row
+    )
+    footer = footer_rows(table)
+    if footer:
+        table = table.drop(index=[r for r, _ in footer])
     frame, local_names = _map_headers(table, columns, spec.columns, path.name)
+    frame = _blank_markers(frame, spec.blank_values)
     frame = _trim(frame, columns)
-    frame = frame.loc[~_blank_rows(frame, columns)]
+    kept = ~_blank_rows(frame, columns)
+    frame = frame.loc[kept]
+    flags = _read_flags(table.loc[kept[kept].index], spec, path.name)
+    frame = _built_columns(frame, spec, local_names)
     frame = _map_values(frame, spec.values)
     if encoding == "xlsx":
         frame = _excel_serials(frame, columns)
+    frame = _two_digit_years(frame, columns, spec.two_digit_year_pivot)
     frame = _canonical_spelling(frame, columns)
     frame[ROW] = frame.index.astype("int64")
     frame = frame.reset_index(drop=True)
-    missing = [c.name for c in columns if c.required and c.name not in frame.columns]
+    if flags is not None:
+        flags = flags.reset_index(drop=True)
+    missing = [
+        c.name
+        for c in columns
+        if c.required and c.name not in frame.columns and c.name not in spec.not_held
+    ]
     # Headers the config maps that the file does not have: a renamed export column would
     # otherwise drop out of the figures without a word.
     present = {str(h).strip().casefold() for h in table.columns}
@@ -456,4 +816,9 @@ def load_extract(name: str, path: Path, spec: ExtractConfig) -> RawExtract:
         local_names=local_names,
         sha256=sha256_file(path),
         encoding=encoding,
+        sheet=spec.sheet,
+        header_row=header_row,
+        findings=[_footer_finding(path.name, footer)] if footer else [],
+        flags=flags,
+        not_held=tuple(spec.not_held),
     )

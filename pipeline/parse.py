@@ -125,11 +125,13 @@ def _fixed_width_datetimes(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     stamps = np.full(len(cells), np.datetime64("NaT", "us"))
     ok = np.zeros(len(cells), dtype=bool)
     try:
-        text = cells.astype(f"S{_WIDTH}")  # one byte a character: a date is ASCII
+        # One byte a character: a date is ASCII. One byte wider than the widest layout, so a
+        # longer cell (SQL Server's milliseconds, a stray suffix) is never cut to fit one.
+        text = cells.astype(f"S{_WIDTH + 1}")
     except UnicodeEncodeError:
         return stamps, ok
     length = np.char.str_len(text)
-    codes = text.view(np.uint8).reshape(len(text), _WIDTH)
+    codes = text.view(np.uint8).reshape(len(text), _WIDTH + 1)
     for layout in _LAYOUTS:
         width = len(layout)
         rows = np.flatnonzero(length == width)

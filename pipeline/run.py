@@ -40,6 +40,24 @@ def _extract_path(config: Config, name: str, flag: Path | None) -> Path:
     return path
 
 
+def _interviews(config: Config, raw_episodes, flag: Path | None):
+    """The interviews extract: the file given; else the RHI flags on the episode rows when the
+    config names them; else none (an episode-only run, whose RHI measures are not recorded)."""
+    from pipeline.load import interviews_from_flags, load_extract, no_interviews
+
+    given = flag if flag is not None else config.resolve(config.interviews.path)
+    if config.episodes.rhi_flags is not None:
+        if given is not None:
+            raise UsageError(
+                "The config reads the RHI record from the episode rows (episodes: rhi_flags:) "
+                "and an interviews extract was given too; use one or the other."
+            )
+        return interviews_from_flags(raw_episodes, config.episodes)
+    if given is None:
+        return no_interviews(raw_episodes)
+    return load_extract("interviews", given, config.interviews)
+
+
 def load_and_validate(
     config: Config,
     *,
@@ -54,9 +72,7 @@ def load_and_validate(
     raw_episodes = load_extract(
         "episodes", _extract_path(config, "episodes", episodes), config.episodes
     )
-    raw_interviews = load_extract(
-        "interviews", _extract_path(config, "interviews", interviews), config.interviews
-    )
+    raw_interviews = _interviews(config, raw_episodes, interviews)
     dataset = validate(raw_episodes, raw_interviews, config=config, as_at=as_at)
     return dataset, [raw_episodes, raw_interviews]
 
@@ -211,30 +227,49 @@ def _run(
 
     from pipeline.analysis import analyse, write_narrative
     from pipeline.disclosure import disclose
+    from pipeline.metrics import held
     from pipeline.metrics.breakdowns import breakdowns
     from pipeline.metrics.table import metric_table, monthly_series
     from pipeline.results import InputFile, Results
 
     episodes_table = dataset.episodes
-    metrics = metric_table(
-        episodes_table,
-        quarters,
-        timeliness_hours=config.timeliness_hours,
-        repeat_threshold=config.repeat_threshold,
-        independent_roles=config.independent_roles,
+    # Not held is not zero: figures whose data the extracts do not hold are not recorded.
+    metrics = held.mark_not_recorded(
+        metric_table(
+            episodes_table,
+            quarters,
+            timeliness_hours=config.timeliness_hours,
+            repeat_threshold=config.repeat_threshold,
+            independent_roles=config.independent_roles,
+        ),
+        dataset.held,
     )
     months = [m for q in quarters for m in q.months]
-    monthly = monthly_series(episodes_table, months, timeliness_hours=config.timeliness_hours)
-    parts = breakdowns(
-        episodes_table,
-        reported,
-        labels=config.labels,
-        repeat_threshold=config.repeat_threshold,
+    monthly = held.mark_monthly(
+        monthly_series(episodes_table, months, timeliness_hours=config.timeliness_hours),
+        dataset.held,
+    )
+    parts = held.held_breakdowns(
+        breakdowns(
+            episodes_table,
+            reported,
+            labels=config.labels,
+            repeat_threshold=config.repeat_threshold,
+        ),
+        dataset.held,
     )
     analysis = analyse(metrics, monthly, quarter=reported, quarters=quarters, config=config)
+    # No control chart (and so no "no sign of change") for a series that is not recorded.
+    analysis.spc = {k: v for k, v in analysis.spc.items() if held.monthly_recorded(k, dataset.held)}
     from pipeline.analysis.capacity import replay_quarter
 
-    capacity = replay_quarter(episodes_table, reported, config)
+    # The replay is set beside the recorded interviews (times, mode, role, area): with any of
+    # them not held, its comparison would state figures the data cannot give.
+    capacity = (
+        replay_quarter(episodes_table, reported, config)
+        if held.capacity_recorded(dataset.held)
+        else None
+    )
     # The disclosure stage: one decision per published quantity, read by every renderer.
     decisions = disclose(
         metrics,
@@ -267,7 +302,7 @@ def _run(
                 sha256=raw.sha256,
                 rows=len(raw.frame),
             )
-            for raw in raws
+            for raw in _input_files(raws)
         ],
         config_sha256=sha256_file(config_file) if config_file.exists() else "",
         monthly=monthly,
@@ -300,11 +335,23 @@ def _run(
 
 def input_paths(config: Config, raws, config_file: Path) -> list[Path]:
     """Every file the run reads, which no output may overwrite: extracts, config, commentary."""
-    paths = [raw.path for raw in raws] + [config_file]
+    paths = [raw.path for raw in _input_files(raws)] + [config_file]
     commentary = config.resolve(config.commentary)
     if commentary is not None:
         paths.append(commentary)
     return paths
+
+
+def _input_files(raws):
+    """The extracts read from files, each file once (RHI flags are read from the episodes
+    file; an episode-only run has no interviews file)."""
+    seen: set = set()
+    out = []
+    for raw in raws:
+        if raw.provided and raw.path not in seen:
+            seen.add(raw.path)
+            out.append(raw)
+    return out
 
 
 def _display_path(path: Path, base: Path) -> str:

@@ -369,8 +369,17 @@ def test_trend_signal_counts_the_trend() -> None:
 
 def test_no_signal_sentence() -> None:
     steady = xmr([50, 52] * 7 + [50], labels=MONTHS)
-    got = messages(table(), spc={"episodes": steady})
+    every = {"episodes": steady, "rhi_offered_rate": steady, "rhi_timely_rate": steady}
+    got = messages(table(), spc=every)
     assert got[-1].startswith("The monthly figures for episodes, offers and timeliness vary")
+
+
+def test_no_signal_sentence_not_written_when_a_series_is_not_charted() -> None:
+    # An episode-only run charts episodes alone (offers and timeliness are not recorded):
+    # "no sign of real change" in offers and timeliness would be false.
+    steady = xmr([50, 52] * 7 + [50], labels=MONTHS)
+    got = messages(table(), spc={"episodes": steady})
+    assert not any("no sign of real change" in m for m in got)
 
 
 def test_shipped_templates_type_no_figures() -> None:

@@ -253,3 +253,18 @@ def test_a_huge_wrong_value_is_clipped_in_the_message(tmp_path):
     message = _refused(tmp_path, f"suppress_below: {'9x' * 100_000}\n")
     assert "(200,002 characters)" in message
     assert len(message) < 500
+
+
+def test_layout_keys_name_canonical_columns(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "episodes:\n  constants: {lookd_after: 'yes'}\n  derived: {episode_id: [child, start]}\n"
+    )
+    with pytest.raises(UsageError) as caught:
+        load_config(path)
+    assert caught.value.messages == [
+        f"{path}: 'episodes.constants' names the column 'lookd_after', which does not exist. "
+        "Did you mean 'looked_after'?",
+        f"{path}: 'episodes.derived.episode_id' names the column 'child', which does not "
+        "exist. Did you mean 'child_id'?",
+    ]

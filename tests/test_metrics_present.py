@@ -132,3 +132,13 @@ def test_value_dispatches_on_shown_as() -> None:
     assert present.value("number", 1.84) == "1.8"
     assert present.value("count", 1000) == "1,000"
     assert present.value("count", 3, suppressed=True) == "[c]"
+
+
+def test_not_recorded_is_x_in_every_format():
+    # [x] wins over every other state: a figure not held is never 0, "no cases" or [c].
+    assert present.percent(0, 12, not_recorded=True) == "[x]"
+    assert present.rate_percent(0.0, not_recorded=True) == "[x]"
+    assert present.count(0, suppressed=True, not_recorded=True) == "[x]"
+    assert present.number(None, not_recorded=True) == "[x]"
+    assert present.hours(36.0, not_recorded=True) == "[x]"
+    assert present.value("percent", 0.5, not_recorded=True) == "[x]"

@@ -291,10 +291,39 @@ def test_start_before_birth_hides_both_dates():
 
 
 def test_looked_after_without_area():
-    t = table("episodes", [episode("E1", looked_after="yes"), episode("E2", looked_after="no")])
+    t = table(
+        "episodes",
+        [
+            episode("E1", looked_after="yes"),
+            episode("E2", looked_after="no"),
+            episode("E3", looked_after="yes", placement_area="in_area"),
+        ],
+    )
     [f] = only(rules.looked_after_without_area(t), "looked_after_without_area")
     assert (f.severity, f.row, f.column) == ("warning", 2, "placement_area")
     assert "episode 'E1' is of a looked-after child but has no placement area" in f.message
+
+
+def test_a_placement_area_blank_in_every_row_is_one_finding_for_the_column():
+    # Three looked-after episodes and no area anywhere: the column is not held, so one
+    # column_not_held finding, not three looked_after_without_area findings.
+    rows = [episode(f"E{i}", looked_after="yes") for i in (1, 2, 3)]
+    t = table("episodes", rows)
+    assert rules.looked_after_without_area(t) == []
+    [f] = only(rules.column_not_held(t), "column_not_held")
+    assert (f.row, f.column) == (None, "placement_area")
+    assert f.message == (
+        "episodes.csv: has no column for 'placement_area' (where a looked-after child was "
+        "placed; required when looked_after is yes), so the measures that need it are not "
+        "recorded ([x] in the paper, never 0); export the column and map it under episodes: "
+        "columns: to report them."
+    )
+    # Present but blank in every row: named by the file's own header.
+    blank = table("episodes", [{**r, "placement_area": ""} for r in rows])
+    [g] = only(rules.column_not_held(blank), "column_not_held")
+    assert g.message.startswith(
+        "episodes.csv: column 'Placement Location' (placement_area) is blank in every row, so "
+    )
 
 
 def test_area_without_looked_after():
@@ -326,11 +355,16 @@ def test_ongoing_with_rhi_outcome_flags_offers_not_not_offered():
     ],
 )
 def test_completed_without_required_detail(rule, column, phrase):
-    eps = table("episodes", [episode("E1"), episode("E2")])
-    # E2 is declined with the same blank: only a completed RHI needs the detail.
+    eps = table("episodes", [episode("E1"), episode("E2"), episode("E3")])
+    # E2 is declined with the same blank: only a completed RHI needs the detail. E3 has it,
+    # so the column is held (a column blank in every row is one column_not_held finding).
     rhi = table(
         "interviews",
-        [interview("E1", **{column: ""}), interview("E2", outcome="declined", **{column: ""})],
+        [
+            interview("E1", **{column: ""}),
+            interview("E2", outcome="declined", **{column: ""}),
+            interview("E3"),
+        ],
     )
     [f] = only(getattr(rules, rule)(eps, rhi), rule)
     assert (f.severity, f.row, f.column) == ("warning", 2, column)

@@ -60,7 +60,10 @@ def _registry(config: Config) -> Mapping[str, Any]:
     from pipeline.metrics.registry import configured_registry
 
     return configured_registry(
-        config.timeliness_hours, config.repeat_threshold, config.independent_roles
+        config.timeliness_hours,
+        config.repeat_threshold,
+        config.independent_roles,
+        config.completed_word,
     )
 
 

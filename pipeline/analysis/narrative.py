@@ -363,6 +363,8 @@ def build_context(
         "previous_period": quarter.previous().months_label,
         "year_ago_period": quarter.minus(4).months_label,
         "hours": present.number(config.timeliness_hours, 0),
+        # "accepted" when the RHI record is offered/accepted flags (Config.completed_word).
+        "completed_word": config.completed_word,
         "repeat_threshold": present.count(config.repeat_threshold),
     }
     for name, (metric, cohort) in COUNTS.items():
@@ -450,7 +452,11 @@ def _render_key(
     if key == SIGNAL_KEY:
         runs = [{**ctx, **signal} for signal in signals]
     elif key == NO_SIGNAL_KEY:
-        runs = [ctx] if not signals and spc else []
+        # The sentence speaks of every monthly series: not written when one is not charted
+        # because its data is not held (pipeline.metrics.held), as "no sign of change" in
+        # a measure the run cannot give would be false.
+        every = all(name in spc for name in ("episodes", "rhi_offered_rate", "rhi_timely_rate"))
+        runs = [ctx] if not signals and spc and every else []
     else:
         runs = [ctx]
     for context in runs:

@@ -5,6 +5,8 @@ Rules (metrics.md, Presentation rules):
   Rounding uses decimal arithmetic, never binary floats, so 0.145 shows as 15%, not 14%.
 - A rate with denominator 0 shows "no cases", never 0% or NaN.
 - A suppressed figure (public audience, small numbers) shows "[c]".
+- A figure whose data is not held in this run (pipeline.metrics.held) shows "[x]", the GSS
+  symbol for "not available": it is not recorded, never 0 and never "no cases".
 - Counts have thousands separators: 1,234.
 - Times: under 48 hours (after rounding to the whole hour) are shown in whole hours
   ("36 hours", "1 hour", "less than 1 hour" below half an hour); longer times are shown in
@@ -17,6 +19,7 @@ import math
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 SUPPRESSED = "[c]"
+NOT_RECORDED = "[x]"
 NO_CASES = "no cases"
 HOURS_SHOWN_UP_TO = 48
 
@@ -64,12 +67,18 @@ def _whole_percent(value: Decimal) -> str:
 
 
 def percent(
-    numerator: float | int | None, denominator: float | int | None, suppressed: bool = False
+    numerator: float | int | None,
+    denominator: float | int | None,
+    suppressed: bool = False,
+    *,
+    not_recorded: bool = False,
 ) -> str:
     """A rate as a whole-number percentage: percent(65, 108) -> "60%".
 
     "no cases" when the denominator is 0 or blank; "[c]" when suppressed.
     """
+    if not_recorded:
+        return NOT_RECORDED
     if suppressed:
         return SUPPRESSED
     if _missing(denominator) or _missing(numerator) or float(denominator) == 0:  # type: ignore[arg-type]
@@ -78,8 +87,12 @@ def percent(
     return _whole_percent(exact)
 
 
-def rate_percent(value: float | None, suppressed: bool = False) -> str:
+def rate_percent(
+    value: float | None, suppressed: bool = False, *, not_recorded: bool = False
+) -> str:
     """A decimal rate (0.601852) as a whole-number percentage ("60%"); blank -> "no cases"."""
+    if not_recorded:
+        return NOT_RECORDED
     if suppressed:
         return SUPPRESSED
     if _missing(value):
@@ -87,8 +100,12 @@ def rate_percent(value: float | None, suppressed: bool = False) -> str:
     return _whole_percent(_decimal(value))  # type: ignore[arg-type]
 
 
-def count(value: float | int | None, suppressed: bool = False) -> str:
+def count(
+    value: float | int | None, suppressed: bool = False, *, not_recorded: bool = False
+) -> str:
     """A count with thousands separators ("1,234"); "[c]" when suppressed; "" when blank."""
+    if not_recorded:
+        return NOT_RECORDED
     if suppressed:
         return SUPPRESSED
     if _missing(value):
@@ -96,8 +113,12 @@ def count(value: float | int | None, suppressed: bool = False) -> str:
     return f"{round_half_away(value):,}"  # type: ignore[arg-type]
 
 
-def number(value: float | None, places: int = 1, suppressed: bool = False) -> str:
+def number(
+    value: float | None, places: int = 1, suppressed: bool = False, *, not_recorded: bool = False
+) -> str:
     """A decimal figure such as episodes per child ("1.8"); blank -> "no cases"."""
+    if not_recorded:
+        return NOT_RECORDED
     if suppressed:
         return SUPPRESSED
     if _missing(value):
@@ -105,13 +126,15 @@ def number(value: float | None, places: int = 1, suppressed: bool = False) -> st
     return f"{round_half_away(value, places):,}"  # type: ignore[arg-type]
 
 
-def hours(value: float | None, suppressed: bool = False) -> str:
+def hours(value: float | None, suppressed: bool = False, *, not_recorded: bool = False) -> str:
     """A duration given in hours: "36 hours" up to 48 hours, then "3.5 days".
 
     Times are rounded to the whole hour first; if that is 48 or less the hours are shown
     ("1 hour", "less than 1 hour" under half an hour), otherwise days to one decimal place.
     Blank -> "no cases".
     """
+    if not_recorded:
+        return NOT_RECORDED
     if suppressed:
         return SUPPRESSED
     if _missing(value):
@@ -125,8 +148,16 @@ def hours(value: float | None, suppressed: bool = False) -> str:
     return f"{days:,} days"
 
 
-def value(spec_shown_as: str, figure: float | None, suppressed: bool = False) -> str:
+def value(
+    spec_shown_as: str,
+    figure: float | None,
+    suppressed: bool = False,
+    *,
+    not_recorded: bool = False,
+) -> str:
     """Format a metrics-table value according to its registry `shown_as`."""
+    if not_recorded:
+        return NOT_RECORDED
     if spec_shown_as == "percent":
         return rate_percent(figure, suppressed)
     if spec_shown_as == "hours":
@@ -137,6 +168,7 @@ def value(spec_shown_as: str, figure: float | None, suppressed: bool = False) ->
 
 
 __all__ = [
+    "NOT_RECORDED",
     "NO_CASES",
     "SUPPRESSED",
     "count",

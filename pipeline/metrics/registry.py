@@ -78,7 +78,10 @@ def _fill(text: str, params: dict[str, str]) -> str:
 
 
 def _params(
-    timeliness_hours: float, repeat_threshold: int, independent_roles: Sequence[str]
+    timeliness_hours: float,
+    repeat_threshold: int,
+    independent_roles: Sequence[str],
+    completed_word: str = "completed",
 ) -> dict[str, str]:
     """The words that stand for configuration in labels and definitions."""
     roles = [r.replace("_", " ") for r in independent_roles]
@@ -92,6 +95,7 @@ def _params(
         "timeliness_hours": f"{float(timeliness_hours):g}",
         "repeat_threshold": str(int(repeat_threshold)),
         "independent_roles": role_text,
+        "completed": completed_word,
     }
 
 
@@ -145,7 +149,7 @@ _CATALOGUE: tuple[MetricSpec, ...] = (
     _spec(d.rhi_due, "Episodes due a return home interview", "count", "episodes", None),
     _spec(d.rhi_offered, "Return home interviews offered", "count", "episodes", None),
     _spec(d.rhi_declined, "Return home interviews declined", "count", "episodes", None),
-    _spec(d.rhi_completed, "Return home interviews completed", "count", "episodes", None),
+    _spec(d.rhi_completed, "Return home interviews {completed}", "count", "episodes", None),
     _spec(d.rhi_pending, "Return home interviews pending", "count", "episodes", None),
     _spec(d.rhi_not_offered, "Return home interviews not offered", "count", "episodes", None),
     _spec(
@@ -187,7 +191,7 @@ _CATALOGUE: tuple[MetricSpec, ...] = (
     ),
     _spec(
         d.rhi_completed_rate,
-        "Return home interviews completed (% of episodes due one)",
+        "Return home interviews {completed} (% of episodes due one)",
         "ratio",
         "proportion",
         "up",
@@ -275,9 +279,13 @@ def configured_registry(
     timeliness_hours: float = DEFAULT_TIMELINESS_HOURS,
     repeat_threshold: int = DEFAULT_REPEAT_THRESHOLD,
     independent_roles: Sequence[str] = DEFAULT_INDEPENDENT_ROLES,
+    completed_word: str = "completed",
 ) -> dict[str, MetricSpec]:
-    """The catalogue, in order, with labels and definitions worded for this configuration."""
-    params = _params(timeliness_hours, repeat_threshold, independent_roles)
+    """The catalogue, in order, with labels and definitions worded for this configuration.
+
+    `completed_word` is "accepted" when the RHI record is offered/accepted flags, which say
+    an interview was accepted but not that it was held (Config.completed_word)."""
+    params = _params(timeliness_hours, repeat_threshold, independent_roles, completed_word)
     out: dict[str, MetricSpec] = {}
     for spec in _CATALOGUE:
         out[spec.id] = replace(

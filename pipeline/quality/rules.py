@@ -230,6 +230,23 @@ RULES: dict[str, Rule] = {
             "Read as the first of the two (BST), as zoneinfo reads it; if it was the second, "
             "elapsed times from or to it are an hour out.",
         ),
+        # Rules added for the extract layouts (docs/inputs.md).
+        Rule(
+            "column_not_held",
+            "warning",
+            "A column some measures need is not in the extract, or is blank in every row (one "
+            "finding for the column, not one per row); with no interviews extract, no RHI "
+            "column is held.",
+            "Every measure that needs the column is not recorded: blank in metrics.csv, [x] in "
+            "the paper and workbook, never counted as 0.",
+        ),
+        Rule(
+            "footer_rows",
+            "warning",
+            "Lines at the foot of a file are totals or notes, not records ('Total', "
+            "'(12 rows affected)').",
+            "The lines are left out of every figure; reported once per file.",
+        ),
     )
 }
 
@@ -260,6 +277,10 @@ class Table:
     def present(self, column: str) -> bool:
         """Whether the user's file has this column (after header mapping)."""
         return column in self.extract.frame.columns
+
+    def held(self, column: str) -> bool:
+        """Whether this run holds the column (see RawExtract.held)."""
+        return column in self.extract.held
 
     def text(self, column: str) -> pd.Series:
         """A column exactly as the file gave it (after mapping), as text; NA when absent."""
@@ -410,7 +431,12 @@ def no_episodes(episodes: Table) -> list[Finding]:
             episodes,
             None,
             f"{episodes.file}: has no data rows; check that the right file was exported "
-            "and that the episodes are on its first sheet.",
+            + (
+                f"and that the episodes are on its sheet '{episodes.extract.sheet}'."
+                if episodes.extract.sheet
+                else "and that the episodes are on its first sheet (or name the sheet "
+                "with sheet: in the config)."
+            ),
         )
     ]
 
@@ -957,7 +983,10 @@ def start_before_birth(episodes: Table) -> list[Finding]:
 
 
 def looked_after_without_area(episodes: Table) -> list[Finding]:
-    """A looked-after episode with no placement area."""
+    """A looked-after episode with no placement area (when the column is held at all: a
+    column that is not held is one `column_not_held` finding instead)."""
+    if not episodes.held("placement_area"):
+        return []
     looked_after = episodes.frame["looked_after"].eq(True).fillna(False)
     return emit(
         "looked_after_without_area",
@@ -1027,6 +1056,8 @@ def _completed_without(
     what: str,
     meanwhile: str,
 ) -> list[Finding]:
+    if not interviews.held(column):
+        return []  # one `column_not_held` finding for the column instead of one per row
     missing = interviews.text(column).isna()
     if column in interviews.unreadable:
         missing &= ~interviews.unreadable[column]  # an unreadable date is its own finding
@@ -1139,6 +1170,63 @@ def unknown_risk(interviews: Table) -> list[Finding]:
     )
 
 
+# Optional columns that some measure needs, by extract: a column not held is reported once.
+MEASURE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "episodes": ("end", "looked_after", "placement_area"),
+    "interviews": (
+        "outcome",
+        "notified_at",
+        "assigned_at",
+        "completed_at",
+        "mode",
+        "interviewer_role",
+    ),
+}
+
+
+def column_not_held(table: Table) -> list[Finding]:
+    """One finding per column a measure needs that the run does not hold (absent, or blank
+    in every row); with no interviews extract at all, one finding for the whole extract."""
+    extract = table.extract
+    if not extract.provided:
+        return [
+            _file_finding(
+                "column_not_held",
+                table,
+                None,
+                "No interviews extract was given and the episodes extract holds no RHI flags, "
+                "so no return home interview measure is recorded; give the interviews "
+                "extract (interviews: path: in the config, or --interviews FILE), or name the "
+                "RHI flags under episodes: rhi_flags:, to report them.",
+            )
+        ]
+    findings = []
+    for name in MEASURE_COLUMNS[extract.name]:
+        if table.held(name) or (name == "outcome" and not len(extract.frame)):
+            continue
+        meaning = next((c.meaning for c in table.columns if c.name == name), "")
+        about = f" ({meaning})" if meaning else ""
+        if name in extract.frame.columns:
+            what = f"{where(table, name)} is blank in every row"
+        else:
+            what = f"has no column for '{name}'{about}"
+        if extract.from_flags:
+            what = f"has RHI flags but no '{name}'{about}"
+            fix = "it comes only from a local RHI record: give an interviews extract to report them"
+        else:
+            fix = f"export the column and map it under {extract.name}: columns: to report them"
+        findings.append(
+            _file_finding(
+                "column_not_held",
+                table,
+                name,
+                f"{table.file}: {what}, so the measures that need it are not recorded "
+                f"([x] in the paper, never 0); {fix}.",
+            )
+        )
+    return findings
+
+
 def run_rules(
     episodes: Table,
     interviews: Table,
@@ -1187,4 +1275,6 @@ def run_rules(
     ):
         findings += cross_rule(episodes, interviews, linked)
     findings += unknown_risk(interviews)
+    for table in both:
+        findings += column_not_held(table)
     return findings

@@ -114,6 +114,7 @@ def validate(
     keys = episode_keys(ep, rhi)
     linked = link(ep, rhi, keys)
     findings = run_rules(ep, rhi, resolved, linked, keys)
+    findings += episodes.findings + interviews.findings
     findings = order(findings)
     if any(f.severity == "fatal" for f in findings):
         raise FatalFindings(findings)
@@ -125,7 +126,22 @@ def validate(
         as_at=resolved,
         episode_rows=len(episodes.frame),
         interview_rows=len(interviews.frame),
+        held=held_columns(episodes, interviews),
+        rhi_source=rhi_source(episodes, interviews),
     )
+
+
+def held_columns(episodes: RawExtract, interviews: RawExtract) -> frozenset[str]:
+    """The canonical columns held in this run, by name (both extracts share `episode_id`).
+    The joined table's `outcome` is held whenever an RHI record exists at all."""
+    return episodes.held | interviews.held
+
+
+def rhi_source(episodes: RawExtract, interviews: RawExtract) -> str:
+    """Where the RHI record came from: "interviews", "flags" or "none"."""
+    if not interviews.provided:
+        return "none"
+    return "flags" if episodes.flags is not None else "interviews"
 
 
 def typed_interviews(interviews: Table, linked: pd.DataFrame) -> pd.DataFrame:
@@ -162,7 +178,9 @@ def joined_episodes(episodes: Table, interviews: Table, linked: pd.DataFrame) ->
     ep = episodes.frame.copy()
     start, end = ep["start"], ep["end"]
     ep["episode_type"] = ep["episode_type"].fillna("missing")
-    ep["looked_after"] = ep["looked_after"].astype(bool)
+    # Blank only when the layout does not hold the column (config not_held): its cohorts are
+    # then not recorded (pipeline.metrics.held), and no episode counts as looked after.
+    ep["looked_after"] = ep["looked_after"].fillna(False).astype(bool)
     # The area of a child who is not looked after is ignored (area_without_looked_after).
     ep["placement_area"] = ep["placement_area"].where(ep["looked_after"]).astype("str")
     # A date of birth after the start is set aside (start_before_birth).

@@ -32,6 +32,7 @@ COHORT_PHRASE = {
     IN: "looked after and placed in county",
     OUT: "looked after and placed out of county",
     "not_looked_after": "not looked after",
+    "looked_after": "looked after",
 }
 
 # A rate on fewer cases than this is shown with its base ("0% (of 5)") and never made the
@@ -47,7 +48,12 @@ def _registry(results: Results) -> dict[str, Any]:
     configured = getattr(registry, "configured_registry", None)
     if configured is None:
         return dict(registry.REGISTRY)
-    return configured(cfg.timeliness_hours, cfg.repeat_threshold, cfg.independent_roles)
+    return configured(
+        cfg.timeliness_hours,
+        cfg.repeat_threshold,
+        cfg.independent_roles,
+        getattr(cfg, "completed_word", "completed"),
+    )
 
 
 class Figures:
@@ -57,6 +63,8 @@ class Figures:
         frame = metrics.copy()
         if "suppressed" not in frame.columns:
             frame["suppressed"] = False
+        if "not_recorded" not in frame.columns:
+            frame["not_recorded"] = False
         self.registry = registry
         self._rows: dict[tuple[str, str, str], dict[str, Any]] = {
             (r["quarter"], r["cohort"], r["metric"]): r for r in frame.to_dict("records")
@@ -68,20 +76,35 @@ class Figures:
     def value(self, quarter: Quarter, cohort: str, metric: str) -> float | None:
         """The raw value, or None when absent, blank or suppressed (never drawn or compared)."""
         row = self.row(quarter, cohort, metric)
-        if row is None or bool(row["suppressed"]) or _blank(row["value"]):
+        if row is None or _withheld(row) or _blank(row["value"]):
             return None
         return float(row["value"])
 
     def suppressed(self, quarter: Quarter, cohort: str, metric: str) -> bool:
+        """Not shown: withheld for disclosure ([c]) or not recorded ([x]); either way never
+        drawn, compared or put in a sentence."""
         row = self.row(quarter, cohort, metric)
-        return bool(row is not None and row["suppressed"])
+        return bool(row is not None and _withheld(row))
+
+    def not_recorded(self, quarter: Quarter, cohort: str, metric: str) -> bool:
+        """The figure's data is not held in this run ([x])."""
+        row = self.row(quarter, cohort, metric)
+        return bool(row is not None and row["not_recorded"])
+
+    def recorded(self, metric: str, cohort: str = "all") -> bool:
+        """Whether this run records the metric for the cohort at all (any quarter)."""
+        return not any(
+            bool(r["not_recorded"])
+            for (_, c, m), r in self._rows.items()
+            if (m, c) == (metric, cohort)
+        )
 
     def small_base(self, quarter: Quarter, cohort: str, metric: str, below: int) -> bool:
         """A shown rate worked out on fewer than `below` cases (but some): too few to be the
         headline of a chart, and shown with its base so a reader can reconcile it."""
         row = self.row(quarter, cohort, metric)
         spec = self.registry.get(metric)
-        if row is None or spec is None or bool(row["suppressed"]) or spec.kind != "ratio":
+        if row is None or spec is None or _withheld(row) or spec.kind != "ratio":
             return False
         den = _num(row["denominator"])
         return not math.isnan(den) and 0 < den < below
@@ -101,6 +124,8 @@ class Figures:
         spec = self.registry.get(metric)
         if row is None or spec is None:
             return "not available"
+        if bool(row["not_recorded"]):
+            return present.NOT_RECORDED
         hidden = bool(row["suppressed"])
         shown_as = getattr(spec, "shown_as", None) or _default_shown(spec.kind)
         if shown_as == "count":
@@ -110,6 +135,10 @@ class Figures:
         if shown_as == "number":
             return present.number(_num(row["value"]), 1, suppressed=hidden)
         return present.percent(_num(row["numerator"]), _num(row["denominator"]), suppressed=hidden)
+
+
+def _withheld(row: dict[str, Any]) -> bool:
+    return bool(row["suppressed"]) or bool(row["not_recorded"])
 
 
 def _blank(value: Any) -> bool:
@@ -132,6 +161,22 @@ def _is_rate(fig: Figures, metric: str) -> bool:
 def _shown_as(fig: Figures, metric: str) -> str:
     spec = fig.registry[metric]
     return getattr(spec, "shown_as", None) or _default_shown(spec.kind)
+
+
+def _completed_word(results: Results) -> str:
+    """ "completed", or "accepted" when the RHI record is offered/accepted flags."""
+    return str(getattr(results.config, "completed_word", "completed"))
+
+
+def _recorded_cohorts(fig: Figures, cohorts: list[str]) -> list[str]:
+    """The cohorts to show: as given when this run can tell them apart; with no placement
+    area, looked after in place of in and out of county; with no looked-after status, all
+    children only."""
+    if all(fig.recorded("episodes", c) for c in cohorts):
+        return cohorts
+    if fig.recorded("episodes", "looked_after"):
+        return ["all", "looked_after", "not_looked_after"]
+    return ["all"]
 
 
 def _small_base(results: Results) -> int:

@@ -27,6 +27,8 @@ from pipeline.render.figures import (
     OUT,
     SUPPRESSED,
     Figures,
+    _completed_word,
+    _recorded_cohorts,
     _small_base,
 )
 from pipeline.render.tables import _series, metric_table
@@ -76,7 +78,7 @@ def _between(q: Quarter) -> str:
 def _missing_section(results: Results, fig: Figures, num: Numberer, extra: list[Any]) -> Section:
     q = results.quarter
     section = Section("missing", "Missing episodes")
-    cohorts = ["all", IN, OUT, "not_looked_after"]
+    cohorts = _recorded_cohorts(fig, ["all", IN, OUT, "not_looked_after"])
     table = metric_table(
         fig,
         q,
@@ -111,9 +113,12 @@ def _missing_section(results: Results, fig: Figures, num: Numberer, extra: list[
             ),
         )
     )
-    section.blocks.append(
-        num.chart(bar_chart("fig-episodes-cohort", title, cats, [series], first_header="Cohort"))
-    )
+    if cats:  # none when the run cannot tell the cohorts apart (not recorded)
+        section.blocks.append(
+            num.chart(
+                bar_chart("fig-episodes-cohort", title, cats, [series], first_header="Cohort")
+            )
+        )
     section.blocks.append(num.table(table))
     for b in extra:
         section.blocks.extend(breakdown_blocks(results, b, num))
@@ -159,8 +164,9 @@ def _interviews_section(results: Results, fig: Figures, num: Numberer, extra: li
         words.append(
             f"{fig.text(q, 'all', 'rhi_declined')} offers were declined ({declined} of offers)."
         )
+    done = _completed_word(results)
     if shown["rhi_completed"]:
-        words.append(f"{fig.text(q, 'all', 'rhi_completed')} interviews were completed.")
+        words.append(f"{fig.text(q, 'all', 'rhi_completed')} interviews were {done}.")
     if not all(shown.values()):
         words.append(
             "Some figures are shown as [c]: they are withheld because they could reveal a "
@@ -168,7 +174,8 @@ def _interviews_section(results: Results, fig: Figures, num: Numberer, extra: li
         )
     section.blocks.append(Block("text", text=" ".join(words)))
     funnel = _series(fig, q, "all", FUNNEL, "Episodes")
-    labels = [FUNNEL_LABELS[m] for m in FUNNEL]
+    stage_labels = {**FUNNEL_LABELS, "rhi_completed": done.capitalize()}
+    labels = [stage_labels[m] for m in FUNNEL]
     if shown["rhi_offered_rate"] and shown["rhi_decline_rate"]:
         title = (
             f"{offered} of returns were offered an interview and {declined} of offers were declined"
@@ -182,7 +189,7 @@ def _interviews_section(results: Results, fig: Figures, num: Numberer, extra: li
     section.blocks.append(
         num.chart(bar_chart("fig-funnel", title, labels, [funnel], first_header="Stage"))
     )
-    cohorts = ["all", IN, OUT, "not_looked_after"]
+    cohorts = _recorded_cohorts(fig, ["all", IN, OUT, "not_looked_after"])
     section.blocks.append(
         num.table(
             metric_table(
@@ -191,7 +198,7 @@ def _interviews_section(results: Results, fig: Figures, num: Numberer, extra: li
                 f"Return home interviews by cohort, {q.months_label}",
                 [*FUNNEL, "rhi_offered_rate", "rhi_decline_rate", "rhi_completed_rate"],
                 cohorts,
-                labels=FUNNEL_LABELS,
+                labels=stage_labels,
             )
         )
     )
@@ -331,11 +338,17 @@ def _out_of_county_section(
     q = results.quarter
     section = Section("out_of_county", "Children placed out of county")
     below = _small_base(results)
-    metrics = [m for m, _ in COMPARE]
-    cats = [label for _, label in COMPARE]
+    done = _completed_word(results).capitalize()
+    compare = [
+        (m, done if m == "rhi_completed_rate" else label)
+        for m, label in COMPARE
+        if fig.recorded(m, IN) and fig.recorded(m, OUT)
+    ]
+    metrics = [m for m, _ in compare]
+    cats = [label for _, label in compare]
     ins = _series(fig, q, IN, metrics, "In county", below)
     outs = _series(fig, q, OUT, metrics, "Out of county", below)
-    j = metrics.index("rhi_independent_rate")
+    j = metrics.index("rhi_independent_rate") if "rhi_independent_rate" in metrics else -1
     intro = (
         "Looked-after children placed outside the county remain the council's "
         "responsibility. This section sets them side by side with looked-after children "
@@ -344,7 +357,7 @@ def _out_of_county_section(
     few = fig.small_base(q, OUT, "rhi_independent_rate", below) or fig.small_base(
         q, IN, "rhi_independent_rate", below
     )
-    comparable = not ins.hidden(j) and not outs.hidden(j) and not few
+    comparable = j >= 0 and not ins.hidden(j) and not outs.hidden(j) and not few
     # Said only when this quarter's figures show it.
     if comparable and float(outs.values[j]) < float(ins.values[j]):
         intro += (
@@ -362,7 +375,9 @@ def _out_of_county_section(
     else:
         title = "Interviews for children placed in and out of county"
     hidden = sum(s.hidden(i) for s in (ins, outs) for i in range(len(metrics)))
-    if 2 * hidden > 2 * len(metrics):
+    if not metrics:
+        pass  # nothing this run records can be compared: the table shows what is recorded
+    elif 2 * hidden > 2 * len(metrics):
         # Bars that are mostly [c] read as a broken chart: the table says what can be said.
         section.blocks.append(Block("text", text=MOSTLY_WITHHELD))
     else:
@@ -421,23 +436,33 @@ def _trends_section(results: Results, fig: Figures, num: Numberer) -> Section:
     )
     series = [
         Series(
-            label,
+            _completed_word(results).capitalize() if m == "rhi_completed_rate" else label,
             [fig.value(q, "all", m) for q in quarters],
             [fig.text(q, "all", m) for q in quarters],
             [fig.suppressed(q, "all", m) for q in quarters],
         )
         for m, label in TREND_RATES
+        if fig.recorded(m)  # no line for a measure that is not recorded
     ]
-    first = series[0]
+    first = series[0] if series else None
     title = "Return home interview rates by quarter"
-    if len(quarters) > 1 and not first.hidden(0) and not first.hidden(len(quarters) - 1):
+    if (
+        first is not None
+        and fig.recorded("rhi_offered_rate")
+        and len(quarters) > 1
+        and not first.hidden(0)
+        and not first.hidden(len(quarters) - 1)
+    ):
         a, b = float(first.values[0]), float(first.values[-1])  # type: ignore[arg-type]
         verb = "rose" if b > a else "fell" if b < a else "held steady"
         title = (
             f"The share of returns offered an interview {verb} from {first.labels[0]} "
             f"to {first.labels[-1]}"
         )
-    section.blocks.append(num.chart(line_chart("fig-trend-rates", title, xs, series, percent=True)))
+    if series:
+        section.blocks.append(
+            num.chart(line_chart("fig-trend-rates", title, xs, series, percent=True))
+        )
     counts = ["episodes", "children", "rhi_due", "rhi_offered", "rhi_completed"]
     # A non-breaking space keeps "Q1 2025-26" on one line in a narrow first column.
     rows = [
@@ -616,3 +641,49 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
         if summary:
             blocks.append(Block("text", text=summary))
     return blocks
+
+
+# --------------------------------------------------------------------------------------------
+# Not recorded ([x]): measures whose data the extracts do not hold (pipeline.metrics.held)
+
+NOT_RECORDED_NOTE = (
+    "[x] means a figure is not recorded: the extracts this paper was made from do not hold "
+    "the data it needs (see the data-quality appendix), so it is not counted, never shown as 0, "
+    "and no chart, trend or target rating is given for it."
+)
+
+_SECTION_TITLES = {
+    "interviews": "Return home interviews",
+    "timeliness": "Timeliness",
+    "out_of_county": "Children placed out of county",
+}
+_NOT_HELD_WHY = {
+    "interviews": "the return home interview record (an interviews extract, or RHI flags on the "
+    "episode rows)",
+    "timeliness": "the time each interview was held",
+    "out_of_county": "where each looked-after child was placed (in or out of county), or the "
+    "return home interview record",
+}
+
+
+def _recorded_section(
+    fig: Figures, sid: str, key: tuple[str, str], build: Callable[[], Section]
+) -> Section:
+    """The section, or, when its key measure is not recorded in this run, one sentence
+    saying so in its place (no figure, chart or table)."""
+    metric, cohort = key
+    if fig.recorded(metric, cohort):
+        return build()
+    return Section(
+        sid,
+        _SECTION_TITLES[sid],
+        [
+            Block(
+                "text",
+                text=(
+                    f"Not recorded [x]: the extracts for this paper do not hold "
+                    f"{_NOT_HELD_WHY[sid]}, so this section's measures cannot be reported."
+                ),
+            )
+        ],
+    )

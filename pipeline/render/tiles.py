@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pipeline.metrics import present
 from pipeline.periods import Quarter
-from pipeline.render.figures import OUT, Figures, _default_shown, _is_rate
+from pipeline.render.figures import OUT, Figures, _completed_word, _default_shown, _is_rate
 from pipeline.results import Results
 
 
@@ -42,6 +42,8 @@ def _change(fig: Figures, quarter: Quarter, cohort: str, metric: str) -> tuple[s
     """The change on last quarter in words, the arrow to draw and the judgement."""
     prev = quarter.previous()
     spec = fig.registry[metric]
+    if fig.not_recorded(quarter, cohort, metric):
+        return "Not recorded: the extracts do not hold the data", "", ""
     if fig.row(prev, cohort, metric) is None:
         return "No figure for last quarter", "", ""
     now, before = fig.value(quarter, cohort, metric), fig.value(prev, cohort, metric)
@@ -99,6 +101,8 @@ def _rag(results: Results, fig: Figures, metric: str, cohort: str) -> tuple[str,
     word = str(getattr(rag, "word", "") or status.capitalize())
     if hidden:
         word = "Not rated: numbers too small"
+    if fig.not_recorded(quarter, cohort, metric):
+        return "none", f"Not rated: not recorded (target {goal})", ""
     symbol = str(getattr(rag, "symbol", ""))
     shown = status if status in ("green", "amber", "red") else "none"
     return shown, f"{word} (target {goal})", symbol
@@ -112,6 +116,8 @@ def tiles(results: Results, fig: Figures) -> list[Tile]:
             continue
         change, arrow, judgement = _change(fig, results.quarter, cohort, metric)
         status, word, symbol = _rag(results, fig, metric, cohort)
+        if metric == "rhi_completed_rate":
+            label = f"Return home interviews {_completed_word(results)}"
         out.append(
             Tile(
                 label=label or fig.registry[metric].label,

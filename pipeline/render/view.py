@@ -27,14 +27,16 @@ from pipeline.render.capacity import assumptions as capacity_assumptions
 from pipeline.render.capacity import capacity_section, capacity_summary
 from pipeline.render.charts import Chart
 from pipeline.render.crossrefs import _name_workbook_sheets
-from pipeline.render.figures import Figures, _registry
+from pipeline.render.figures import OUT, Figures, _registry
 from pipeline.render.revisions import appendix as revisions_appendix
 from pipeline.render.revisions import note as revisions_note
 from pipeline.render.sections import (
+    NOT_RECORDED_NOTE,
     SECTIONS,
     _interviews_section,
     _missing_section,
     _out_of_county_section,
+    _recorded_section,
     _section_for,
     _simple_section,
     _timeliness_section,
@@ -104,9 +106,24 @@ def build_view(results: Results) -> ReportView:
     commentary = dict(getattr(analysis, "commentary", None) or {})
     sections = [
         _missing_section(results, fig, num, placed["missing"]),
-        _interviews_section(results, fig, num, placed["interviews"]),
-        _timeliness_section(results, fig, num, placed["timeliness"]),
-        _out_of_county_section(results, fig, num, placed["out_of_county"]),
+        _recorded_section(
+            fig,
+            "interviews",
+            ("rhi_offered_rate", "all"),
+            lambda: _interviews_section(results, fig, num, placed["interviews"]),
+        ),
+        _recorded_section(
+            fig,
+            "timeliness",
+            ("rhi_timely_rate", "all"),
+            lambda: _timeliness_section(results, fig, num, placed["timeliness"]),
+        ),
+        _recorded_section(
+            fig,
+            "out_of_county",
+            ("rhi_offered_rate", OUT),
+            lambda: _out_of_county_section(results, fig, num, placed["out_of_county"]),
+        ),
         _simple_section(
             results,
             "risks",
@@ -147,6 +164,9 @@ def build_view(results: Results) -> ReportView:
             "or because it would let such a figure be worked out, to protect the children's "
             "privacy. Rates and times built on such a figure are not shown either."
         )
+    metrics = results.metrics
+    if "not_recorded" in metrics.columns and bool(metrics["not_recorded"].any()):
+        notes.append(NOT_RECORDED_NOTE)
     notes.append(
         "The figures behind every chart are in a table beside it and in the workbook "
         "tables.xlsx; each figure's caption says where."

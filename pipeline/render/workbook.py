@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline import disclosure
+from pipeline.metrics import present
 from pipeline.render.csvs import disclosed_metrics
 from pipeline.render.safety import SUPPRESSED, marking
 
@@ -75,8 +76,11 @@ def _blank(value: Any) -> bool:
         return value is None
 
 
-def _figure(value: Any, withheld: bool) -> Cell:
-    """A figure as a workbook cell: the number, `[c]` if withheld, `[z]` if there is none."""
+def _figure(value: Any, withheld: bool, not_recorded: bool = False) -> Cell:
+    """A figure as a workbook cell: the number, `[c]` if withheld, `[x]` if its data is not
+    held in this run (not recorded), `[z]` if there is none."""
+    if not_recorded:
+        return present.NOT_RECORDED
     if withheld:
         return SUPPRESSED
     if _blank(value):
@@ -92,6 +96,7 @@ def _registry(config: Any) -> dict[str, Any]:
         timeliness_hours=config.timeliness_hours,
         repeat_threshold=config.repeat_threshold,
         independent_roles=config.independent_roles,
+        completed_word=getattr(config, "completed_word", "completed"),
     )
 
 
@@ -127,7 +132,13 @@ def headline_table(results: Any, metrics: pd.DataFrame, registry: dict[str, Any]
         for cohort in cohorts:
             if (metric, cohort) in by_key.index:
                 record = by_key.loc[(metric, cohort)]
-                row.append(_figure(record["value"], bool(record["suppressed"])))
+                row.append(
+                    _figure(
+                        record["value"],
+                        bool(record["suppressed"]),
+                        bool(record.get("not_recorded", False)),
+                    )
+                )
             else:
                 row.append(NOT_APPLICABLE)
         rows.append(row)
@@ -156,15 +167,16 @@ def trends_table(results: Any, metrics: pd.DataFrame, registry: dict[str, Any]) 
         spec = registry.get(record["metric"])
         shown = _shown_as(spec)
         withheld = bool(record["suppressed"])
+        unheld = bool(record.get("not_recorded", False))
         rows.append(
             [
                 quarter_labels.get(record["quarter"], record["quarter"]),
                 COHORT_LABELS.get(record["cohort"], record["cohort"]),
                 spec.label if spec else record["metric"],
                 record["metric"],
-                _figure(record["numerator"], withheld),
-                _figure(record["denominator"], withheld),
-                _figure(record["value"], withheld),
+                _figure(record["numerator"], withheld, unheld),
+                _figure(record["denominator"], withheld, unheld),
+                _figure(record["value"], withheld, unheld),
             ]
         )
         row_formats.append(shown)
@@ -299,6 +311,15 @@ def notes_rows(results: Any, registry: dict[str, Any]) -> list[list[Cell]]:
         "publication.",
         "[z] means not applicable: a rate or median with no cases, or the numerator or "
         "denominator of a figure that has none.",
+        *(
+            [
+                "[x] means not recorded: the extracts this workbook was made from do not hold "
+                "the data the figure needs, so it is not counted (never 0); data-quality.csv "
+                "names the columns not held."
+            ]
+            if "not_recorded" in results.metrics.columns and results.metrics["not_recorded"].any()
+            else []
+        ),
         "Quarters are UK financial-year quarters (Quarter 1 is April to June). An episode "
         "belongs to the quarter in which it started.",
         f"Data quality: the extracts had {warnings} warning(s), listed in data-quality.csv; "
