@@ -529,6 +529,62 @@ def check_names(config: Config, file: Path) -> list[str]:
     return problems
 
 
+# Sections whose every value is text (codes, markers, labels): a plain YAML word such as Yes,
+# No or NULL there is a code, never a boolean or an empty value.
+_TEXT_SECTIONS = frozenset({"values", "blank_values", "constants", "defaults", "labels"})
+_YAML_BOOL = "tag:yaml.org,2002:bool"
+_YAML_NULL = "tag:yaml.org,2002:null"
+
+
+def unquoted_codes(text: str, file: Path) -> list[str]:
+    """Codes written without quotes that YAML reads as true, false or empty: every mapping
+    key, and every value inside a text section (`values:`, `blank_values:`, ...). One
+    sentence each, naming the line and saying to put the code in quotes."""
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return []  # the reader reports malformed YAML itself
+    problems: list[str] = []
+
+    def odd(node: Any) -> bool:
+        return (
+            isinstance(node, yaml.ScalarNode)
+            and not node.style  # plain, not quoted
+            and node.tag in (_YAML_BOOL, _YAML_NULL)
+            and node.value != ""
+        )
+
+    def report(node: Any) -> None:
+        meaning = "empty (null)" if node.tag == _YAML_NULL else node.value.strip().lower()
+        meaning = {"yes": "true", "on": "true", "no": "false", "off": "false"}.get(meaning, meaning)
+        problems.append(
+            f"{file}: line {node.start_mark.line + 1}: {node.value} is read by YAML as "
+            f"{meaning}, not as the code '{node.value}'; put the code in quotes "
+            f"('{node.value}')."
+        )
+
+    def walk(node: Any, in_text: bool) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if odd(key):
+                    report(key)
+                inner = in_text or (
+                    isinstance(key, yaml.ScalarNode) and key.value in _TEXT_SECTIONS
+                )
+                if inner and odd(value):
+                    report(value)
+                walk(value, inner)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                if in_text and odd(item):
+                    report(item)
+                walk(item, in_text)
+
+    if root is not None:
+        walk(root, False)
+    return problems
+
+
 def load_config(path: Path) -> Config:
     """Read and validate a config file; raise UsageError with plain sentences if it is wrong."""
     text = _read_config_text(path)
@@ -546,6 +602,9 @@ def load_config(path: Path) -> Config:
         ) from None
     except yaml.YAMLError as exc:
         raise UsageError(f"{path}: the YAML is malformed: {exc}.") from None
+    unquoted = unquoted_codes(text, path)
+    if unquoted:
+        raise UsageError(*unquoted)
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,10 @@ class RawExtract:
     provided: bool = True
     not_held: tuple[str, ...] = ()
     from_flags: bool = False
+    # The local codes the config maps, per canonical column (for near-match hints).
+    mapped_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Whether the header row names any column the config maps (or a canonical one).
+    header_found: bool = True
 
     @property
     def file(self) -> str:
@@ -72,7 +77,7 @@ class RawExtract:
         """The user's own header for a canonical column."""
         return self.local_names.get(column, column)
 
-    @property
+    @cached_property
     def held(self) -> frozenset[str]:
         """The canonical columns this run holds from this extract: in the file (or built by
         the config) and, when the file has rows, not blank in every one of them. A column
@@ -549,19 +554,25 @@ _FOOTER = re.compile(
 )
 
 
+# How many lines at the foot of a file are looked at for totals and notes.
+FOOTER_SEARCH = 50
+
+
 def footer_rows(table: pd.DataFrame) -> list[tuple[int, str]]:
     """Lines at the foot of the table that are totals or notes: (spreadsheet row, first
     cell), from the top. Only the trailing lines are looked at; blank lines between them
     are passed over."""
     found: list[tuple[int, str]] = []
-    values = table.to_numpy(dtype=object, na_value=None)
+    # Only the foot is looked at: converting a million-row table would cost more than a run.
+    tail = table.iloc[-FOOTER_SEARCH:]
+    values = tail.to_numpy(dtype=object, na_value=None)
     for position in range(len(values) - 1, -1, -1):
         cells = [str(v).strip() for v in values[position] if v is not None and str(v).strip()]
         if not cells:
             continue
         if not _FOOTER.match(cells[0]):
             break
-        found.append((int(table.index[position]), cells[0]))
+        found.append((int(tail.index[position]), cells[0]))
     return found[::-1]
 
 
@@ -769,24 +780,50 @@ def no_interviews(episodes: RawExtract) -> RawExtract:
     columns = [c.name for c in EXTRACTS["interviews"]]
     frame = pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
     frame[ROW] = pd.Series([], dtype="int64")
-    return RawExtract(name="interviews", path=episodes.path, frame=frame, provided=False)
+    # Named for what it is in messages and data-quality.csv: there is no file.
+    return RawExtract(
+        name="interviews", path=Path("no interviews extract"), frame=frame, provided=False
+    )
+
+
+# Headers of an Ofsted Annex A List 8 (children in care): a count of missing episodes per
+# child, and questions about the child's last missing episode.
+_LIST_8 = re.compile(r"number of (?:times )?missing|(?:last|most recent) missing episode", re.I)
+
+
+def list_8(path: Path, headers: list[str], frame: pd.DataFrame) -> UsageError | None:
+    """The one sentence for an Annex A List 8 file given as the episodes extract (one row per
+    child, the last episode only, no episode dates), which cannot make this paper."""
+    if "start" in frame.columns or not any(_LIST_8.search(str(h)) for h in headers):
+        return None
+    return UsageError(
+        f"{path.name}: looks like an Ofsted Annex A List 8 (one row per child, with the "
+        "number of missing episodes and the last episode only, and no episode dates), which "
+        "cannot make this paper, as no episode can be placed in a quarter; export your "
+        "system's episode-level missing table instead (docs/inputs.md, 'Ofsted Annex A List 8')."
+    )
 
 
 def load_extract(name: str, path: Path, spec: ExtractConfig) -> RawExtract:
     """Read one extract and map it to canonical headers and codes (see inputs.md)."""
     columns = EXTRACTS[name]
-    table, encoding, header_row = read_table_below_title(
-        path, spec.sheet, known_headers(columns, spec), spec.header_row
-    )
+    known = known_headers(columns, spec)
+    table, encoding, header_row = read_table_below_title(path, spec.sheet, known, spec.header_row)
     footer = footer_rows(table)
     if footer:
         table = table.drop(index=[r for r, _ in footer])
     frame, local_names = _map_headers(table, columns, spec.columns, path.name)
+    if name == "episodes" and (wrong := list_8(path, [str(h) for h in table.columns], frame)):
+        raise wrong
     frame = _blank_markers(frame, spec.blank_values)
     frame = _trim(frame, columns)
     kept = ~_blank_rows(frame, columns)
     frame = frame.loc[kept]
-    flags = _read_flags(table.loc[kept[kept].index], spec, path.name)
+    flags = (
+        _read_flags(table.loc[kept[kept].index], spec, path.name)
+        if spec.rhi_flags is not None
+        else None
+    )
     frame = _built_columns(frame, spec, local_names)
     frame = _map_values(frame, spec.values)
     if encoding == "xlsx":
@@ -821,4 +858,6 @@ def load_extract(name: str, path: Path, spec: ExtractConfig) -> RawExtract:
         findings=[_footer_finding(path.name, footer)] if footer else [],
         flags=flags,
         not_held=tuple(spec.not_held),
+        mapped_codes={c: tuple(str(k) for k in m) for c, m in spec.values.items()},
+        header_found=any(str(h).strip().casefold() in known for h in table.columns),
     )

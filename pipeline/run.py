@@ -106,7 +106,7 @@ def validate_only(
         print("\nWarnings (the run goes on; each is treated as docs/data-quality.md says):")
         for line in summarise(dataset.findings):
             print(f"- {line}")
-    rows = ", ".join(f"{r.file}: {len(r.frame):,} rows" for r in raws)
+    rows = ", ".join(f"{r.file}: {len(r.frame):,} rows" for r in _input_files(raws))
     print(f"Validation passed ({rows}; {len(dataset.findings)} warnings).")
     return 0
 

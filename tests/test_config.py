@@ -268,3 +268,36 @@ def test_layout_keys_name_canonical_columns(tmp_path):
         f"{path}: 'episodes.derived.episode_id' names the column 'child', which does not "
         "exist. Did you mean 'child_id'?",
     ]
+
+
+def test_unquoted_yes_no_null_codes_are_explained(tmp_path):
+    # YAML reads a plain Yes as true, No as false and NULL as empty: the codes would be lost.
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "episodes:\n"
+        "  blank_values: [NULL]\n"
+        "  values:\n"
+        "    looked_after:\n"
+        "      Yes: 'yes'\n"
+        "      'No': 'no'\n"
+        "      NULL: 'no'\n"
+        "  rhi_flags: {offered: RHI Offered, values: {'Y': no}}\n"
+    )
+    with pytest.raises(UsageError) as caught:
+        load_config(path)
+    assert caught.value.messages == [
+        f"{path}: line 2: NULL is read by YAML as empty (null), not as the code 'NULL'; put "
+        "the code in quotes ('NULL').",
+        f"{path}: line 5: Yes is read by YAML as true, not as the code 'Yes'; put the code in "
+        "quotes ('Yes').",
+        f"{path}: line 7: NULL is read by YAML as empty (null), not as the code 'NULL'; put "
+        "the code in quotes ('NULL').",
+        f"{path}: line 8: no is read by YAML as false, not as the code 'no'; put the code in "
+        "quotes ('no').",
+    ]
+
+
+def test_booleans_outside_the_code_sections_are_left_alone(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("episodes:\n  values: {looked_after: {'Looked After': 'yes'}}\n")
+    assert load_config(path).episodes.values == {"looked_after": {"Looked After": "yes"}}

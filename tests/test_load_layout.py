@@ -258,3 +258,42 @@ def test_no_interviews_extract_holds_nothing(tmp_path):
     assert (none.provided, none.held, len(none.frame)) == (False, frozenset(), 0)
     # The episodes file holds what it has, and not the column blank in its only row.
     assert episodes.held == frozenset({"episode_id", "child_id", "start", "looked_after"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Files that cannot be read as asked
+
+
+def test_a_workbook_whose_header_was_not_found_says_which_headers_it_has(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "RHI"
+    sheet.append(["Ref", "Who", "When"])
+    sheet.append(["E1", "C1", "03/04/2026"])
+    path = tmp_path / "episodes.xlsx"
+    book.save(path)
+    raw = load_extract("episodes", path, ExtractConfig(columns=COLUMNS, sheet="RHI"))
+    from pipeline.quality import rules
+
+    [finding] = rules.missing_column(type_table(raw))
+    assert finding.message == (
+        "episodes.xlsx: no header row naming the columns in the config was found on its sheet "
+        "'RHI' in its first 30 rows; row 1 has 'Ref', 'Who', 'When'; map those headers under "
+        "episodes: columns:, or give the header's row as header_row: (or the sheet as sheet:)."
+    )
+
+
+def test_an_annex_a_list_8_file_gets_one_sentence(tmp_path):
+    text = (
+        "Child Unique ID,Number of missing episodes,"
+        "Offered a return interview after the last missing episode,Accepted\n"
+        "C1,3,a) Yes,b) No\n"
+    )
+    with pytest.raises(UsageError) as caught:
+        load_extract("episodes", _csv(tmp_path, text, "list8.csv"), ExtractConfig())
+    assert caught.value.messages == [
+        "list8.csv: looks like an Ofsted Annex A List 8 (one row per child, with the number of "
+        "missing episodes and the last episode only, and no episode dates), which cannot make "
+        "this paper, as no episode can be placed in a quarter; export your system's "
+        "episode-level missing table instead (docs/inputs.md, 'Ofsted Annex A List 8')."
+    ]

@@ -11,6 +11,7 @@ from quality_fixtures import episode, extract, interview, table
 
 from pipeline.quality import rules
 from pipeline.quality.rules import RULES
+from pipeline.quality.validate import type_table
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "data-quality.md"
 
@@ -449,3 +450,33 @@ def test_a_huge_cell_is_quoted_by_its_start_and_its_length():
     for f in findings:
         assert shown in f.message
         assert len(f.message) < 600
+
+
+def test_a_code_differing_only_by_a_curly_apostrophe_or_dash_gets_a_hint():
+    # The config maps "Offered - Declined (YP's choice)"; the file has a curly apostrophe
+    # and an en dash.
+    raw = extract("interviews", [interview("E1", outcome="Offered – Declined (YP’s choice)")])
+    raw.mapped_codes["outcome"] = ("Offered - Declined (YP's choice)",)
+    [f] = only(rules.unknown_code(type_table(raw)), "unknown_code")
+    assert f.message == (
+        "interviews.xlsx row 2, column 'RHI Outcome' (outcome): 'Offered – Declined (YP’s "
+        "choice)' is not a known RHI outcome, but the config maps 'Offered - Declined (YP's "
+        "choice)', which differs from it only in its apostrophes or dashes; copy the code from "
+        "the file into the config under interviews: values: outcome:."
+    )
+
+
+def test_no_episodes_names_the_configured_sheet():
+    empty = type_table(extract("episodes", []))
+    [f] = rules.no_episodes(empty)
+    assert f.message == (
+        "episodes.csv: has no data rows; check that the right file was exported and that the "
+        "episodes are on its first sheet (or name the sheet with sheet: in the config)."
+    )
+    named = extract("episodes", [])
+    named.sheet = "Missing"
+    [g] = rules.no_episodes(type_table(named))
+    assert g.message == (
+        "episodes.csv: has no data rows; check that the right file was exported and that the "
+        "episodes are on its sheet 'Missing'."
+    )

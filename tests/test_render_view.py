@@ -96,6 +96,31 @@ def test_public_quality_appendix_never_prints_messages() -> None:
     assert quality_view(results)["detail"][0][3] == "row 5: child C-77 ..."
 
 
+def test_internal_quality_appendix_gives_a_few_examples_per_rule_and_a_count() -> None:
+    # Six rows with the same problem in one column and one other: the appendix prints three
+    # of the six and counts the other 3; data-quality.csv keeps all seven.
+    results = small_results("internal")
+    same = [
+        Finding("warning", "episodes.csv", r, "end", "end_before_start", f"row {r}: end.")
+        for r in range(2, 8)
+    ]
+    other = Finding("warning", "interviews.xlsx", 4, "mode", "completed_without_mode", "mode.")
+    results.findings = [*same, other]
+    detail = quality_view(results)["detail"]
+    assert detail == [
+        ["episodes.csv", "2", "end", "row 2: end."],
+        ["episodes.csv", "3", "end", "row 3: end."],
+        ["episodes.csv", "4", "end", "row 4: end."],
+        [
+            "episodes.csv",
+            "",
+            "end",
+            "And 3 more rows with the same problem; data-quality.csv lists every one.",
+        ],
+        ["interviews.xlsx", "4", "mode", "mode."],
+    ]
+
+
 def test_full_view_numbers_figures_and_tables_in_order() -> None:
     view = build_view(random_results("public"))
     numbers = [b.number for s in view.sections for b in s.blocks if b.kind == "chart"]

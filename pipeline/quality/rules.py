@@ -388,6 +388,8 @@ def missing_column(table: Table) -> list[Finding]:
     """A required canonical column the file lacks, or a header the config maps that it lacks."""
     findings = []
     extract = table.extract
+    if not extract.header_found and extract.missing_columns:
+        return [_header_not_found(table)]
     named = set()
     for local, name in extract.absent_headers.items():
         named.add(name)
@@ -419,6 +421,28 @@ def missing_column(table: Table) -> list[Finding]:
             )
         )
     return findings
+
+
+def _header_not_found(table: Table) -> Finding:
+    """One finding for a file whose header row names none of the columns the config maps:
+    it says which headers it did find, and where it looked."""
+    from pipeline.load import HEADER_SEARCH
+
+    extract = table.extract
+    if extract.encoding == "xlsx":
+        sheet = f" on its sheet '{extract.sheet}'" if extract.sheet else " on its first sheet"
+    else:
+        sheet = ""
+    found = ", ".join(f"'{h}'" for h in extract.headers if h and not h.startswith("Unnamed:"))
+    return _file_finding(
+        "missing_column",
+        table,
+        None,
+        f"{table.file}: no header row naming the columns in the config was found{sheet} in "
+        f"its first {HEADER_SEARCH} rows; row {extract.header_row} has "
+        f"{found or 'no headers'}; map those headers under {extract.name}: columns:, or give "
+        "the header's row as header_row: (or the sheet as sheet:).",
+    )
 
 
 def no_episodes(episodes: Table) -> list[Finding]:
@@ -574,14 +598,65 @@ def unknown_code(table: Table) -> list[Finding]:
             f"{table.extract.name}: values: {col.name}: to one of {', '.join(col.allowed)}, "
             "or correct the cell."
         )
-        findings += emit(
-            "unknown_code",
-            table,
-            bad,
-            col.name,
-            lambda i, text=text, hint=hint: quoted(text.loc[i]) + hint,
+        near = near_codes(table.extract.mapped_codes.get(col.name, ()))
+        where = (
+            f"{_CODE_NOUNS.get(col.name, col.name)}",
+            f"{table.extract.name}: values: {col.name}:",
         )
+
+        def body(
+            index: pd.Index, text: pd.Series = text, hint: str = hint, near=near, where=where
+        ) -> pd.Series:
+            values = text.loc[index]
+            shown = quoted(values)  # a long value is clipped
+            tail = values.map({v: _near_hint(v, near, where) or hint for v in values.unique()})
+            return shown + tail
+
+        findings += emit("unknown_code", table, bad, col.name, body)
     return findings
+
+
+# Typographic characters a word processor or a case management system puts in place of the
+# keyboard's: curly apostrophes and quotes, and the various dashes.
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+    }
+)
+
+
+def _plain(code: str) -> str:
+    """A code with typographic apostrophes, quotes and dashes made plain, case-folded."""
+    return " ".join(code.translate(_TYPOGRAPHIC).casefold().split())
+
+
+def near_codes(mapped: tuple[str, ...]) -> dict[str, str]:
+    """The config's codes for a column by their plain form (see `_plain`)."""
+    return {_plain(code): code for code in mapped}
+
+
+def _near_hint(value: str, near: dict[str, str], where: tuple[str, str]) -> str:
+    """The message when the value differs from a code the config maps only in its
+    apostrophes or dashes (a curly ’ for a straight ', an en dash for a hyphen); "" if not."""
+    code = near.get(_plain(value))
+    if code is None or code.casefold() == value.casefold():
+        return ""
+    noun, section = where
+    return (
+        f" is not a known {noun}, but the config maps '{code}', which differs from it only in "
+        f"its apostrophes or dashes; copy the code from the file into the config under "
+        f"{section}."
+    )
 
 
 def _repeats(codes: np.ndarray, rows: pd.Series) -> tuple[pd.Series, pd.Series]:

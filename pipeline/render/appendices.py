@@ -57,13 +57,40 @@ def quality_view(results: Results) -> dict[str, Any]:
         ]
         for (severity, file, rule, column), n in sorted(counts.items())
     ]
-    detail = []
-    if results.audience == "internal":
-        detail = [
-            [f.file, "" if f.row is None else str(f.row), f.column or "", f.message]
-            for f in findings
-        ]
+    detail = _detail_examples(findings) if results.audience == "internal" else []
     return {"count": len(findings), "summary": summary, "detail": detail}
+
+
+# How many findings of one rule in one file and column the internal appendix prints in full;
+# the rest are counted, so a column full of one mistake is a few lines, not hundreds of pages
+# (data-quality.csv keeps every finding).
+EXAMPLES = 3
+
+
+def _detail_examples(findings: list[Any]) -> list[list[str]]:
+    """The first few findings of each rule, file and column in full, then how many more."""
+    groups: dict[tuple[str, str, str], list[Any]] = {}
+    for f in findings:
+        groups.setdefault((f.file, f.rule, f.column or ""), []).append(f)
+    rows: list[list[str]] = []
+    for (file, _rule, column), group in groups.items():
+        rows += [
+            [f.file, "" if f.row is None else str(f.row), f.column or "", f.message]
+            for f in group[:EXAMPLES]
+        ]
+        rest = len(group) - EXAMPLES
+        if rest > 0:
+            rows.append(
+                [
+                    file,
+                    "",
+                    column,
+                    f"And {present.count(float(rest))} more "
+                    f"{'row' if rest == 1 else 'rows'} with the same problem; data-quality.csv "
+                    "lists every one.",
+                ]
+            )
+    return rows
 
 
 def _source_headers(results: Results) -> dict[tuple[str, str], str]:
