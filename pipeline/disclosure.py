@@ -10,34 +10,28 @@ none of them suppresses anything itself, so one quantity gets one decision where
 appears. Nothing here changes a number.
 
 The internal audience sees every figure (nothing withheld), and a threshold of 0 or 1 turns
-suppression off.
+suppression off. Rules for the public audience (metrics.md, "Presentation rules", and
+docs/privacy.md):
 
-Rules for the public audience (metrics.md, "Presentation rules"):
+1. Primary: a count from 1 to threshold - 1 is withheld. Zero is shown, so a reader knows
+   a withheld count is at least 1.
+2. A quantity is withheld everywhere it is printed: the metrics row, the breakdown cell and
+   the month that print it all show `[c]` (one decision per quantity). A rate or median row
+   is withheld when any count it prints is.
+3. Secondary (`protect`): against every relation of `pipeline.metrics.relations` (sums,
+   equalities between tables, bounds), complementary figures are withheld, cheapest first
+   (`loss_class`), until no relation gives a withheld figure away on its own.
+4. Per-practitioner workload is internal only (`INTERNAL_ONLY`); a control chart publishes
+   no mean, limits or signals worked out from a withheld month (`spc_key`); a breakdown note
+   that quotes a figure the reader may not see is replaced (`Disclosure.note`).
 
-1. Primary: a count from 1 to threshold - 1 is suppressed. Zero is shown.
-2. A rate or median is suppressed when its numerator or denominator is suppressed, or is
-   itself a count from 1 to threshold - 1 (e.g. a median over n = 3).
-3. Secondary: wherever figures add up (a total and its parts), a single withheld figure could
-   be recovered by subtraction, so another one is withheld: the smallest non-zero part still
-   shown (ties: the first in the relation's order), or, if no part can be, the total. This is
-   repeated until no relation has exactly one withheld figure, then rule 2 is applied again so
-   that rates built on a newly withheld count are withheld too.
-4. A count that is a subset of a withheld count (a median's n, the interviews within 72
-   hours) and equal to it is withheld, since it would show the withheld figure exactly
-   (`SUBSET_OF`); the secondary rules then run again.
-
-The relations are in `METRIC_RELATIONS` (among metrics, within a cohort) and
-`COHORT_RELATIONS` (among cohorts, for a metric that counts episodes). Counts of children are
-not additive across cohorts (a child can be in two), so `children` and `children_repeat` take
-part only in rules 1 and 2. The numerators and denominators of rates that are not themselves
-metrics (e.g. the completed RHIs within 72 hours, or a median's n) count episodes, so they are
-treated as additive across cohorts too: otherwise a withheld numerator for one cohort could be
-read off as `all` minus the other cohorts.
+The tests attack the public outputs with linear programs over the same relations
+(`tests/disclosure_audit.py`); docs/privacy.md gives what they find.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,14 +164,58 @@ class Disclosure:
         worked out from withheld months)."""
         return spc_key(series) in self.withheld
 
+    def spc_result(self, series: str, result: Any) -> Any:
+        """A control chart's result as the audience may see it: unchanged, or, when its
+        limits are withheld, with no mean, limits or signals (only the values remain)."""
+        if result is None or not self.spc_withheld(series):
+            return result
+        import copy
+        import dataclasses
+
+        n = len(result.values)
+        blank = np.full(n, np.nan)
+        none = np.zeros(n, dtype=bool)
+        changes = dict(
+            mean=blank,
+            lower=blank,
+            upper=blank,
+            outside=none,
+            run=none,
+            trend=none,
+            two_of_three=none,
+            special=none,
+            point_type=("common_cause",) * n,
+            variation=None,
+            assurance=None,
+            text={"limits": WITHHELD_LIMITS},
+        )
+        if dataclasses.is_dataclass(result):
+            return dataclasses.replace(result, **changes)
+        clone = copy.copy(result)  # a stand-in with the same attributes (tests)
+        for name, value in changes.items():
+            setattr(clone, name, value)
+        return clone
+
     def count(self, key: Key, value: float | int | None) -> str:
         """A count as the reader sees it: '1,234', '' when blank, '[c]' when withheld."""
         return present.count(value, suppressed=self.withholds(key))
 
 
+# What a control chart says instead of its limits when they are withheld.
+WITHHELD_LIMITS = (
+    "No mean, process limits or signals are published for this chart, because they would be "
+    "worked out from the months withheld."
+)
+
+
 def nothing_withheld(audience: str, threshold: int) -> Disclosure:
     """The decisions when nothing is withheld (the internal audience)."""
     return Disclosure(audience, threshold)
+
+
+# Breakdowns no public output shows: per-practitioner workload identifies members of staff
+# in a small team.
+INTERNAL_ONLY = frozenset({"interviews_per_practitioner"})
 
 
 def disclose(
@@ -190,57 +228,105 @@ def disclose(
     threshold: int,
     registry: Any = None,
     capacity: Any = None,
+    repeat_threshold: int = 3,
+    independent_roles: Sequence[str] = ("independent_practitioner", "host_authority_practitioner"),
 ) -> Disclosure:
     """The disclosure stage: one decision for every quantity any output publishes.
 
-    `metrics` is the undisclosed metrics table, or one that already carries a `suppressed`
-    column (those decisions are kept, e.g. in tests); `breakdowns` are the reported
-    `quarter`'s; `monthly` is the monthly series behind the control charts (or None).
+    `metrics` is the metrics table (a `suppressed` column it carries, e.g. in tests, is kept
+    as decided and protected further); `breakdowns` are the reported `quarter`'s; `monthly`
+    is the monthly series behind the control charts (or None). The relations are
+    `pipeline.metrics.relations`'; `protect` chooses what to withhold.
     """
     if not is_public(audience, threshold):
         return nothing_withheld(audience, threshold)
-    flagged = (
-        metrics
-        if "suppressed" in metrics.columns
-        else suppress_metrics(metrics, threshold=threshold, audience=audience, registry=registry)
+    from pipeline.metrics.relations import build_model
+
+    specs = _specs(registry)
+    shown = [b for b in breakdowns if b.id not in INTERNAL_ONLY]
+    model = build_model(
+        metrics.drop(columns="suppressed", errors="ignore"),
+        shown,
+        monthly,
+        quarter=quarter,
+        registry=specs,
+        repeat_threshold=repeat_threshold,
+        independent_roles=independent_roles,
     )
-    withheld: set[Key] = {
-        metric_key(str(q), str(c), str(m))
-        for q, c, m, s in zip(
-            flagged["quarter"],
-            flagged["cohort"],
-            flagged["metric"],
-            flagged["suppressed"],
-            strict=True,
-        )
-        if bool(s)
-    }
-    notes: dict[str, str] = {}
-    for breakdown in breakdowns:
-        mask = mask_breakdown(
-            breakdown, metrics=flagged, quarter=quarter, threshold=threshold, audience=audience
-        )
-        frame = breakdown.frame
-        for col in mask.columns:
-            for cat, hidden in zip(frame["category"].tolist(), mask[col].tolist(), strict=True):
-                if hidden:
-                    withheld.add(cell_key(breakdown.id, str(cat), col))
-        if breakdown.additive:
-            hidden_totals = set(hidden_breakdown_totals(breakdown, flagged, quarter))
-            for col in count_columns(frame):
-                total = float(frame[col].astype("float64").sum())
-                if col in hidden_totals or 0 < total < threshold:
-                    withheld.add(total_key(breakdown.id, col))
+    decided: set[Key] = set()
+    if "suppressed" in metrics.columns:
+        flagged = metrics[metrics["suppressed"].astype(bool)]
+        wanted = set(zip(flagged["quarter"], flagged["cohort"], flagged["metric"], strict=True))
+        for p, row in model.rows.items():
+            if row in wanted:
+                decided.update(model.places[p])
+    withheld_counts = protect(model, threshold, decided=decided)
+    hidden = hidden_quantities(model, withheld_counts)
+    withheld: set[Key] = set()
+    for p, row in model.rows.items():
+        if any(k in withheld_counts for k in model.places[p]):
+            withheld.add(metric_key(*row))
+    # A metrics row that prints no count (a median with no n) follows nothing; rows of a
+    # count the model does not hold stay shown.
+    withheld.update(k for k in withheld_counts if k[0] == "cell")
     if monthly is not None and not monthly.empty:
-        mask = suppress_monthly(monthly, metrics=flagged, threshold=threshold, audience=audience)
-        months = monthly["month"].astype("str").tolist()
-        for col in mask.columns:
-            for month, hidden in zip(months, mask[col].tolist(), strict=True):
-                if hidden:
-                    withheld.add(month_key(month, col))
+        withheld.update(_monthly_decisions(monthly, withheld_counts))
     if capacity is not None:
         withheld |= capacity_withheld(capacity, withheld, quarter=quarter, threshold=threshold)
-    return Disclosure(audience, threshold, frozenset(withheld), frozenset(), notes)
+    notes = _public_notes(shown, hidden, quarter)
+    return Disclosure(audience, threshold, frozenset(withheld), frozenset(INTERNAL_ONLY), notes)
+
+
+def hidden_quantities(model: Any, withheld: Collection[Key]) -> set[Key]:
+    """The quantities a reader cannot see: the withheld ones, and any whose every place shows
+    `[c]` (a rate's numerator printed only beside its withheld denominator)."""
+    shown_places = [p for p in model.places if not any(k in withheld for k in p)]
+    visible = {k for p in shown_places for k in p}
+    return set(model.values) - visible
+
+
+def _monthly_decisions(monthly: pd.DataFrame, withheld: Collection[Key]) -> set[Key]:
+    """Month keys of the series columns (a rate goes with its counts) and the control charts
+    whose mean and limits would be worked out from a withheld month."""
+    from pipeline.metrics.relations import MONTH_RATES
+
+    out: set[Key] = set()
+    months = monthly["month"].astype("str").tolist()
+    for m in months:
+        for col in monthly.columns:
+            if col == "month":
+                continue
+            parts = MONTH_RATES.get(col, (col,))
+            if any(("month", m, part) in withheld for part in parts):
+                out.add(month_key(m, col))
+    for col in monthly.columns:
+        if any(month_key(m, col) in out for m in months):
+            out.add(spc_key(col))
+    return out
+
+
+def _public_notes(
+    breakdowns: Sequence[Any], hidden: Collection[Key], quarter: str
+) -> dict[str, str]:
+    """Breakdown notes that quote a figure the reader may not see, without the figure."""
+    notes: dict[str, str] = {}
+    for b in breakdowns:
+        if b.id == "repeat_children" and ("n", quarter, "all", "children_repeat") in hidden:
+            notes[b.id] = (
+                "Children with more episodes than the repeat threshold are counted in the "
+                "metrics table; their number is withheld this quarter."
+            )
+        quoted = (("cell", b.id, TOTAL, "all"), ("n", quarter, "all", "rhi_due"))
+        if (
+            b.id == "duration_bands"
+            and "left out" in (b.note or "")
+            and any(k in hidden for k in quoted)
+        ):
+            notes[b.id] = (
+                "Episodes that have ended, by time from start to return. Episodes with "
+                "inconsistent times are left out; how many is withheld."
+            )
+    return notes
 
 
 # The cohort whose timeliness denominator is the capacity replay's "actual" base, by place.
@@ -289,150 +375,12 @@ def capacity_withheld(
 # Columns of a breakdown frame that are not counts.
 BREAKDOWN_KEYS = ("category", "label")
 
-# A total and the parts it is the sum of, by metric ID (each within one quarter and cohort).
-METRIC_RELATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("episodes", ("episodes_ongoing", "rhi_due")),
-    ("rhi_due", ("rhi_offered", "rhi_not_offered")),
-    ("rhi_offered", ("rhi_declined", "rhi_completed", "rhi_pending")),
-)
-
-# A cohort and the cohorts it is the sum of (for counts of episodes).
-COHORT_RELATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("all", ("looked_after", "not_looked_after")),
-    ("looked_after", ("looked_after_in_area", "looked_after_out_of_area")),
-    ("all", ("looked_after_in_area", "looked_after_out_of_area", "not_looked_after")),
-)
-
-# Count metrics that count episodes, so each cohort's figure is the sum of its sub-cohorts'.
-COHORT_ADDITIVE_METRICS = frozenset(
-    {
-        "episodes",
-        "episodes_ongoing",
-        "rhi_due",
-        "rhi_offered",
-        "rhi_not_offered",
-        "rhi_declined",
-        "rhi_completed",
-        "rhi_pending",
-    }
-)
-
-# Counts that are a subset of another (within one quarter and cohort): a median's n, and the
-# parts of rates that are not metrics of their own. When such a count equals its withheld
-# superset it would reveal it exactly (the n of "assignment to interview" is usually every
-# completed RHI), so it is withheld too.
-SUBSET_OF: tuple[tuple[str, str], ...] = (
-    ("median_hours_assignment_to_completion:denominator", "rhi_completed"),
-    ("median_hours_return_to_completion:denominator", "rhi_completed"),
-    ("median_hours_return_to_notification:denominator", "rhi_due"),
-    ("median_hours_notification_to_assignment:denominator", "rhi_due"),
-    ("rhi_timely_rate:denominator", "rhi_completed"),
-    ("rhi_target_met_rate:denominator", "rhi_completed"),
-    ("rhi_timely_rate:numerator", "rhi_completed"),
-    ("rhi_target_met_rate:numerator", "rhi_completed"),
-    ("rhi_face_to_face_rate:numerator", "rhi_completed"),
-    ("rhi_independent_rate:numerator", "rhi_completed"),
-)
-
-Cell = tuple[Hashable, Hashable]
-
-
-@dataclass(frozen=True)
-class Relation:
-    """`total` is the sum of `parts`; each is a (row label, column label) cell of a table."""
-
-    total: Cell
-    parts: tuple[Cell, ...]
-
 
 def is_public(audience: str, threshold: int) -> bool:
     """True when disclosure control applies: the public audience with a threshold above 1."""
     if audience not in ("public", "internal"):
         raise ValueError(f"unknown audience {audience!r}; expected public or internal")
     return audience == "public" and threshold > 1
-
-
-def primary_mask(counts: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """Rule 1: True where a count is from 1 to threshold - 1 (blank and zero are shown)."""
-    values = counts.astype("float64")
-    return (values >= 1) & (values < threshold)
-
-
-def suppress_table(
-    counts: pd.DataFrame,
-    relations: Iterable[Relation],
-    threshold: int,
-    *,
-    hidden: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Primary and secondary suppression of a table of counts.
-
-    `counts` is any table of counts (NaN = no figure); `relations` say which cells add up to
-    which; `hidden` optionally marks cells already withheld for another reason (for example a
-    total withheld in another table). Returns a boolean mask of the same shape: True = show
-    `[c]`. Relations naming a cell that is not in the table, or a blank total, are skipped.
-    """
-    values = counts.astype("float64")
-    mask = primary_mask(values, threshold) if threshold > 1 else values.isna() & False
-    if hidden is not None:
-        extra = hidden.reindex(index=mask.index, columns=mask.columns, fill_value=False)
-        mask = mask | extra.astype(bool)
-    grid = mask.to_numpy(dtype=bool, copy=True)
-    numbers = values.to_numpy(dtype="float64")
-    rows = {label: i for i, label in enumerate(values.index)}
-    cols = {label: j for j, label in enumerate(values.columns)}
-
-    # Relations as positions, keeping only cells that hold a figure.
-    resolved: list[tuple[tuple[int, int], list[tuple[int, int]]]] = []
-    for relation in relations:
-        total = _position(relation.total, rows, cols)
-        if total is None or np.isnan(numbers[total]):
-            continue
-        parts = [p for p in (_position(c, rows, cols) for c in relation.parts) if p is not None]
-        parts = [p for p in parts if not np.isnan(numbers[p])]
-        if parts:
-            resolved.append((total, parts))
-
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in resolved:
-            withheld = int(grid[total]) + sum(int(grid[p]) for p in parts)
-            if withheld != 1:
-                continue
-            # One withheld figure in a sum can be recovered by subtraction: withhold another.
-            shown = [p for p in parts if not grid[p] and numbers[p] != 0]
-            if shown:
-                # min() keeps the first of equal values, so ties follow the relation's order.
-                grid[min(shown, key=lambda p: numbers[p])] = True
-                changed = True
-            elif not grid[total]:
-                grid[total] = True
-                changed = True
-    return pd.DataFrame(grid, index=values.index, columns=values.columns)
-
-
-def _position(
-    cell: Cell, rows: Mapping[Hashable, int], cols: Mapping[Hashable, int]
-) -> tuple[int, int] | None:
-    row, col = cell
-    if row not in rows or col not in cols:
-        return None
-    return rows[row], cols[col]
-
-
-def cohort_relations(row: Hashable, columns: Collection[Hashable]) -> list[Relation]:
-    """The cohort sums (`COHORT_RELATIONS`) that can be formed in one row of a table whose
-    columns are cohort IDs."""
-    return [
-        Relation((row, total), tuple((row, part) for part in parts))
-        for total, parts in COHORT_RELATIONS
-        if total in columns and all(part in columns for part in parts)
-    ]
-
-
-# ----------------------------------------------------------------------------------------
-# The metrics table
 
 
 @dataclass(frozen=True)
@@ -463,291 +411,264 @@ def _specs(registry: Any) -> dict[str, _Spec]:
     return out
 
 
-def _kinds(metrics: pd.DataFrame, specs: Mapping[str, _Spec]) -> pd.Series:
-    """Each row's kind: from the registry, or for a metric it does not know, from the row's
-    shape (a count has neither numerator nor denominator)."""
-    known = metrics["metric"].map({k: s.kind for k, s in specs.items()})
-    shaped = np.where(metrics["numerator"].isna() & metrics["denominator"].isna(), "count", "ratio")
-    return known.fillna(pd.Series(shaped, index=metrics.index)).astype("str")
-
-
-def suppress_metrics(
-    metrics: pd.DataFrame,
-    *,
-    threshold: int,
-    audience: str,
-    registry: Any = None,
-) -> pd.DataFrame:
-    """The metrics table with a boolean `suppressed` column added (values unchanged).
-
-    `registry` is the metric catalogue (default `pipeline.metrics.registry.REGISTRY`): each
-    spec's `id`, `kind` ("count", "ratio" or "median_hours") and, for a ratio built on other
-    metrics, the IDs in `numerator` and `denominator`.
-    """
-    out = metrics.copy()
-    out["suppressed"] = False
-    if not is_public(audience, threshold) or out.empty:
-        return out
-    specs = _specs(registry)
-    kinds = _kinds(out, specs)
-    present = set(out["metric"].unique())
-
-    # Rows of the per-quarter count table: count metrics by ID, plus each rate's numerator
-    # and denominator that is not a metric of its own, as "<rate>:numerator" etc.
-    is_count = kinds == "count"
-    long = [out.loc[is_count, ["quarter", "metric", "cohort", "value"]]]
-    links: dict[str, tuple[str | None, str | None]] = {}
-    for metric in sorted(present - set(out.loc[is_count, "metric"].unique())):
-        spec = specs.get(metric)
-        row_keys: list[str | None] = []
-        for part in ("numerator", "denominator"):
-            linked = getattr(spec, part) if spec is not None else None
-            if linked in present and kinds[out["metric"] == linked].eq("count").all():
-                row_keys.append(linked)
-                continue
-            key = f"{metric}:{part}"
-            rows = out.loc[out["metric"] == metric, ["quarter", "cohort", part]]
-            long.append(rows.rename(columns={part: "value"}).assign(metric=key))
-            row_keys.append(key)
-        links[metric] = (row_keys[0], row_keys[1])
-    table = pd.concat(long, ignore_index=True)
-    cohort_additive = COHORT_ADDITIVE_METRICS | {
-        key for pair in links.values() for key in pair if key and key not in present
-    }
-
-    masks: list[pd.DataFrame] = []
-    for quarter, rows in table.groupby("quarter", sort=True):
-        counts = rows.pivot(index="metric", columns="cohort", values="value")
-        relations = _metric_relations(counts.index, counts.columns, cohort_additive)
-        mask = suppress_table(counts, relations, threshold)
-        while (revealing := _revealing_subsets(counts, mask)).any(axis=None):
-            mask = suppress_table(counts, relations, threshold, hidden=mask | revealing)
-        stacked = mask.stack().rename("suppressed").reset_index()
-        masks.append(stacked.assign(quarter=quarter))
-    flags = pd.concat(masks, ignore_index=True).set_index(["quarter", "metric", "cohort"])[
-        "suppressed"
-    ]
-
-    def flag(metric_keys: pd.Series) -> pd.Series:
-        index = pd.MultiIndex.from_arrays([out["quarter"], metric_keys, out["cohort"]])
-        return pd.Series(flags.reindex(index).fillna(False).to_numpy(dtype=bool), index=out.index)
-
-    suppressed = flag(out["metric"]) & is_count
-    for part in (0, 1):
-        keys = out["metric"].map({m: (links[m][part] if m in links else "") for m in present})
-        suppressed |= flag(keys) & ~is_count
-    out["suppressed"] = suppressed.to_numpy(dtype=bool)
-    return out
-
-
-def _revealing_subsets(counts: pd.DataFrame, mask: pd.DataFrame) -> pd.DataFrame:
-    """Shown subset counts equal to their withheld superset (see `SUBSET_OF`)."""
-    revealing = mask & False
-    for subset, superset in SUBSET_OF:
-        if subset not in counts.index or superset not in counts.index:
-            continue
-        same = counts.loc[subset].astype("float64").eq(counts.loc[superset].astype("float64"))
-        revealing.loc[subset] = (same & mask.loc[superset] & ~mask.loc[subset]).to_numpy()
-    return revealing
-
-
-def _metric_relations(
-    rows: Sequence[Hashable], columns: Collection[Hashable], cohort_additive: Collection[str]
-) -> list[Relation]:
-    """Every sum that holds in one quarter's table of counts (rows metrics, columns cohorts)."""
-    relations = [
-        Relation((total, cohort), tuple((part, cohort) for part in parts))
-        for cohort in columns
-        for total, parts in METRIC_RELATIONS
-    ]
-    for row in rows:
-        if row in cohort_additive:
-            relations.extend(cohort_relations(row, columns))
-    return relations
-
-
-# ----------------------------------------------------------------------------------------
-# Breakdowns
-
-
 def count_columns(frame: pd.DataFrame) -> list[str]:
     """A breakdown frame's count columns: every column but `category` and `label`."""
     return [c for c in frame.columns if c not in BREAKDOWN_KEYS]
 
 
-def suppress_breakdown(
-    breakdown: Any,
-    *,
-    threshold: int,
-    audience: str,
-    hidden_totals: Collection[str] = (),
-) -> pd.DataFrame:
-    """A boolean mask the shape of a breakdown's count columns: True = show `[c]`.
-
-    Primary suppression everywhere; for an `additive` breakdown (categories that add up to
-    the column's total), secondary suppression against each column's total, which is treated
-    as shown unless it is small itself or named in `hidden_totals` (a total withheld in
-    another table, e.g. by `hidden_breakdown_totals`); and, in every breakdown, across cohort
-    columns where one cohort is the sum of others shown.
-    """
-    frame = breakdown.frame
-    columns = count_columns(frame)
-    counts = frame[columns].astype("float64").reset_index(drop=True)
-    if not is_public(audience, threshold):
-        return pd.DataFrame(False, index=frame.index, columns=columns)
-    n = len(counts)
-    relations: list[Relation] = []
-    hidden = None
-    if breakdown.additive and n:
-        # Row n is the column total, which a reader can work out even when it is not printed.
-        counts.loc[n] = counts.sum(axis=0, min_count=1)
-        relations.extend(Relation((n, col), tuple((i, col) for i in range(n))) for col in columns)
-        hidden = pd.DataFrame(False, index=counts.index, columns=columns)
-        for col in hidden_totals:
-            if col in hidden.columns:
-                hidden.loc[n, col] = True
-    for row in counts.index:
-        relations.extend(cohort_relations(row, columns))
-    mask = suppress_table(counts, relations, threshold, hidden=hidden)
-    result = mask.iloc[:n]
-    result.index = frame.index
-    return result
-
-
-def hidden_breakdown_totals(breakdown: Any, metrics: pd.DataFrame, quarter: str) -> list[str]:
-    """Cohort columns of an additive breakdown whose total equals a count the metrics table
-    withholds for that cohort in `quarter`.
-
-    Such a total would let a reader recover the withheld count by adding the breakdown up, so
-    the breakdown must treat it as withheld too. Matching by value errs towards withholding
-    more, never less. `metrics` must carry the `suppressed` column.
-    """
-    if not breakdown.additive:
-        return []
-    frame = breakdown.frame
-    withheld = metrics[(metrics["quarter"] == quarter) & metrics["suppressed"]]
-    out = []
-    for col in count_columns(frame):
-        total = frame[col].astype("float64").sum(min_count=1)
-        cohort_values = withheld.loc[withheld["cohort"] == col, "value"].astype("float64")
-        if not np.isnan(total) and bool((cohort_values == total).any()):
-            out.append(col)
-    return out
-
-
-def mask_breakdown(
-    breakdown: Any,
-    *,
-    metrics: pd.DataFrame,
-    quarter: str,
-    threshold: int,
-    audience: str,
-) -> pd.DataFrame:
-    """The mask every renderer uses for a breakdown of `quarter`: `suppress_breakdown`, with
-    column totals that the disclosed metrics table withholds treated as withheld."""
-    hidden = (
-        hidden_breakdown_totals(breakdown, metrics, quarter)
-        if is_public(audience, threshold) and "suppressed" in metrics
-        else []
-    )
-    return suppress_breakdown(
-        breakdown, threshold=threshold, audience=audience, hidden_totals=hidden
-    )
-
-
 # ----------------------------------------------------------------------------------------
-# Monthly series (SPC charts)
+# Secondary suppression against every relation
 
-# Monthly count column -> (metric ID, column of the metrics table) holding its quarter total.
-MONTHLY_TOTALS: dict[str, tuple[str, str]] = {
-    "episodes": ("episodes", "value"),
-    "rhi_due": ("rhi_due", "value"),
-    "rhi_offered": ("rhi_offered", "value"),
-    "rhi_timely": ("rhi_timely_rate", "numerator"),
-    "T": ("rhi_timely_rate", "denominator"),
-}
+# What a withheld figure costs the reader, lowest first: complementary cells are taken from
+# the cheapest class first (then the smallest figure, then key order, so the choice is
+# deterministic). Pending, other, not recorded and the like go first; completed interviews,
+# timeliness, mode and independence later; the headline counts for all children last.
+LOW_LOSS = frozenset(
+    {
+        "rhi_pending",
+        "episodes_ongoing",
+        "pending",
+        "other",
+        "not_recorded",
+        "no_rhi_record",
+        "other_practitioners",
+        "looked_after_area_not_recorded",
+        "unknown",
+    }
+)
+VALUED = frozenset(
+    {
+        "rhi_completed",
+        "completed",
+        "timely",
+        "in_timeliness",
+        "target_met",
+        "face_to_face",
+        "independent",
+        "independent_practitioner",
+        "host_authority_practitioner",
+        "rhi_timely",
+        "T",
+    }
+)
+HEADLINE = frozenset({"episodes", "children", "rhi_due", "rhi_offered", "rhi_completed"})
 
-# Monthly rate column -> its numerator and denominator columns.
-MONTHLY_RATES: dict[str, tuple[str, str]] = {
-    "rhi_offered_rate": ("rhi_offered", "rhi_due"),
-    "rhi_timely_rate": ("rhi_timely", "T"),
-}
+
+def loss_class(key: Key) -> int:
+    """0 = withhold first (pending, other, unknown), 1 = ordinary, 2 = completed, timely,
+    face to face, independent, 3 = headline counts for all children and the total rows."""
+    name = key[-1] if key[0] != "cell" else key[2]
+    if key[0] == "n" and key[2] == "all" and name in HEADLINE:
+        return 3
+    if key[0] == "cell" and name == TOTAL:
+        return 3
+    if name in LOW_LOSS:
+        return 0
+    if name in VALUED or (key[0] == "month" and key[2] in VALUED):
+        return 2
+    return 1
 
 
-def _quarter_of_month(month: str) -> str:
-    """`2026-04` -> `2026-27-Q1`."""
-    year, number = int(month[:4]), int(month[5:7])
-    fy = year if number >= 4 else year - 1
-    return f"{fy}-{(fy + 1) % 100:02d}-Q{(number - 4) % 12 // 3 + 1}"
+@dataclass
+class _Problem:
+    """The model as arrays: a quantity's index, value and places; relations as index lists."""
+
+    keys: list[Key]
+    values: np.ndarray
+    places: list[tuple[int, ...]]
+    places_of: list[list[int]]
+    relations: list[tuple[np.ndarray, np.ndarray, bool]]  # indices, coefficients, exact
+    relations_of: list[list[int]]
 
 
-def suppress_monthly(
-    monthly: pd.DataFrame,
-    *,
-    metrics: pd.DataFrame | None,
-    threshold: int,
-    audience: str,
-) -> pd.DataFrame:
-    """A boolean mask for the monthly series (pipeline.metrics.table.monthly_series), one
-    column per count or rate column present, indexed like `monthly`.
+def _problem(model: Any) -> _Problem:
+    keys = sorted(model.values)
+    index = {k: i for i, k in enumerate(keys)}
+    values = np.array([model.values[k] for k in keys], dtype="float64")
+    places = [tuple(index[k] for k in place) for place in model.places]
+    places_of: list[list[int]] = [[] for _ in keys]
+    for p, place in enumerate(places):
+        for i in place:
+            places_of[i].append(p)
+    relations = []
+    relations_of: list[list[int]] = [[] for _ in keys]
+    for r, rel in enumerate(model.relations):
+        idx = np.array([index[k] for k, _ in rel.terms], dtype="int64")
+        coef = np.array([c for _, c in rel.terms], dtype="float64")
+        relations.append((idx, coef, rel.exact))
+        for i in idx:
+            relations_of[int(i)].append(r)
+    return _Problem(keys, values, places, places_of, relations, relations_of)
 
-    Counts: primary suppression, then secondary against each quarter's total (the three
-    months add up to the quarter's figure for all children, which the report shows; a total
-    the disclosed `metrics` withholds counts as withheld). Rates: withheld with their
-    numerator or denominator.
+
+def _hidden(problem: _Problem, withheld: np.ndarray) -> np.ndarray:
+    """Quantities the reader cannot see: withheld ones, and any whose every place shows [c]
+    (a rate's numerator is hidden with its withheld denominator)."""
+    place_shown = np.array([not withheld[list(p)].any() for p in problem.places], dtype=bool)
+    visible = np.array([any(place_shown[p] for p in ps) for ps in problem.places_of], dtype=bool)
+    return ~visible
+
+
+def protect(model: Any, threshold: int, *, decided: Collection[Key] = ()) -> set[Key]:
+    """The quantities to withhold: every count from 1 to threshold - 1 (primary), `decided`
+    ones, and complementary ones chosen so that no relation of
+    `pipeline.metrics.relations` gives a withheld figure away.
+
+    A relation gives its withheld figures away when only one is withheld (subtraction), or
+    when what is left for them equals the least they can be (zero is shown, so each withheld
+    figure is at least 1: a remainder of 2 over two withheld cells makes both 1). A primary
+    figure is also given away, nearly, when the withheld figures of a sum it is in can move
+    by less than `threshold` between them. Each time, the cheapest figure of the relation
+    still shown is withheld too (`loss_class`, then the smaller figure, then key order, so
+    the choice is deterministic), repeated until no relation gives anything away.
     """
-    count_cols = [c for c in MONTHLY_TOTALS if c in monthly.columns]
-    rate_cols = [
-        c
-        for c, parts in MONTHLY_RATES.items()
-        if c in monthly.columns and set(parts) <= set(count_cols)
+    problem = _problem(model)
+    values = problem.values.tolist()
+    n = len(values)
+    withheld = [1 <= v < threshold for v in values]
+    primary = list(withheld)
+    wanted = set(decided)
+    for i, key in enumerate(problem.keys):
+        if key in wanted:
+            withheld[i] = True
+    rank = sorted(range(n), key=lambda i: (loss_class(problem.keys[i]), values[i], problem.keys[i]))
+    order = [0] * n
+    for position, i in enumerate(rank):
+        order[i] = position
+    exact = [(idx.tolist(), coef.tolist()) for idx, coef, is_exact in problem.relations if is_exact]
+    # Bounds that hold with equality (a median's n that is every completed interview): a
+    # shown side equal to a withheld one shows it.
+    tight = [
+        (idx.tolist(), coef.tolist())
+        for idx, coef, is_exact in problem.relations
+        if not is_exact and abs(float(coef @ problem.values[idx])) < 1e-9
     ]
-    if not is_public(audience, threshold) or monthly.empty:
-        return pd.DataFrame(False, index=monthly.index, columns=count_cols + rate_cols)
-    months = monthly["month"].astype("str").tolist()
-    quarters = [_quarter_of_month(m) for m in months]
-    n = len(months)
-    table = monthly[count_cols].astype("float64").reset_index(drop=True)
-    order = list(dict.fromkeys(quarters))
-    totals = table.groupby(pd.Series(quarters), sort=False).sum(min_count=1).reindex(order)
-    totals.index = [f"total:{q}" for q in order]
-    counts = pd.concat([table, totals])
-    hidden = pd.DataFrame(False, index=counts.index, columns=count_cols)
-    if metrics is not None and "suppressed" in metrics:
-        everyone = metrics[metrics["cohort"] == "all"]
-        for col in count_cols:
-            metric, _ = MONTHLY_TOTALS[col]
-            withheld = everyone.loc[
-                (everyone["metric"] == metric) & everyone["suppressed"], "quarter"
-            ]
-            for q in set(withheld) & set(order):
-                hidden.loc[f"total:{q}", col] = True
-    relations = [
-        Relation((f"total:{q}", col), tuple((i, col) for i in range(n) if quarters[i] == q))
-        for q in order
-        for col in count_cols
-    ]
-    mask = suppress_table(counts, relations, threshold, hidden=hidden).iloc[:n]
-    for rate in rate_cols:
-        numerator, denominator = MONTHLY_RATES[rate]
-        mask[rate] = mask[numerator] | mask[denominator]
-    mask.index = monthly.index
-    return mask
+    hidden = _hidden(problem, np.array(withheld, dtype=bool)).tolist()
+    shown_places = [not any(withheld[i] for i in p) for p in problem.places]
+
+    def withhold(pick: int) -> None:
+        # Every place printing `pick` now shows [c]; what was printed only there is hidden.
+        withheld[pick] = True
+        hidden[pick] = True
+        for p in problem.places_of[pick]:
+            if shown_places[p]:
+                shown_places[p] = False
+                for j in problem.places[p]:
+                    if not hidden[j] and not any(shown_places[q] for q in problem.places_of[j]):
+                        hidden[j] = True
+
+    def close() -> None:
+        """Withhold until no relation gives anything away on its own."""
+        changed = True
+        while changed:
+            changed = False
+            for idx, coef in exact:
+                cells = [(i, c) for i, c in zip(idx, coef, strict=True) if hidden[i]]
+                if not cells:
+                    continue
+                need = _shortfall(cells, values, withheld, primary, threshold)
+                if need <= 0:
+                    continue
+                shown = [i for i in idx if not hidden[i] and values[i] > 0]
+                if _exact_enough(cells, values, withheld):
+                    # Only a protection interval is short: that is never bought with a
+                    # count for all children (the funnel's headline figures stay shown).
+                    shown = [i for i in shown if not _all_children(problem.keys[i])]
+                if not shown:
+                    continue
+                # The cheapest shown figure that makes up the shortfall, else the largest.
+                enough = [i for i in shown if values[i] - 1 >= need]
+                pick = (
+                    min(enough, key=order.__getitem__)
+                    if enough
+                    else max(shown, key=lambda i: (values[i], -order[i]))
+                )
+                withhold(pick)
+                changed = True
+
+    close()
+    while True:
+        added = False
+        for idx, coef in tight:
+            bigger = [i for i, c in zip(idx, coef, strict=True) if c > 0]
+            smaller = [i for i, c in zip(idx, coef, strict=True) if c < 0]
+            if len(bigger) == 1 and len(smaller) == 1:
+                big, small = bigger[0], smaller[0]
+                if hidden[big] != hidden[small] and values[big] > 0:
+                    withhold(small if hidden[big] else big)
+                    added = True
+        if not added:
+            break
+        close()
+    return {problem.keys[i] for i in range(n) if withheld[i]}
+
+
+def _all_children(key: Key) -> bool:
+    """A count for all children that the funnel publishes: a metrics-table count, a
+    breakdown's total row or an outcome (the same quantities under other keys)."""
+    if key[0] == "n":
+        return key[2] == "all"
+    if key[0] == "cell" and key[3] == "all":
+        return key[2] == TOTAL or key[1] == "rhi_outcomes"
+    return False
+
+
+def _exact_enough(
+    cells: Sequence[tuple[int, float]], values: Sequence[float], withheld: Sequence[bool]
+) -> bool:
+    """True when the hidden figures of a relation are not given away exactly (more than one,
+    and room above their floors): only a protection interval is short."""
+    if len(cells) < 2:
+        return False
+    if len({c > 0 for _, c in cells}) > 1:
+        return True
+    room = sum(abs(c) * (values[i] - (1.0 if withheld[i] else 0.0)) for i, c in cells)
+    return room >= 1.0
+
+
+def _shortfall(
+    cells: Sequence[tuple[int, float]],
+    values: Sequence[float],
+    withheld: Sequence[bool],
+    primary: Sequence[bool],
+    threshold: int,
+) -> float:
+    """How much more room the hidden figures of one relation need (0 = enough).
+
+    Hidden figures on both sides of a sum can grow together without limit; on one side they
+    share what is left, each at least its floor (1 if withheld, 0 if hidden only beside a
+    withheld figure). Their room is what is left above the floors: it must be at least 1
+    for any withheld figure, and at least `threshold` around a primary one, so that it can
+    be anywhere in a range `threshold` wide.
+    """
+    if len(cells) == 1:
+        return 1.0 if withheld[cells[0][0]] else 0.0
+    if len({c > 0 for _, c in cells}) > 1:
+        return 0.0
+    room = sum(abs(c) * (values[i] - (1.0 if withheld[i] else 0.0)) for i, c in cells)
+    want = 1.0
+    if any(primary[i] for i, _ in cells):
+        want = float(threshold)
+    if not any(withheld[i] for i, _ in cells):
+        return 0.0
+    return max(0.0, want - room)
 
 
 __all__ = [
-    "COHORT_ADDITIVE_METRICS",
-    "COHORT_RELATIONS",
-    "METRIC_RELATIONS",
-    "Relation",
-    "cohort_relations",
+    "INTERNAL_ONLY",
+    "TOTAL",
+    "Disclosure",
+    "Key",
+    "cell_key",
     "count_columns",
-    "hidden_breakdown_totals",
+    "disclose",
+    "hidden_quantities",
     "is_public",
-    "mask_breakdown",
-    "primary_mask",
-    "suppress_breakdown",
-    "suppress_metrics",
-    "suppress_monthly",
-    "suppress_table",
+    "loss_class",
+    "metric_key",
+    "month_key",
+    "nothing_withheld",
+    "protect",
+    "spc_key",
+    "total_key",
 ]

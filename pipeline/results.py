@@ -65,5 +65,7 @@ class Results:
                 audience=self.audience,
                 threshold=self.config.suppress_below,
                 capacity=self.capacity,
+                repeat_threshold=self.config.repeat_threshold,
+                independent_roles=self.config.independent_roles,
             )
         self.metrics = self.disclosure.flags(self.metrics)

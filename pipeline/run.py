@@ -279,6 +279,8 @@ def _run(
         audience=audience,
         threshold=config.suppress_below,
         capacity=capacity,
+        repeat_threshold=config.repeat_threshold,
+        independent_roles=config.independent_roles,
     )
     disclosed = decisions.flags(metrics)
     analysis = write_narrative(analysis, disclosed, config)

@@ -118,11 +118,13 @@ def random_results(audience: str = "public", commentary: dict[str, Any] | None =
         repeat_threshold=cfg.repeat_threshold,
         independent_roles=cfg.independent_roles,
     )
-    disclosed = disclosure.suppress_metrics(
-        metrics, threshold=cfg.suppress_below, audience=audience
-    )
     months = [m for q in quarters for m in q.months]
     monthly = monthly_series(episodes, months, timeliness_hours=cfg.timeliness_hours)
+    parts = breakdowns(episodes, Q1, labels={}, repeat_threshold=cfg.repeat_threshold)
+    decisions = disclosure.disclose(
+        metrics, parts, monthly, quarter=Q1.id, audience=audience, threshold=cfg.suppress_below
+    )
+    disclosed = decisions.flags(metrics)
     spc = {
         "episodes": xmr(monthly["episodes"].to_numpy(dtype=float)),
         "rhi_offered_rate": xmr(
@@ -168,11 +170,12 @@ def random_results(audience: str = "public", commentary: dict[str, Any] | None =
         ],
         episodes=episodes,
         metrics=disclosed,
-        breakdowns=breakdowns(episodes, Q1, labels={}, repeat_threshold=cfg.repeat_threshold),
+        breakdowns=parts,
         analysis=analysis,
         inputs=[InputFile("episodes.csv", "inputs/episodes.csv", "ab" * 32, 600)],
         config_sha256="cd" * 32,
         monthly=monthly,
+        disclosure=decisions,
     )
 
 

@@ -332,6 +332,48 @@ COMPARE = (
 )
 
 
+# What the out-of-county section states for that group, in order: (metric, how it reads).
+OUT_OF_COUNTY_STORY = (
+    ("rhi_offered", "interviews offered"),
+    ("rhi_completed", "interviews completed"),
+    ("rhi_independent_rate", "the share held by an independent interviewer"),
+    ("rhi_timely_rate", "the share held within {hours} hours"),
+    ("rhi_face_to_face_rate", "the share held face to face"),
+)
+
+
+def out_of_county_story(results: Results, fig: Figures) -> str:
+    """What can be published for children placed out of county this quarter, in words and
+    figures, and plainly what cannot (figures withheld by the disclosure stage)."""
+    q = results.quarter
+    hours = f"{float(results.config.timeliness_hours):g}"
+    shown, withheld = [], []
+    for metric, words in OUT_OF_COUNTY_STORY:
+        words = words.format(hours=hours)
+        if fig.row(q, OUT, metric) is None:
+            continue
+        if fig.suppressed(q, OUT, metric):
+            withheld.append(words)
+        else:
+            shown.append(f"{words}: {fig.text(q, OUT, metric)}")
+    parts = []
+    if shown:
+        parts.append(
+            f"For children placed out of county in {q.months_label}, the figures that can be "
+            f"published are {_listed(shown)}."
+        )
+    if withheld:
+        parts.append(
+            f"Not published, because the numbers are small enough to identify children or "
+            f"could be worked out from other figures: {_listed(withheld)}."
+        )
+    return " ".join(parts)
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _out_of_county_section(
     results: Results, fig: Figures, num: Numberer, extra: list[Any]
 ) -> Section:
@@ -366,6 +408,8 @@ def _out_of_county_section(
             "for children placed in county."
         )
     section.blocks.append(Block("text", text=intro))
+    if story := out_of_county_story(results, fig):
+        section.blocks.append(Block("text", text=story))
     if comparable:
         comparison = "less" if float(outs.values[j]) < float(ins.values[j]) else "at least as"
         title = (
@@ -531,7 +575,7 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
     )
     mask = _monthly_mask(results)
     for key, title_base, percent in SPC_SERIES:
-        result = spc.get(key)
+        result = results.disclosure.spc_result(key, spc.get(key))
         if result is None:
             continue
         values = [float(v) for v in result.values]
@@ -566,7 +610,7 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
             )
             if x
         )
-        if any(hidden):
+        if any(hidden) and not results.disclosure.spc_withheld(key):
             # The SPC reading was worked out on every month, withheld ones included.
             withheld = (
                 "Months shown as [c] are withheld because their numbers are small; they are "
@@ -608,7 +652,9 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
                 [
                     months_full[i],
                     labels[i],
-                    SUPPRESSED if hidden[i] else ("Yes" if special[i] else "No"),
+                    SUPPRESSED
+                    if hidden[i] or results.disclosure.spc_withheld(key)
+                    else ("Yes" if special[i] else "No"),
                 ]
                 for i in range(len(values))
             ]

@@ -247,7 +247,7 @@ def spc_tables(results: Any, metrics: pd.DataFrame) -> list[Table]:
     public = results.disclosure.public
     tables = []
     for key, (title, percent) in SPC_SERIES.items():
-        result = spc.get(key) if hasattr(spc, "get") else None
+        result = results.disclosure.spc_result(key, spc.get(key) if hasattr(spc, "get") else None)
         if result is None:
             continue
         values = list(result.values)
@@ -263,14 +263,17 @@ def spc_tables(results: Any, metrics: pd.DataFrame) -> list[Table]:
             withheld = [True] * len(values)
         else:
             withheld = [False] * len(values)
+        limits = results.disclosure.spc_withheld(key)
         rows: list[list[Cell]] = [
             [
                 labels[i],
                 _figure(values[i], withheld[i]),
-                _figure(result.mean[i], False),
-                _figure(max(float(result.lower[i]), 0.0), False),
-                _figure(result.upper[i], False),
-                SUPPRESSED if withheld[i] else ("Yes" if bool(result.special[i]) else "No"),
+                _figure(result.mean[i], limits),
+                _figure(max(float(result.lower[i]), 0.0), limits),
+                _figure(result.upper[i], limits),
+                SUPPRESSED
+                if withheld[i] or limits
+                else ("Yes" if bool(result.special[i]) else "No"),
             ]
             for i in range(len(values))
         ]
