@@ -247,3 +247,16 @@ def test_timeliness_title_does_not_call_all_children_a_group() -> None:
     # "lowest for all children".
     title = _chart_title(build_view(small_results("public")), "fig-timely-cohort")
     assert title == "53% of interviews were held within 72 hours"
+
+
+def test_workload_per_practitioner_is_only_in_the_internal_paper() -> None:
+    def workload(audience: str):
+        view = build_view(random_results(audience))
+        return next(s for s in view.sections if s.id == "workload")
+
+    public = workload("public")
+    texts = " ".join(b.text for b in public.blocks if b.kind == "text")
+    assert "Workload per practitioner is not published" in texts
+    assert not any(b.kind in ("table", "chart") and "ractitioner" in repr(b) for b in public.blocks)
+    internal = workload("internal")
+    assert any(b.kind in ("table", "chart") for b in internal.blocks)

@@ -453,7 +453,9 @@ def _simple_section(
     section = Section(sid, title, [Block("text", text=intro)] if intro else [])
     for b in extra:
         section.blocks.extend(breakdown_blocks(results, b, num))
-    if not extra:
+    # The public workload section says why it has no table (staff privacy) instead.
+    withheld_by_design = sid == "workload" and results.disclosure.public
+    if not extra and not withheld_by_design:
         section.blocks.append(Block("text", text="No figures were available for this section."))
     return section
 

@@ -136,7 +136,9 @@ def build_view(results: Results) -> ReportView:
             results,
             "workload",
             "Workload of return home interview practitioners",
-            "How the completed interviews were shared between practitioners.",
+            "How the completed interviews were shared between practitioners."
+            if placed["workload"] or not results.disclosure.public
+            else staff_privacy_text(results, fig),
             num,
             placed["workload"],
         ),
@@ -196,6 +198,21 @@ def build_view(results: Results) -> ReportView:
         board_asks=_board_asks(results),
         assumptions=capacity_assumptions(results) if internal else [],
         appendices=appendices,
+    )
+
+
+def staff_privacy_text(results: Results, fig: Figures) -> str:
+    """The public workload section: the total only, never per person (a team of two
+    dedicated workers would be identified)."""
+    held = fig.text(results.quarter, "all", "rhi_completed")
+    total = (
+        f" In total, {held} return home interviews were completed this quarter."
+        if held not in ("[c]", "not available", "")
+        else ""
+    )
+    return (
+        "Workload per practitioner is not published: in a small team it would identify "
+        "members of staff. The internal edition of this paper gives it." + total
     )
 
 
