@@ -55,6 +55,7 @@ def _micros(value: timedelta) -> int:
 
 
 _NAT = np.iinfo(np.int64).min
+_DAY = 86_400_000_000  # microseconds
 _US_PER_YEAR_APPROX = 31_556_952_000_000  # the Gregorian year's mean length
 
 
@@ -132,13 +133,22 @@ def unusual_wall_times(local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     twice = np.zeros(len(ints), dtype=bool)
     if not len(odd_start):
         return missing, twice
-    at = np.searchsorted(odd_start, ints, side="right") - 1
+    # Only wall times on the day of a change can be odd: look closer at those alone.
+    change_days = np.unique(np.concatenate([odd_start // _DAY, (from_wall - 1) // _DAY]))
+    near = np.flatnonzero(np.isin(ints // _DAY, change_days) & (ints != _NAT))
+    if not len(near):
+        return missing, twice
+    values = ints[near]
+    at = np.searchsorted(odd_start, values, side="right") - 1
     inside = at >= 0
     safe = np.where(inside, at, 0)
-    inside &= (ints < from_wall[safe]) & (ints != _NAT)
-    return inside & forward[safe], inside & ~forward[safe]
+    inside &= values < from_wall[safe]
+    missing[near] = inside & forward[safe]
+    twice[near] = inside & ~forward[safe]
+    return missing, twice
 
 
+@cache
 def change_at(local: np.datetime64) -> tuple[str, str]:
     """For an unusual wall time: the wall times of the change that night, as hh:mm
     (from, to), e.g. ("01:00", "02:00") when the clocks went forward."""

@@ -911,49 +911,56 @@ def rhi_mostly_unmatched(
     ]
 
 
-def _local_times(table: Table, rule: str, pick: int, what: str) -> list[Finding]:
-    """Date-times that did not happen (pick 0) or happened twice (pick 1) in the UK."""
+_DID_NOT_HAPPEN = (
+    " is a time no UK clock showed (that night the clocks went forward from {0} to {1}); "
+    "check it; meanwhile it is read as if the clocks had not yet gone forward."
+)
+_HAPPENED_TWICE = (
+    " happened twice (that night the clocks went back from {0} to {1}); it is read as "
+    "the first, in summer time, so an elapsed time from or to it is an hour out if it "
+    "was the second."
+)
+
+
+def local_times(table: Table) -> list[Finding]:
+    """Date-times that did not happen, or happened twice, on UK clocks (time_did_not_happen,
+    time_happened_twice): both rules from one look at each column."""
     findings: list[Finding] = []
     for col in table.columns:
         if col.kind != "datetime" or not table.present(col.name):
             continue
         stamps = table.frame[col.name]
-        mask = unusual_wall_times(stamps.to_numpy(dtype="datetime64[us]"))[pick]
-        if not mask.any():
-            continue
+        masks = unusual_wall_times(stamps.to_numpy(dtype="datetime64[us]"))
         text = table.text(col.name)
+        for rule, mask, what in zip(
+            ("time_did_not_happen", "time_happened_twice"),
+            masks,
+            (_DID_NOT_HAPPEN, _HAPPENED_TWICE),
+            strict=True,
+        ):
+            if not mask.any():
+                continue
 
-        def body(index: pd.Index, text: pd.Series = text, stamps: pd.Series = stamps) -> pd.Series:
-            changes = {s: change_at(np.datetime64(s, "us")) for s in stamps.loc[index].unique()}
-            return quoted(text.loc[index]) + stamps.loc[index].map(
-                lambda s: what.format(*changes[s])
-            )
+            def body(
+                index: pd.Index, text: pd.Series = text, stamps: pd.Series = stamps, what=what
+            ) -> pd.Series:
+                shown = stamps.loc[index].map(
+                    lambda s, what=what: what.format(*change_at(np.datetime64(s, "us")))
+                )
+                return quoted(text.loc[index]) + shown
 
-        findings += emit(rule, table, pd.Series(mask, index=stamps.index), col.name, body)
+            findings += emit(rule, table, pd.Series(mask, index=stamps.index), col.name, body)
     return findings
 
 
 def time_did_not_happen(table: Table) -> list[Finding]:
     """A UK clock time skipped when British Summer Time starts (01:00 to 02:00)."""
-    return _local_times(
-        table,
-        "time_did_not_happen",
-        0,
-        " is a time no UK clock showed (that night the clocks went forward from {0} to {1}); "
-        "check it; meanwhile it is read as if the clocks had not yet gone forward.",
-    )
+    return [f for f in local_times(table) if f.rule == "time_did_not_happen"]
 
 
 def time_happened_twice(table: Table) -> list[Finding]:
     """A UK clock time shown twice when British Summer Time ends (01:00 to 02:00)."""
-    return _local_times(
-        table,
-        "time_happened_twice",
-        1,
-        " happened twice (that night the clocks went back from {0} to {1}); it is read as "
-        "the first, in summer time, so an elapsed time from or to it is an hour out if it "
-        "was the second.",
-    )
+    return [f for f in local_times(table) if f.rule == "time_happened_twice"]
 
 
 def end_before_start(episodes: Table) -> list[Finding]:
@@ -1327,8 +1334,7 @@ def run_rules(
     findings += duplicate_rhi(interviews, keys)
     for table in both:
         findings += date_after_as_at(table, as_at)
-        findings += time_did_not_happen(table)
-        findings += time_happened_twice(table)
+        findings += local_times(table)
     for episode_rule in (
         end_before_start,
         overlapping_episodes,
