@@ -83,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the figures that changed since the earlier run whose outputs are in DIR "
         "(default: the out folder's earlier outputs, if any)",
     )
+    run.add_argument(
+        "--report",
+        action="append",
+        dest="reports",
+        metavar="NAME",
+        help="write only this report profile, e.g. board_paper (repeat for several; "
+        "default: `reports` in the config)",
+    )
 
     validate = sub.add_parser("validate", help="check the extracts and list every finding")
     common(validate)
@@ -156,6 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             audience=args.audience,
             out=args.out,
             config_path=args.config,
+            reports=args.reports,
             engine=engine,
             compare_with=args.compare_with,
         )

@@ -172,6 +172,14 @@ class CapacityConfig(Strict):
     options: list[CapacityOption] = Field(default_factory=_default_options, min_length=1)
 
 
+class BoardAction(Strict):
+    """A decision or action the board is asked for, with who owns it and by when."""
+
+    action: str
+    owner: str
+    due: str = Field(description="when, as the board should read it, e.g. 30 September 2026")
+
+
 class Config(Strict):
     """The whole configuration. See config.yaml for each key's meaning."""
 
@@ -197,6 +205,19 @@ class Config(Strict):
     )
     commentary: Path | None = None
     capacity: CapacityConfig = CapacityConfig()
+
+    # --- Reports (issue #15): which profiles one run writes, and the council's templates ---
+    reports: list[str] = Field(
+        default_factory=lambda: ["board_paper"],
+        description="report profiles to write (templates/profiles/<name>.yaml)",
+    )
+    templates_dir: Path | None = Field(
+        None, description="the council's own templates and profiles, searched first"
+    )
+    board_actions: list[BoardAction] = Field(
+        default_factory=list, description="decisions and actions asked of the board"
+    )
+
     # Where the config file lives: relative paths inside it are resolved against this.
     base_dir: Path = Field(Path("."), exclude=True)
     # The config file itself, for messages that name it (None for a Config built in code).

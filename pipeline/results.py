@@ -52,6 +52,15 @@ class Results:
     # Figures that changed since an earlier run's outputs (pipeline.revisions.Revisions),
     # None when there was no earlier run to compare with.
     revisions: Any = None
+    # --- Reports (issue #15): worked out upstream of render, which only shows them ---
+    # What the board is asked to do (pipeline.analysis.narrative.board_asks), in words.
+    board_asks: list[str] = field(default_factory=list)
+    # (metric, cohort) -> pipeline.analysis.targets.Rag of the reported quarter, from the
+    # disclosed figures; worked out here when left out.
+    ratings: dict[tuple[str, str], Any] | None = None
+    # Child-level worklists (pipeline.analysis.worklists.Worklists) for internal reports only;
+    # None in every public report's results.
+    worklists: Any = None
 
     def __post_init__(self) -> None:
         from pipeline.disclosure import disclose
@@ -69,3 +78,38 @@ class Results:
                 independent_roles=self.config.independent_roles,
             )
         self.metrics = self.disclosure.flags(self.metrics)
+        if self.ratings is None:
+            self.ratings = rate_targets(self)
+
+
+def rate_targets(results: Results) -> dict[tuple[str, str], Any]:
+    """Each configured target's rating for every cohort of the reported quarter, from the
+    disclosed figures: the analysis's own rating for all children where it has one."""
+    from pipeline.analysis import targets
+    from pipeline.metrics.registry import configured_registry
+
+    cfg = results.config
+    if not cfg.targets:
+        return {}
+    registry = configured_registry(
+        cfg.timeliness_hours, cfg.repeat_threshold, cfg.independent_roles
+    )
+    frame = results.metrics
+    rows = frame[(frame["quarter"] == results.quarter.id) & frame["metric"].isin(list(cfg.targets))]
+    analysed = getattr(results.analysis, "rag", None) or {}
+    out: dict[tuple[str, str], Any] = {}
+    for row in rows.to_dict("records"):
+        metric, cohort = str(row["metric"]), str(row["cohort"])
+        if metric not in registry:
+            continue
+        hidden = bool(row.get("suppressed", False))
+        if cohort == "all" and metric in analysed:
+            out[(metric, cohort)] = analysed[metric]
+            continue
+        value = row["value"]
+        blank = value is None or value is pd.NA or (isinstance(value, float) and value != value)
+        shown = None if hidden or blank else float(value)
+        out[(metric, cohort)] = targets.rag(
+            shown, cfg.targets[metric], registry[metric].direction, suppressed=hidden
+        )
+    return out

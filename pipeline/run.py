@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Config
 from pipeline.digest import sha256_file
@@ -151,6 +151,7 @@ def run_pipeline(
     config_path: Path | None = None,
     engine: PdfEngine | None = None,
     compare_with: Path | None = None,
+    reports: list[str] | None = None,
 ) -> RunSummary:
     """Run every stage and write the outputs atomically; raise UserError on a user problem.
 
@@ -175,6 +176,7 @@ def run_pipeline(
             out=out,
             config_path=config_path,
             compare_with=compare_with,
+            reports=reports,
         )
     finally:
         if own and engine is not None:
@@ -193,13 +195,18 @@ def _run(
     out: Path | None,
     config_path: Path | None,
     compare_with: Path | None = None,
+    reports: list[str] | None = None,
 ) -> RunSummary:
     """The stages of `run_pipeline`, with its PDF engine (or None)."""
+    from pipeline.render.profiles import load_profiles
+
     audience = audience or config.audience
     commentary = config.resolve(config.commentary)
     if commentary is not None:
         # Before anything is read: a FIFO here would make the run wait for ever later on.
         check_regular_file(commentary, "commentary file")
+    # Every report's profile is checked before any extract is read: a typo fails at once.
+    profiles = load_profiles(list(reports or config.reports), config)
     dataset, raws = load_and_validate(config, episodes=episodes, interviews=interviews, as_at=as_at)
     pause_point("validated")
     starts = dataset.episodes["start"]
@@ -311,6 +318,11 @@ def _run(
         disclosure=decisions,
         capacity=capacity,
     )
+    from pipeline.analysis.narrative import board_asks
+
+    results.board_asks = board_asks(
+        disclosed, reported, history=analysis.history, rag=analysis.rag, config=config
+    )
     # As outputs.md says: reports/<quarter>/ in the current folder, like --config's default.
     out_dir = out if out is not None else Path("reports") / reported.id
     # Read the earlier run's figures now, before any new output can replace them.
@@ -319,8 +331,13 @@ def _run(
     results.revisions = find_revisions(
         results, compare_with or out_dir, required=compare_with is not None
     )
+    editions = _editions(results, profiles, metrics, parts, monthly)
     files = write_outputs(
-        results, out_dir, engine, protected=input_paths(config, raws, config_file)
+        results,
+        out_dir,
+        engine,
+        protected=input_paths(config, raws, config_file),
+        editions=editions,
     )
     summary = RunSummary(out_dir, reported, tuple(files), dataset.warnings)
     print(
@@ -364,19 +381,69 @@ def _display_path(path: Path, base: Path) -> str:
         return path.name
 
 
-def write_outputs(results, out_dir: Path, engine=None, protected: Sequence[Path] = ()) -> list[str]:
+def _editions(results, profiles, metrics, parts, monthly) -> list[tuple[Any, Any]]:
+    """Each report's profile with the results it is written from: the run's, or for an
+    internal report in a public run the same figures decided again for the internal audience
+    (the disclosure stage decides; nothing is computed twice), with the child-level worklists
+    only an internal report may show."""
+    from dataclasses import replace
+
+    from pipeline.disclosure import disclose
+
+    internal = None
+    out = []
+    for profile in profiles:
+        audience = profile.audience_for(results.audience)
+        if audience == results.audience and audience != "internal":
+            out.append((profile, results))
+            continue
+        if internal is None:
+            decisions = disclose(
+                metrics,
+                parts,
+                monthly,
+                quarter=results.quarter.id,
+                audience="internal",
+                threshold=results.config.suppress_below,
+                capacity=results.capacity,
+            )
+            internal = replace(
+                results,
+                audience="internal",
+                metrics=metrics,
+                disclosure=decisions,
+                ratings=None,
+                worklists=_worklists(results),
+            )
+        out.append((profile, internal))
+    return out
+
+
+def _worklists(results) -> Any:
+    """The child-level worklists of the reported quarter (internal reports only)."""
+    from pipeline.analysis.worklists import worklists
+
+    return worklists(
+        results.episodes, results.findings, results.quarter, results.as_at, results.config
+    )
+
+
+def write_outputs(
+    results, out_dir: Path, engine=None, protected: Sequence[Path] = (), editions=None
+) -> list[str]:
     """Render every file into a staging folder inside `out_dir`, then replace the earlier
     outputs with them as a set (`pipeline.outdir.OutFolder`).
 
     With a PDF `engine` (pipeline.render.pdf_engine.PdfEngine) the paper's PDF is laid out in
     that process while this one writes the HTML and the analyst's tables. `protected` are the
     run's input files (extracts, config, commentary): an output that would overwrite one is
-    refused before anything is replaced.
+    refused before anything is replaced. `editions` are the reports to write, each a
+    (profile, results) pair (the board paper alone when None): the first report's PDF goes to
+    the engine, the others are laid out here meanwhile.
     """
     from pipeline.outdir import OutFolder, storage_problem
     from pipeline.render.csvs import write_data_quality_csv, write_metrics_csv
     from pipeline.render.manifest import write_manifest
-    from pipeline.render.report import render
     from pipeline.render.workbook import write_workbook
 
     try:
@@ -384,14 +451,14 @@ def write_outputs(results, out_dir: Path, engine=None, protected: Sequence[Path]
             staging = folder.staging
             assert staging is not None
             try:
-                names = render(results, staging, engine)
+                names, reports = _render_reports(results, staging, engine, editions)
                 pause_point("rendered")
                 names.append(write_metrics_csv(results, staging))
                 names.append(write_workbook(results, staging))
                 names.append(write_data_quality_csv(results, staging))
                 if engine is not None:
                     engine.wait()
-                names.append(write_manifest(results, staging, names))
+                names.append(write_manifest(results, staging, names, reports))
             except BaseException:
                 # Stop the engine before the staging folder goes: it may be writing the PDF.
                 if engine is not None:
@@ -404,3 +471,26 @@ def write_outputs(results, out_dir: Path, engine=None, protected: Sequence[Path]
         if problem is None:
             raise
         raise problem from None
+
+
+def _render_reports(results, staging: Path, engine, editions) -> tuple[list[str], Any]:
+    """Write each report's HTML and PDF (and an internal report's workbook) into `staging`;
+    the file names, and each report's profile, audience and files for the manifest."""
+    from pipeline.render.report import render
+    from pipeline.render.workbook import WORKBOOK, write_workbook
+    from pipeline.render.worklists import worklist_sheets
+
+    if editions is None:
+        return render(results, staging, engine), None
+    names: list[str] = []
+    reports = []
+    for number, (profile, edition) in enumerate(editions):
+        book = f"{profile.file}.xlsx" if profile.worklist_workbook else WORKBOOK
+        files = render(edition, staging, engine if number == 0 else None, profile, book)
+        if profile.worklist_workbook:
+            files.append(write_workbook(edition, staging, book, worklist_sheets(edition.worklists)))
+        names += files
+        reports.append(
+            {"audience": edition.audience, "files": sorted(files), "profile": profile.id}
+        )
+    return names, reports

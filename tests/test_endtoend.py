@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = {
     "board-report.pdf",
     "board-report.html",
+    # The director's quarterly report (internal, with worklists): config.yaml asks for both.
+    "director-quarterly.pdf",
+    "director-quarterly.html",
+    "director-quarterly.xlsx",
     "metrics.csv",
     "tables.xlsx",
     "data-quality.csv",
@@ -284,3 +288,67 @@ def test_sample_paper_is_tagged_pdf_ua(public):
             for font in page.Resources.get("/Font", {}).values():
                 target = font.DescendantFonts[0] if "/DescendantFonts" in font else font
                 assert any(k in target.FontDescriptor for k in ("/FontFile", "/FontFile2"))
+
+
+# --- Child identifiers: in the director's (internal) report only -------------------------------
+
+PUBLIC = FILES - {"director-quarterly.pdf", "director-quarterly.html", "director-quarterly.xlsx"}
+
+
+def _child_ids() -> set[str]:
+    with (ROOT / "inputs" / "episodes.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["Person ID"] for row in csv.DictReader(handle)}
+
+
+def _text_of(path: Path) -> str:
+    """Everything a reader could find in a file: PDF text, every part of a workbook, text."""
+    if path.suffix == ".pdf":
+        return _pdf_text(path)
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as book:
+            return "\n".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
+    return path.read_text(encoding="utf-8")
+
+
+def test_no_child_id_in_any_public_output(public):
+    ids = _child_ids()
+    assert len(ids) > 50  # the sample's children, e.g. P0011183
+    for name in sorted(PUBLIC):
+        text = _text_of(public / name)
+        found = sorted(i for i in ids if i in text)
+        assert not found, (name, found[:3])
+
+
+def test_director_report_names_children_for_follow_up(public):
+    ids = _child_ids()
+    for name in ("director-quarterly.html", "director-quarterly.pdf", "director-quarterly.xlsx"):
+        text = _text_of(public / name)
+        assert sum(i in text for i in ids) >= 10, name
+    html = (public / "director-quarterly.html").read_text(encoding="utf-8")
+    assert "OFFICIAL-SENSITIVE" in html and "Children still missing" in html
+
+
+def test_manifest_lists_each_report_with_its_audience(public):
+    manifest = json.loads((public / "manifest.json").read_text(encoding="utf-8"))
+    reports = {r["profile"]: r for r in manifest["reports"]}
+    assert reports["board_paper"]["audience"] == "public"
+    assert reports["board_paper"]["files"] == ["board-report.html", "board-report.pdf"]
+    assert reports["director_quarterly"]["audience"] == "internal"
+    assert reports["director_quarterly"]["files"] == [
+        "director-quarterly.html",
+        "director-quarterly.pdf",
+        "director-quarterly.xlsx",
+    ]
+
+
+def test_report_flag_writes_that_report_only(tmp_path):
+    assert _run("--out", str(tmp_path), "--report", "board_paper") == 0
+    assert {p.name for p in tmp_path.iterdir()} == PUBLIC
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert [r["profile"] for r in manifest["reports"]] == ["board_paper"]
+
+
+def test_unknown_report_is_a_usage_error(tmp_path, capsys):
+    assert _run("--out", str(tmp_path), "--report", "boardpaper") == 2
+    assert "There is no report profile 'boardpaper'" in capsys.readouterr().err
+    assert not tmp_path.exists() or not any(tmp_path.iterdir())

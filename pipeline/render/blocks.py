@@ -18,12 +18,15 @@ MOSTLY_WITHHELD = (
 class Block:
     """One item of a section, in reading order: a sub-heading, a paragraph, a table or a chart."""
 
-    kind: str  # "h3" | "text" | "table" | "chart" | "commentary"
+    kind: str  # "h3" | "text" | "html" | "table" | "chart" | "commentary" | "tiles"
     text: str = ""
     table: DataTable | None = None
     chart: Chart | None = None
-    number: int = 0  # figure or table number
-    html: Any = None  # commentary Markup (already escaped by the analysis stage)
+    number: int | str = 0  # figure or table number, or an appendix's label such as "B1"
+    # "commentary": Markup made safe by the analysis stage; "html": a section template's own
+    # words, autoescaped by Jinja when the template was rendered.
+    html: Any = None
+    items: Any = ()  # "tiles": the headline tiles
 
 
 @dataclass
@@ -33,6 +36,8 @@ class Section:
     id: str
     title: str
     blocks: list[Block] = field(default_factory=list)
+    style: str = "part"  # "part", "summary" or "appendix" (how the page lays it out)
+    anchor: str = ""  # the HTML id the contents links to (the id when "")
 
 
 class Numberer:

@@ -110,8 +110,16 @@ def _first_header(breakdown: Any) -> str:
     return dimension.replace("_", " ").capitalize()
 
 
-def breakdown_blocks(results: Results, breakdown: Any, num: Numberer) -> list[Block]:
-    """A breakdown's table, with a chart first when it is one worth drawing."""
+def breakdown_blocks(
+    results: Results,
+    breakdown: Any,
+    num: Numberer,
+    *,
+    charted: frozenset[str] = CHARTED,
+    compared: frozenset[str] = COMPARED,
+) -> list[Block]:
+    """A breakdown's table, with a chart first when it is one worth drawing (`charted`);
+    `compared` breakdowns chart children in and out of county side by side."""
     labels, series, table = breakdown_block_data(results, breakdown)
     blocks: list[Block] = [Block("h3", text=breakdown.title)]
     if note := results.disclosure.note(breakdown):
@@ -119,7 +127,7 @@ def breakdown_blocks(results: Results, breakdown: Any, num: Numberer) -> list[Bl
     if not labels:
         blocks.append(Block("text", text="None this quarter."))
         return blocks
-    if breakdown.id in COMPARED:
+    if breakdown.id in compared:
         chosen = [s for s in series if s.name in ("In county", "Out of county")] or series[:1]
     else:
         chosen = series[:1]
@@ -130,9 +138,9 @@ def breakdown_blocks(results: Results, breakdown: Any, num: Numberer) -> list[Bl
         2 * sum(bool(x) for x in s.suppressed) > len(labels) for s in chosen if s.suppressed
     )
     drawable = not all(cells) and not mostly_withheld
-    if breakdown.id in CHARTED and mostly_withheld:
+    if breakdown.id in charted and mostly_withheld:
         blocks.append(Block("text", text=MOSTLY_WITHHELD))
-    if breakdown.id in CHARTED and drawable:
+    if breakdown.id in charted and drawable:
         title = breakdown_title(breakdown, labels, chosen)
         chart_id = f"fig-{_slug(breakdown.id)}"
         chart = bar_chart(chart_id, title, labels, chosen, first_header=table.headers[0])

@@ -72,6 +72,7 @@ class DataTable:
     headers: list[str]
     rows: list[list[str]]
     note: str = ""
+    css: str = ""  # an extra class for the table, e.g. "worklist" (compact, many rows)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pipeline.render.sections import SPC_SERIES
 from pipeline.results import Results
 
 
-def workbook_table(results: Results, chart_id: str) -> str:
+def workbook_table(results: Results, chart_id: str, workbook: str = "tables.xlsx") -> str:
     """How a caption points a reader at a chart's figures in tables.xlsx: by sheet name when
     the name is plain words ('Headline', 'Trends'), otherwise by the table's title, which is
     in cell A1 of its sheet and in the contents sheet."""
@@ -19,12 +19,12 @@ def workbook_table(results: Results, chart_id: str) -> str:
     sheet = workbook_sheet(results, chart_id)
     for key, (title, _) in BOOK_SPC.items():
         if chart_id == f"fig-spc-{_slug(key)}":
-            return f"the table '{title}: statistical process control' in tables.xlsx"
+            return f"the table '{title}: statistical process control' in {workbook}"
     for b in results.breakdowns:
         if chart_id == f"fig-{_slug(b.id)}":
             # The title workbook.py writes in A1 of the breakdown's sheet.
-            return f"the table '{b.title}, {results.quarter.label}' in tables.xlsx"
-    return f"the sheet '{sheet}' of tables.xlsx"
+            return f"the table '{b.title}, {results.quarter.label}' in {workbook}"
+    return f"the sheet '{sheet}' of {workbook}"
 
 
 def workbook_sheet(results: Results, chart_id: str) -> str:
@@ -45,14 +45,16 @@ def workbook_sheet(results: Results, chart_id: str) -> str:
     return "Headline"
 
 
-def _name_workbook_sheets(results: Results, sections: list[Section], num: Numberer) -> None:
+def _name_workbook_sheets(
+    results: Results, sections: list[Section], num: Numberer, workbook: str = "tables.xlsx"
+) -> None:
     """Note under every figure where its data is in the workbook (the PDF has no chart-data
     appendix: the workbook holds every figure)."""
     charts: list[Chart] = []
     for section in sections:
         for i, block in enumerate(section.blocks):
             if block.kind == "chart" and block.chart is not None:
-                note = f"The figures are in {workbook_table(results, block.chart.id)}."
+                note = f"The figures are in {workbook_table(results, block.chart.id, workbook)}."
                 chart = replace(block.chart, note=note)
                 section.blocks[i] = replace(block, chart=chart)
                 charts.append(chart)

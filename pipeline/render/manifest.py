@@ -67,9 +67,15 @@ def relative_path(path: str) -> str:
     return posix
 
 
-def manifest_data(results: Any, out_dir: Path, output_names: list[str]) -> dict[str, Any]:
-    """The manifest as a dictionary (see the module docstring)."""
-    return {
+def manifest_data(
+    results: Any,
+    out_dir: Path,
+    output_names: list[str],
+    reports: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The manifest as a dictionary (see the module docstring). `reports` lists each report
+    written (profile, audience, files), since one run can write a public and an internal one."""
+    data = {
         "as_at": results.as_at.isoformat(),
         "audience": results.audience,
         "config_sha256": results.config_sha256,
@@ -93,6 +99,9 @@ def manifest_data(results: Any, out_dir: Path, output_names: list[str]) -> dict[
         "suppress_below": int(results.config.suppress_below),
         "trend_quarters": [q.id for q in results.quarters],
     }
+    if reports is not None:
+        data["reports"] = reports
+    return data
 
 
 def manifest_bytes(data: dict[str, Any]) -> bytes:
@@ -100,10 +109,16 @@ def manifest_bytes(data: dict[str, Any]) -> bytes:
     return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def write_manifest(results: Any, out_dir: Path, output_names: list[str]) -> str:
+def write_manifest(
+    results: Any,
+    out_dir: Path,
+    output_names: list[str],
+    reports: list[dict[str, Any]] | None = None,
+) -> str:
     """Write manifest.json into `out_dir`, hashing the files named in `output_names` (which
     must already be written there: call this last). Returns the manifest's file name."""
-    write_bytes(out_dir / MANIFEST, manifest_bytes(manifest_data(results, out_dir, output_names)))
+    data = manifest_data(results, out_dir, output_names, reports)
+    write_bytes(out_dir / MANIFEST, manifest_bytes(data))
     return MANIFEST
 
 

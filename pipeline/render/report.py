@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 
 from pipeline.render.charts import Chart
 from pipeline.render.pdf_writer import TEMPLATES, RenderError, chart_url, write_pdf
+from pipeline.render.profiles import Profile
 from pipeline.render.view import ReportView, build_view
 from pipeline.results import Results
 
@@ -57,14 +58,18 @@ def css_string(text: str) -> Markup:
 
 
 @functools.cache
-def environment() -> Any:
-    """The Jinja environment: templates from `templates/`, autoescaping on for everything.
+def environment(council_dir: str = "") -> Any:
+    """The Jinja environment: the council's templates (`council_dir`, searched first) then
+    the package's `templates/`; sandboxed, so a template can call the components it is given
+    but reach nothing else of Python, and autoescaping on for everything.
 
-    One per process, so each template is compiled once however often the paper is filled."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    One per process and folder, so each template is compiled once however often it is used."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
 
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
+    folders = [council_dir, str(TEMPLATES)] if council_dir else [str(TEMPLATES)]
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader([FileSystemLoader(f) for f in folders]),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=False,
@@ -111,7 +116,7 @@ def inline_css() -> str:
 
 def render_html(view: ReportView, *, mode: str = "html") -> str:
     """The filled template: `mode` "html" (self-contained page) or "pdf" (WeasyPrint input)."""
-    env = environment()
+    env = environment(view.meta.get("council_dir", ""))
     template = env.get_template("report.html.j2")
     if mode == "html":
         images = {c.id: inline_svg(c) for c in view.charts}
@@ -134,25 +139,38 @@ def render_pdf(view: ReportView) -> bytes:
     return write_pdf(render_html(view, mode="pdf"), charts)
 
 
-def render(results: Results, out_dir: Path, engine: PdfEngine | None = None) -> list[str]:
-    """Write board-report.html and board-report.pdf into `out_dir`; return their file names.
+def file_names(profile: Profile) -> tuple[str, str]:
+    """The HTML and PDF file names of a report."""
+    return f"{profile.file}.html", f"{profile.file}.pdf"
+
+
+def render(
+    results: Results,
+    out_dir: Path,
+    engine: PdfEngine | None = None,
+    profile: Profile | None = None,
+    workbook: str = "tables.xlsx",
+) -> list[str]:
+    """Write a report's HTML and PDF into `out_dir` (the board paper's, board-report.html
+    and board-report.pdf, when `profile` is None); return their file names.
 
     With an `engine`, the PDF is handed to it and this returns as soon as the HTML is
     written: call `engine.wait()` before using the PDF.
     """
-    view = build_view(results)
+    view = build_view(results, profile, workbook)
+    html_name, pdf_name = file_names(view.profile) if view.profile else (HTML_NAME, PDF_NAME)
     out_dir.mkdir(parents=True, exist_ok=True)
     if engine is not None:
         # The engine lays out the text while the charts are drawn and handed over in order.
         engine.submit(
-            render_html(view, mode="pdf"), [c.id for c in view.charts], out_dir / PDF_NAME
+            render_html(view, mode="pdf"), [c.id for c in view.charts], out_dir / pdf_name
         )
         for chart in view.charts:
             engine.send_chart(chart.id, chart.svg)
-    (out_dir / HTML_NAME).write_text(render_html(view, mode="html"), encoding="utf-8", newline="\n")
+    (out_dir / html_name).write_text(render_html(view, mode="html"), encoding="utf-8", newline="\n")
     if engine is None:
-        (out_dir / PDF_NAME).write_bytes(render_pdf(view))
-    return [HTML_NAME, PDF_NAME]
+        (out_dir / pdf_name).write_bytes(render_pdf(view))
+    return [html_name, pdf_name]
 
 
 __all__ = [
@@ -161,6 +179,7 @@ __all__ = [
     "RenderError",
     "css_string",
     "environment",
+    "file_names",
     "inline_css",
     "inline_svg",
     "render",

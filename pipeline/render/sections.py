@@ -1,17 +1,21 @@
-"""The numbered parts of the board paper, each built from figures, tables, charts and words."""
+"""The charts and tables the section templates ask for by name, and where breakdowns go.
+
+Each function returns the blocks of one component: a chart whose title states its message, or
+a table. The words around them are the section templates' (`templates/sections/*.html.j2`).
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from pipeline.metrics import present
 from pipeline.periods import Quarter, month_label
-from pipeline.render.blocks import MOSTLY_WITHHELD, Block, Numberer, Section, _slug
-from pipeline.render.breakdowns import breakdown_blocks
+from pipeline.render.blocks import MOSTLY_WITHHELD, Block, Numberer, _slug
 from pipeline.render.charts import (
     DataTable,
     Series,
@@ -31,10 +35,11 @@ from pipeline.render.figures import (
     _recorded_cohorts,
     _small_base,
 )
-from pipeline.render.tables import _series, metric_table
+from pipeline.render.tables import _series
 from pipeline.render.titles import _lowest, _spc_reading, _top, spc_title
 from pipeline.results import Results
 
+# The board paper's sections, in its order (the default placement of breakdowns knows them).
 SECTIONS = (
     ("summary", "Summary"),
     ("missing", "Missing episodes"),
@@ -60,6 +65,7 @@ SPC_SERIES = (
     ("rhi_offered_rate", "Return home interviews offered each month", True),
     ("rhi_timely_rate", "Interviews completed within the timescale each month", True),
 )
+COHORTS4 = ["all", IN, OUT, "not_looked_after"]
 
 
 def _section_for(breakdown: Any) -> str:
@@ -75,54 +81,30 @@ def _between(q: Quarter) -> str:
     return f"{month_label(q.months[0]).split()[0]} and {month_label(q.months[-1])}"
 
 
-def _missing_section(results: Results, fig: Figures, num: Numberer, extra: list[Any]) -> Section:
+def episodes_by_cohort_chart(results: Results, fig: Figures, num: Numberer) -> list[Block]:
+    """Episodes by cohort, titled with the largest group."""
     q = results.quarter
-    section = Section("missing", "Missing episodes")
-    cohorts = _recorded_cohorts(fig, ["all", IN, OUT, "not_looked_after"])
-    table = metric_table(
-        fig,
-        q,
-        f"Missing episodes and children by cohort, {q.months_label}",
-        ["episodes", "children", "episodes_per_child", "children_repeat", "episodes_ongoing"],
-        cohorts,
-    )
-    cats = [COHORT_SHORT[c] for c in cohorts[1:]]
+    # Cohorts the run cannot tell apart drop out (not recorded); "all" is not a bar.
+    cohorts = [c for c in _recorded_cohorts(fig, COHORTS4) if c != "all"]
+    if not cohorts:
+        return []
+    cats = [COHORT_SHORT[c] for c in cohorts]
     series = Series(
         "Episodes",
-        [fig.value(q, c, "episodes") for c in cohorts[1:]],
-        [fig.text(q, c, "episodes") for c in cohorts[1:]],
-        [fig.suppressed(q, c, "episodes") for c in cohorts[1:]],
+        [fig.value(q, c, "episodes") for c in cohorts],
+        [fig.text(q, c, "episodes") for c in cohorts],
+        [fig.suppressed(q, c, "episodes") for c in cohorts],
     )
     top = _top(cats, series)
     title = (
-        f"The largest group of episodes was of children {COHORT_PHRASE[cohorts[1:][top]]} "
+        f"The largest group of episodes was of children {COHORT_PHRASE[cohorts[top]]} "
         f"({series.labels[top]})"
         if top is not None
         else "Missing episodes by cohort"
     )
-    section.blocks.append(
-        Block(
-            "text",
-            text=(
-                f"Between {_between(q)} there were {fig.text(q, 'all', 'episodes')} missing "
-                f"and away episodes involving {fig.text(q, 'all', 'children')} children. These "
-                "are the episodes known to the council, mostly absences reported to the "
-                "police, so the true number of times children went missing is likely to be "
-                "higher. A child can be counted in two cohorts if their legal status changed "
-                "in the quarter, so cohort child counts need not add up."
-            ),
-        )
-    )
-    if cats:  # none when the run cannot tell the cohorts apart (not recorded)
-        section.blocks.append(
-            num.chart(
-                bar_chart("fig-episodes-cohort", title, cats, [series], first_header="Cohort")
-            )
-        )
-    section.blocks.append(num.table(table))
-    for b in extra:
-        section.blocks.extend(breakdown_blocks(results, b, num))
-    return section
+    return [
+        num.chart(bar_chart("fig-episodes-cohort", title, cats, [series], first_header="Cohort"))
+    ]
 
 
 FUNNEL = (
@@ -143,36 +125,13 @@ FUNNEL_LABELS = {
 }
 
 
-def _interviews_section(results: Results, fig: Figures, num: Numberer, extra: list[Any]) -> Section:
+def funnel_chart(results: Results, fig: Figures, num: Numberer) -> list[Block]:
+    """What happened after children returned, titled with the offer and decline rates."""
     q = results.quarter
-    section = Section("interviews", "Return home interviews")
     offered = fig.text(q, "all", "rhi_offered_rate")
     declined = fig.text(q, "all", "rhi_decline_rate")
-    shown = {
-        m: not fig.suppressed(q, "all", m)
-        for m in (*FUNNEL, "rhi_offered_rate", "rhi_decline_rate")
-    }
-    words = ["Every child who returns should be offered an independent return home interview."]
-    if shown["rhi_due"] and shown["rhi_offered"]:
-        words.append(
-            f"Of {fig.text(q, 'all', 'rhi_due')} returns this quarter, "
-            f"{fig.text(q, 'all', 'rhi_offered')} were offered an interview ({offered})."
-        )
-    elif shown["rhi_offered"]:
-        words.append(f"This quarter {fig.text(q, 'all', 'rhi_offered')} were offered an interview.")
-    if shown["rhi_declined"]:
-        words.append(
-            f"{fig.text(q, 'all', 'rhi_declined')} offers were declined ({declined} of offers)."
-        )
+    shown = {m: not fig.suppressed(q, "all", m) for m in ("rhi_offered_rate", "rhi_decline_rate")}
     done = _completed_word(results)
-    if shown["rhi_completed"]:
-        words.append(f"{fig.text(q, 'all', 'rhi_completed')} interviews were {done}.")
-    if not all(shown.values()):
-        words.append(
-            "Some figures are shown as [c]: they are withheld because they could reveal a "
-            "small number of children."
-        )
-    section.blocks.append(Block("text", text=" ".join(words)))
     funnel = _series(fig, q, "all", FUNNEL, "Episodes")
     stage_labels = {**FUNNEL_LABELS, "rhi_completed": done.capitalize()}
     labels = [stage_labels[m] for m in FUNNEL]
@@ -186,25 +145,7 @@ def _interviews_section(results: Results, fig: Figures, num: Numberer, extra: li
         title = f"{offered} of returns were offered an interview"
     else:
         title = "What happened after children returned"
-    section.blocks.append(
-        num.chart(bar_chart("fig-funnel", title, labels, [funnel], first_header="Stage"))
-    )
-    cohorts = _recorded_cohorts(fig, ["all", IN, OUT, "not_looked_after"])
-    section.blocks.append(
-        num.table(
-            metric_table(
-                fig,
-                q,
-                f"Return home interviews by cohort, {q.months_label}",
-                [*FUNNEL, "rhi_offered_rate", "rhi_decline_rate", "rhi_completed_rate"],
-                cohorts,
-                labels=stage_labels,
-            )
-        )
-    )
-    for b in extra:
-        section.blocks.extend(breakdown_blocks(results, b, num))
-    return section
+    return [num.chart(bar_chart("fig-funnel", title, labels, [funnel], first_header="Stage"))]
 
 
 STEPS = (
@@ -214,23 +155,11 @@ STEPS = (
 )
 
 
-def _timeliness_section(results: Results, fig: Figures, num: Numberer, extra: list[Any]) -> Section:
+def timely_by_cohort_chart(results: Results, fig: Figures, num: Numberer) -> list[Block]:
+    """Interviews within the timescale by cohort, titled with the lowest group compared."""
     q = results.quarter
     hours = f"{float(results.config.timeliness_hours):g}"
-    section = Section("timeliness", "Timeliness")
-    cohorts = ["all", IN, OUT, "not_looked_after"]
-    section.blocks.append(
-        Block(
-            "text",
-            text=(
-                f"An interview should be held within {hours} hours of the child's return. "
-                f"This quarter {fig.text(q, 'all', 'rhi_timely_rate')} of completed interviews "
-                f"were held within {hours} hours, and {fig.text(q, 'all', 'rhi_target_met_rate')} "
-                "were both within the timescale and face to face. Interviews with an agreed "
-                "exception are left out of these rates."
-            ),
-        )
-    )
+    cohorts = COHORTS4
     below = _small_base(results)
     rate = Series(
         "Within timescale",
@@ -252,22 +181,17 @@ def _timeliness_section(results: Results, fig: Figures, num: Numberer, extra: li
         title = f"{rate.labels[0]} of interviews were held within {hours} hours"
     else:
         title = f"Interviews within {hours} hours by cohort"
-    section.blocks.append(
+    return [
         num.chart(
             bar_chart("fig-timely-cohort", title, cats, [rate], percent=True, first_header="Cohort")
         )
-    )
-    section.blocks.append(Block("h3", text=f"Where the {hours} hours go"))
-    section.blocks.append(
-        Block(
-            "text",
-            text=(
-                "The chart shows the median time taken by each step, from the child's return to "
-                "the interview. Medians of the steps need not add up to the median of the whole, "
-                "so the bars show where time typically goes rather than one child's journey."
-            ),
-        )
-    )
+    ]
+
+
+def hours_by_step_chart(results: Results, fig: Figures, num: Numberer) -> list[Block]:
+    """The median hours of each step from return to interview, titled with the longest."""
+    q = results.quarter
+    hours = f"{float(results.config.timeliness_hours):g}"
     step_cohorts = ["all", IN, OUT]
     segments = [
         Series(
@@ -287,7 +211,7 @@ def _timeliness_section(results: Results, fig: Figures, num: Numberer, extra: li
         if not segments[longest].hidden(0)
         else "Where the time goes between return and interview"
     )
-    section.blocks.append(
+    return [
         num.chart(
             stacked_bar_chart(
                 "fig-hours",
@@ -300,27 +224,7 @@ def _timeliness_section(results: Results, fig: Figures, num: Numberer, extra: li
                 first_header="Cohort",
             )
         )
-    )
-    section.blocks.append(
-        num.table(
-            metric_table(
-                fig,
-                q,
-                f"Timeliness by cohort, {q.months_label}",
-                [
-                    "rhi_timely_rate",
-                    "rhi_target_met_rate",
-                    *[m for m, _ in STEPS],
-                    "median_hours_return_to_completion",
-                ],
-                cohorts,
-                small_below=below,
-            )
-        )
-    )
-    for b in extra:
-        section.blocks.extend(breakdown_blocks(results, b, num))
-    return section
+    ]
 
 
 COMPARE = (
@@ -374,11 +278,39 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _out_of_county_section(
-    results: Results, fig: Figures, num: Numberer, extra: list[Any]
-) -> Section:
+@dataclass(frozen=True)
+class Independence:
+    """How often interviews were independent, out of county against in county."""
+
+    comparable: bool  # both shown, neither on too few cases
+    less: bool  # comparable, and out of county is lower
+    out_of_county: str  # the shown rates, e.g. "45%" or "0% (of 3)"
+    in_county: str
+
+
+def independence(results: Results, fig: Figures) -> Independence:
+    """Whether this quarter's figures let the paper compare independence in and out of county."""
     q = results.quarter
-    section = Section("out_of_county", "Children placed out of county")
+    below = _small_base(results)
+    metric = "rhi_independent_rate"
+    ins = _series(fig, q, IN, [metric], "In county", below)
+    outs = _series(fig, q, OUT, [metric], "Out of county", below)
+    few = fig.small_base(q, OUT, metric, below) or fig.small_base(q, IN, metric, below)
+    recorded = fig.recorded(metric, IN) and fig.recorded(metric, OUT)
+    comparable = recorded and not ins.hidden(0) and not outs.hidden(0) and not few
+    less = comparable and float(outs.values[0]) < float(ins.values[0])  # type: ignore[arg-type]
+    return Independence(comparable, less, outs.labels[0], ins.labels[0])
+
+
+def compared_metrics(fig: Figures) -> list[str]:
+    """The measures compared in and out of county that this run records for both groups."""
+    return [m for m, _ in COMPARE if fig.recorded(m, IN) and fig.recorded(m, OUT)]
+
+
+def out_of_county_chart(results: Results, fig: Figures, num: Numberer) -> list[Block]:
+    """Looked-after children in and out of county side by side; a sentence instead of a chart
+    whose bars would be mostly [c]."""
+    q = results.quarter
     below = _small_base(results)
     done = _completed_word(results).capitalize()
     compare = [
@@ -390,74 +322,26 @@ def _out_of_county_section(
     cats = [label for _, label in compare]
     ins = _series(fig, q, IN, metrics, "In county", below)
     outs = _series(fig, q, OUT, metrics, "Out of county", below)
-    j = metrics.index("rhi_independent_rate") if "rhi_independent_rate" in metrics else -1
-    intro = (
-        "Looked-after children placed outside the county remain the council's "
-        "responsibility. This section sets them side by side with looked-after children "
-        "placed in county."
-    )
-    few = fig.small_base(q, OUT, "rhi_independent_rate", below) or fig.small_base(
-        q, IN, "rhi_independent_rate", below
-    )
-    comparable = j >= 0 and not ins.hidden(j) and not outs.hidden(j) and not few
-    # Said only when this quarter's figures show it.
-    if comparable and float(outs.values[j]) < float(ins.values[j]):
-        intro += (
-            f" This quarter their interviews were less often carried out by an independent "
-            f"worker: {outs.labels[j]} of completed interviews, against {ins.labels[j]} "
-            "for children placed in county."
-        )
-    section.blocks.append(Block("text", text=intro))
-    if story := out_of_county_story(results, fig):
-        section.blocks.append(Block("text", text=story))
-    if comparable:
-        comparison = "less" if float(outs.values[j]) < float(ins.values[j]) else "at least as"
+    said = independence(results, fig)
+    if said.comparable:
+        comparison = "less" if said.less else "at least as"
         title = (
             f"Out-of-county interviews were {comparison} often independent "
-            f"({outs.labels[j]} against {ins.labels[j]} in county)"
+            f"({said.out_of_county} against {said.in_county} in county)"
         )
     else:
         title = "Interviews for children placed in and out of county"
     hidden = sum(s.hidden(i) for s in (ins, outs) for i in range(len(metrics)))
     if not metrics:
-        pass  # nothing this run records can be compared: the table shows what is recorded
-    elif 2 * hidden > 2 * len(metrics):
+        return []  # nothing this run records can be compared: the table shows what is recorded
+    if 2 * hidden > 2 * len(metrics):
         # Bars that are mostly [c] read as a broken chart: the table says what can be said.
-        section.blocks.append(Block("text", text=MOSTLY_WITHHELD))
-    else:
-        section.blocks.append(
-            num.chart(
-                bar_chart("fig-ooc", title, cats, [ins, outs], percent=True, first_header="Measure")
-            )
+        return [Block("text", text=MOSTLY_WITHHELD)]
+    return [
+        num.chart(
+            bar_chart("fig-ooc", title, cats, [ins, outs], percent=True, first_header="Measure")
         )
-    section.blocks.append(
-        num.table(
-            metric_table(
-                fig,
-                q,
-                f"Looked-after children in and out of county, {q.months_label}",
-                ["episodes", "rhi_due", "rhi_offered", "rhi_completed", *metrics],
-                [IN, OUT],
-                small_below=below,
-            )
-        )
-    )
-    for b in extra:
-        section.blocks.extend(breakdown_blocks(results, b, num))
-    return section
-
-
-def _simple_section(
-    results: Results, sid: str, title: str, intro: str, num: Numberer, extra: list[Any]
-) -> Section:
-    section = Section(sid, title, [Block("text", text=intro)] if intro else [])
-    for b in extra:
-        section.blocks.extend(breakdown_blocks(results, b, num))
-    # The public workload section says why it has no table (staff privacy) instead.
-    withheld_by_design = sid == "workload" and results.disclosure.public
-    if not extra and not withheld_by_design:
-        section.blocks.append(Block("text", text="No figures were available for this section."))
-    return section
+    ]
 
 
 TREND_RATES = (
@@ -467,19 +351,10 @@ TREND_RATES = (
 )
 
 
-def _trends_section(results: Results, fig: Figures, num: Numberer) -> Section:
-    section = Section("trends", "Trends")
+def trend_rates_chart(results: Results, fig: Figures, num: Numberer) -> list[Block]:
+    """The interview rates by quarter, titled with how the offer rate moved."""
     quarters = results.quarters
     xs = [q.short_label for q in quarters]
-    section.blocks.append(
-        Block(
-            "text",
-            text=(
-                f"The trends cover the {len(quarters)} quarters from "
-                f"{quarters[0].short_label} to {quarters[-1].short_label}, for all children."
-            ),
-        )
-    )
     series = [
         Series(
             _completed_word(results).capitalize() if m == "rhi_completed_rate" else label,
@@ -505,17 +380,20 @@ def _trends_section(results: Results, fig: Figures, num: Numberer) -> Section:
             f"The share of returns offered an interview {verb} from {first.labels[0]} "
             f"to {first.labels[-1]}"
         )
-    if series:
-        section.blocks.append(
-            num.chart(line_chart("fig-trend-rates", title, xs, series, percent=True))
-        )
+    if not series:  # no measure of the trend is recorded: no chart
+        return []
+    return [num.chart(line_chart("fig-trend-rates", title, xs, series, percent=True))]
+
+
+def trend_table(results: Results, fig: Figures, num: Numberer) -> list[Block]:
+    """The counts behind the trend, one row per quarter, for all children."""
     counts = ["episodes", "children", "rhi_due", "rhi_offered", "rhi_completed"]
     # A non-breaking space keeps "Q1 2025-26" on one line in a narrow first column.
     rows = [
         [q.short_label.replace(" ", "\u00a0"), *[fig.text(q, "all", m) for m in counts]]
-        for q in quarters
+        for q in results.quarters
     ]
-    section.blocks.append(
+    return [
         num.table(
             DataTable(
                 "Quarterly figures, all children",
@@ -523,9 +401,34 @@ def _trends_section(results: Results, fig: Figures, num: Numberer) -> Section:
                 rows,
             )
         )
+    ]
+
+
+def staff_privacy_text(results: Results, fig: Figures) -> str:
+    """The public workload section: the total only, never per person (a team of two
+    dedicated workers would be identified)."""
+    held = fig.text(results.quarter, "all", "rhi_completed")
+    total = (
+        f" In total, {held} return home interviews were {_completed_word(results)} this quarter."
+        if held not in ("[c]", "[x]", "not available", "")
+        else ""
     )
-    section.blocks.extend(_spc_blocks(results, num))
-    return section
+    return (
+        "Workload per practitioner is not published: in a small team it would identify "
+        "members of staff. The internal edition of this paper gives it." + total
+    )
+
+
+# The charts and tables a section template can ask for by name (`c.chart(name)`).
+NAMED: dict[str, Callable[[Results, Figures, Numberer], list[Block]]] = {
+    "episodes_by_cohort": episodes_by_cohort_chart,
+    "funnel": funnel_chart,
+    "timely_by_cohort": timely_by_cohort_chart,
+    "hours_by_step": hours_by_step_chart,
+    "out_of_county": out_of_county_chart,
+    "trend_rates": trend_rates_chart,
+    "trend_table": trend_table,
+}
 
 
 def _months_ending(quarter: Quarter, count: int) -> list[str]:
@@ -556,25 +459,13 @@ def _monthly_mask(results: Results) -> pd.DataFrame | None:
     return results.disclosure.monthly_mask(monthly).reset_index(drop=True)
 
 
-def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
-    """Control charts for the monthly series, each with its plain-English reading."""
+def spc_blocks(results: Results, num: Numberer) -> list[Block]:
+    """Control charts for the monthly series, each with its plain-English reading (none when
+    the analysis has no control charts)."""
     spc = getattr(results.analysis, "spc", None) or {}
     blocks: list[Block] = []
     if not spc:
         return blocks
-    blocks.append(Block("h3", text="Is the change real? Statistical process control"))
-    blocks.append(
-        Block(
-            "text",
-            text=(
-                "These charts follow NHS Making Data Count. The dashed lines are process limits "
-                "(the mean plus or minus 2.66 times the average moving range). A point outside "
-                "them, a run of points on one side of the mean, or a steady rise or fall is a "
-                "signal of special cause, drawn as a larger square. Other movement is ordinary "
-                "variation."
-            ),
-        )
-    )
     mask = _monthly_mask(results)
     for key, title_base, percent in SPC_SERIES:
         result = results.disclosure.spc_result(key, spc.get(key))
@@ -700,38 +591,33 @@ NOT_RECORDED_NOTE = (
     "and no chart, trend or target rating is given for it."
 )
 
-_SECTION_TITLES = {
-    "interviews": "Return home interviews",
-    "timeliness": "Timeliness",
-    "out_of_county": "Children placed out of county",
+# The sections that stand on one measure: when the run does not record it (for the cohort),
+# the section is one sentence saying so in its place. (metric, cohort) and what is not held.
+NOT_HELD_GATES: dict[str, tuple[str, str]] = {
+    "interviews": ("rhi_offered_rate", "all"),
+    "timeliness": ("rhi_timely_rate", "all"),
+    "timeliness_detail": ("rhi_timely_rate", "all"),
+    "out_of_county": ("rhi_offered_rate", OUT),
 }
 _NOT_HELD_WHY = {
     "interviews": "the return home interview record (an interviews extract, or RHI flags on the "
     "episode rows)",
     "timeliness": "the time each interview was held",
+    "timeliness_detail": "the time each interview was held",
     "out_of_county": "where each looked-after child was placed (in or out of county), or the "
     "return home interview record",
 }
 
 
-def _recorded_section(
-    fig: Figures, sid: str, key: tuple[str, str], build: Callable[[], Section]
-) -> Section:
-    """The section, or, when its key measure is not recorded in this run, one sentence
-    saying so in its place (no figure, chart or table)."""
-    metric, cohort = key
+def not_recorded_text(fig: Figures, sid: str) -> str | None:
+    """The sentence that stands in for section `sid` when its key measure is not recorded in
+    this run (no figure, chart or table), or None when the section can be reported."""
+    if sid not in NOT_HELD_GATES:
+        return None
+    metric, cohort = NOT_HELD_GATES[sid]
     if fig.recorded(metric, cohort):
-        return build()
-    return Section(
-        sid,
-        _SECTION_TITLES[sid],
-        [
-            Block(
-                "text",
-                text=(
-                    f"Not recorded [x]: the extracts for this paper do not hold "
-                    f"{_NOT_HELD_WHY[sid]}, so this section's measures cannot be reported."
-                ),
-            )
-        ],
+        return None
+    return (
+        f"Not recorded [x]: the extracts for this paper do not hold {_NOT_HELD_WHY[sid]}, "
+        "so this section's measures cannot be reported."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.metrics import present
@@ -79,23 +80,13 @@ def _change(fig: Figures, quarter: Quarter, cohort: str, metric: str) -> tuple[s
 
 def _rag(results: Results, fig: Figures, metric: str, cohort: str) -> tuple[str, str, str]:
     """Target status, its words and its symbol for a tile; ("none", "", "") with no target."""
-    from pipeline.analysis import targets
-
     target = results.config.targets.get(metric)
     if target is None:
         return "none", "", ""
     quarter = results.quarter
     hidden = fig.suppressed(quarter, cohort, metric)
-    rag = None
-    if cohort == "all":
-        rag = (getattr(results.analysis, "rag", None) or {}).get(metric)
-    if rag is None:
-        rag = targets.rag(
-            fig.value(quarter, cohort, metric),
-            target,
-            fig.registry[metric].direction,
-            suppressed=hidden,
-        )
+    # Rated upstream (Results.ratings), never here.
+    rag = results.ratings.get((metric, cohort))
     goal = present.rate_percent(target.target) if _is_rate(fig, metric) else f"{target.target:g}"
     status = str(getattr(rag, "status", "no data"))
     word = str(getattr(rag, "word", "") or status.capitalize())
@@ -108,10 +99,12 @@ def _rag(results: Results, fig: Figures, metric: str, cohort: str) -> tuple[str,
     return shown, f"{word} (target {goal})", symbol
 
 
-def tiles(results: Results, fig: Figures) -> list[Tile]:
-    """The summary page's headline figures."""
+def tiles(
+    results: Results, fig: Figures, headlines: Sequence[tuple[str, str, str]] = HEADLINES
+) -> list[Tile]:
+    """The summary page's headline figures: (metric, cohort, label or "") in order."""
     out = []
-    for metric, cohort, label in HEADLINES:
+    for metric, cohort, label in headlines:
         if metric not in fig.registry or fig.row(results.quarter, cohort, metric) is None:
             continue
         change, arrow, judgement = _change(fig, results.quarter, cohort, metric)

@@ -22,27 +22,16 @@ from pipeline.render.appendices import (
     quality_view,
 )
 from pipeline.render.blocks import Block, Numberer, Section
-from pipeline.render.breakdowns import NOT_SHOWN
 from pipeline.render.capacity import assumptions as capacity_assumptions
-from pipeline.render.capacity import capacity_section, capacity_summary
-from pipeline.render.charts import Chart
+from pipeline.render.charts import Chart, DataTable
+from pipeline.render.components import Components, QuarterFigures, period
 from pipeline.render.crossrefs import _name_workbook_sheets
-from pipeline.render.figures import OUT, Figures, _registry
-from pipeline.render.revisions import appendix as revisions_appendix
+from pipeline.render.figures import Figures, _registry
+from pipeline.render.profiles import Profile, load_profile
 from pipeline.render.revisions import note as revisions_note
-from pipeline.render.sections import (
-    NOT_RECORDED_NOTE,
-    SECTIONS,
-    _interviews_section,
-    _missing_section,
-    _out_of_county_section,
-    _recorded_section,
-    _section_for,
-    _simple_section,
-    _timeliness_section,
-    _trends_section,
-)
+from pipeline.render.sections import NOT_RECORDED_NOTE, _section_for, not_recorded_text
 from pipeline.render.tiles import Tile, tiles
+from pipeline.render.worklists import worklist_tables
 from pipeline.results import Results
 
 
@@ -64,21 +53,34 @@ class ReportView:
     charts: list[Chart]
     board_asks: list[str] = field(default_factory=list)  # items after "The Board is asked to"
     assumptions: list[str] = field(default_factory=list)  # the capacity replay's, in words
-    appendices: list[Section] = field(default_factory=list)  # after Appendix C (revisions)
+    profile: Profile | None = None
 
 
-def build_view(results: Results) -> ReportView:
-    """Everything the board paper shows, in reading order, as words, tables and charts."""
+def build_view(
+    results: Results, profile: Profile | None = None, workbook: str = "tables.xlsx"
+) -> ReportView:
+    """Everything a report shows, in reading order, as words, tables and charts.
+
+    `profile` says which sections, in which order, with which headings and tiles (the
+    board paper's when None); each section's words come from its template. `workbook` is the
+    file the captions point the reader at for each chart's figures.
+    """
+    from pipeline.metrics.registry import COHORTS
+    from pipeline.render.report import environment
+
+    if profile is None:
+        profile = load_profile("board_paper", results.config)
     cfg = results.config
     registry = _registry(results)
     fig = Figures(results.metrics, registry)
     q = results.quarter
     internal = results.audience == "internal"
     marking = "OFFICIAL-SENSITIVE" if internal else "OFFICIAL"
+    title = profile.title or cfg.report_title
     meta = {
         "council": cfg.council_name,
         "board": cfg.board_name,
-        "title": cfg.report_title,
+        "title": title,
         "quarter_label": q.label,
         "quarter_short": q.short_label,
         "months_label": q.months_label,
@@ -93,71 +95,68 @@ def build_view(results: Results) -> ReportView:
         "not_for_publication": internal,
         "marking_line": f"{marking}: not for publication" if internal else marking,
         "audience": results.audience,
-        "document_title": f"{cfg.report_title}: {q.label}",
+        "document_title": f"{title}: {q.label}",
         "short_title": f"Return home interviews, {q.short_label}",
+        "report": profile.id,
+        "council_dir": _council_dir(results),
     }
-    num = Numberer()
-    placed: dict[str, list[Any]] = {s: [] for s, _ in SECTIONS}
-    for b in results.disclosure.published(results.breakdowns):
-        if b.id not in NOT_SHOWN:
-            placed[_section_for(b)].append(b)
-
     analysis = results.analysis
     commentary = dict(getattr(analysis, "commentary", None) or {})
-    sections = [
-        _missing_section(results, fig, num, placed["missing"]),
-        _recorded_section(
-            fig,
-            "interviews",
-            ("rhi_offered_rate", "all"),
-            lambda: _interviews_section(results, fig, num, placed["interviews"]),
-        ),
-        _recorded_section(
-            fig,
-            "timeliness",
-            ("rhi_timely_rate", "all"),
-            lambda: _timeliness_section(results, fig, num, placed["timeliness"]),
-        ),
-        _recorded_section(
-            fig,
-            "out_of_county",
-            ("rhi_offered_rate", OUT),
-            lambda: _out_of_county_section(results, fig, num, placed["out_of_county"]),
-        ),
-        _simple_section(
+    headline = tiles(results, fig, [(t.metric, t.cohort, t.label) for t in profile.tiles])
+    quality = quality_view(results)
+    data = {
+        "key_messages": list(getattr(analysis, "key_messages", None) or []),
+        "board_asks": list(results.board_asks),
+        "actions": list(cfg.board_actions),
+        "rules": _rules(results),
+        "cohorts": [(COHORTS[c], _cohort_definition(c)) for c in COHORTS],
+        "methodology": methodology_rows(results),
+        "quality": quality,
+        "provenance": provenance_rows(results),
+        "workbook": workbook,
+        "internal": internal,
+        # The replay's assumptions go in the internal methodology; the public paper points
+        # to the Capacity assumptions sheet of the workbook.
+        "assumptions": capacity_assumptions(results) if internal else [],
+    }
+    tables = _prepared_tables(results, quality)
+    placed = _placement(results, profile)
+    num = Numberer()
+    env = environment(_council_dir(results))
+    words = period(results)
+    figures = QuarterFigures(results, fig)
+    sections: list[Section] = []
+    for spec in profile.sections:
+        missing = not_recorded_text(fig, spec.id)
+        if missing is not None:
+            # Its data is not held: one sentence in the section's place, no figure or chart.
+            section = Section(spec.id, spec.title, [Block("text", text=missing)], spec.style)
+            section.anchor = spec.anchor or spec.id
+            sections.append(section)
+            continue
+        parts = Components(
             results,
-            "risks",
-            "Risks identified",
-            "The risks of harm and exploitation that return home interviews identified.",
+            fig,
             num,
-            placed["risks"],
-        ),
-        _simple_section(
-            results,
-            "workload",
-            "Workload of return home interview practitioners",
-            "How the completed interviews were shared between practitioners."
-            if placed["workload"] or not results.disclosure.public
-            else staff_privacy_text(results, fig),
-            num,
-            placed["workload"],
-        ),
-        _trends_section(results, fig, num),
-    ]
-    # What it would take: the full replay is a section of the internal paper; the public
-    # paper's short summary closes the workload section (a section of its own would add a
-    # line to the contents and, on the sample, a page).
-    what = (capacity_section if internal else capacity_summary)(results, num)
-    workload = next((x for x in sections if x.id == "workload"), None)
-    if what is not None and (internal or workload is None):
-        sections.append(what)
-    elif what is not None and workload is not None:
-        workload.blocks.extend([Block("h3", text=what.title), *what.blocks])
-    appendices = [a for a in (revisions_appendix(results, num),) if a is not None]
-    _name_workbook_sheets(results, sections, num)
-    for section in sections:
-        if section.id in commentary:
-            section.blocks.insert(0, Block("commentary", html=commentary[section.id]))
+            placed.get(spec.id, []),
+            charted=frozenset(profile.charted),
+            compared=frozenset(profile.compared),
+            extra={"commentary": commentary.get(spec.id), "tiles": headline, "tables": tables},
+        )
+        html = env.get_template(f"sections/{spec.id}.html.j2").render(
+            c=parts, f=figures, q=words, r=data, section=spec
+        )
+        blocks = parts.blocks_of(html)
+        if not blocks:
+            # A section with nothing to show this time (no revisions, the replay switched
+            # off) is left out, contents entry and all.
+            continue
+        section = Section(spec.id, spec.title, blocks, spec.style)
+        section.anchor = spec.anchor or spec.id
+        if spec.id in commentary and not parts.commentary_placed:
+            section.blocks.insert(0, Block("commentary", html=commentary[spec.id]))
+        sections.append(section)
+    _name_workbook_sheets(results, sections, num, workbook)
 
     notes = []
     if not internal:
@@ -171,7 +170,7 @@ def build_view(results: Results) -> ReportView:
         notes.append(NOT_RECORDED_NOTE)
     notes.append(
         "The figures behind every chart are in a table beside it and in the workbook "
-        "tables.xlsx; each figure's caption says where."
+        f"{workbook}; each figure's caption says where."
     )
     notes.append(
         "Percentages are whole numbers, rounded half away from zero. 'No cases' means there was "
@@ -180,57 +179,88 @@ def build_view(results: Results) -> ReportView:
     revised = revisions_note(results)
     if revised:
         notes.append(revised)
-    from pipeline.metrics.registry import COHORTS
-
     return ReportView(
         meta=meta,
-        tiles=tiles(results, fig),
-        key_messages=list(getattr(analysis, "key_messages", None) or []),
+        tiles=headline,
+        key_messages=data["key_messages"],
         summary_commentary=commentary.get("summary"),
         sections=sections,
-        methodology=methodology_rows(results),
-        rules=_rules(results),
-        cohorts=[(COHORTS[c], _cohort_definition(c)) for c in COHORTS],
-        quality=quality_view(results),
-        provenance=provenance_rows(results),
+        methodology=data["methodology"],
+        rules=data["rules"],
+        cohorts=data["cohorts"],
+        quality=quality,
+        provenance=data["provenance"],
         notes=notes,
         charts=num.charts,
-        board_asks=_board_asks(results),
-        assumptions=capacity_assumptions(results) if internal else [],
-        appendices=appendices,
+        board_asks=data["board_asks"],
+        assumptions=data["assumptions"],
+        profile=profile,
     )
 
 
-def staff_privacy_text(results: Results, fig: Figures) -> str:
-    """The public workload section: the total only, never per person (a team of two
-    dedicated workers would be identified)."""
-    held = fig.text(results.quarter, "all", "rhi_completed")
-    total = (
-        f" In total, {held} return home interviews were completed this quarter."
-        if held not in ("[c]", "not available", "")
-        else ""
-    )
-    return (
-        "Workload per practitioner is not published: in a small team it would identify "
-        "members of staff. The internal edition of this paper gives it." + total
-    )
+def _council_dir(results: Results) -> str:
+    """The council's template folder as text ("" when it has none), for the environment."""
+    own = results.config.resolve(results.config.templates_dir)
+    return str(own) if own is not None else ""
 
 
-def _board_asks(results: Results) -> list[str]:
-    """What the Board is asked to do, from the council's editable templates and the
-    disclosed figures (the same figures as the key messages); none without an analysis."""
-    analysis = results.analysis
-    if analysis is None or not hasattr(analysis, "rag"):
-        return []
-    from pipeline.analysis.narrative import board_asks
+def _placement(results: Results, profile: Profile) -> dict[str, list[Any]]:
+    """Which published breakdowns each of the profile's sections shows: those it lists, and
+    the others by their subject (`sections._section_for`) if that section is in the profile."""
+    published = [b for b in results.disclosure.published(results.breakdowns)]
+    listed = {b for s in profile.sections if s.breakdowns is not None for b in s.breakdowns}
+    by_id = {b.id: b for b in published}
+    placed: dict[str, list[Any]] = {}
+    for spec in profile.sections:
+        if spec.breakdowns is not None:
+            placed[spec.id] = [by_id[k] for k in spec.breakdowns if k in by_id]
+    automatic = {s.id for s in profile.sections if s.breakdowns is None}
+    for b in published:
+        if b.id in profile.not_shown or b.id in listed:
+            continue
+        home = _section_for(b)
+        if home in automatic:
+            placed.setdefault(home, []).append(b)
+    return placed
 
-    return board_asks(
-        results.metrics,
-        results.quarter,
-        history=getattr(analysis, "history", None),
-        rag=getattr(analysis, "rag", None) or {},
-        config=results.config,
-    )
+
+def _prepared_tables(results: Results, quality: dict[str, Any]) -> dict[str, tuple[DataTable, str]]:
+    """The tables a template asks for by name with `c.table(name)`, and their own labels
+    ("" to be numbered with the report's tables)."""
+    cfg = results.config
+    out: dict[str, tuple[DataTable, str]] = {
+        "quality_summary": (
+            DataTable(
+                "Data-quality warnings by rule",
+                ["Check", "File", "Column", "Severity", "Rows"],
+                quality["summary"],
+            ),
+            "B1",
+        ),
+    }
+    if quality["detail"]:
+        out["quality_detail"] = (
+            DataTable(
+                "Data-quality findings in full (internal only)",
+                ["File", "Row", "Column", "Message"],
+                quality["detail"],
+            ),
+            "B2",
+        )
+    if cfg.board_actions:
+        out["actions"] = (
+            DataTable(
+                "Actions for the Board to agree, with owners and dates",
+                ["Action", "Owner", "By"],
+                [[a.action, a.owner, a.due] for a in cfg.board_actions],
+            ),
+            "",
+        )
+    if results.audience == "internal":
+        # Child-level: only an internal report's results carry worklists at all.
+        for key, table in worklist_tables(results.worklists).items():
+            out[key] = (table, "")
+    return out
 
 
 __all__ = [

@@ -21,6 +21,7 @@ for releasing statistics in spreadsheets (the rules gptables applies):
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -445,16 +446,20 @@ def _cover_lines(results: Any, mark: str) -> list[str]:
     ]
 
 
-def write_workbook(results: Any, out_dir: Path) -> str:
-    """Write tables.xlsx into `out_dir`; returns its file name."""
+def write_workbook(
+    results: Any, out_dir: Path, name: str = WORKBOOK, extra: Sequence[Table] = ()
+) -> str:
+    """Write tables.xlsx (or `name`) into `out_dir`, with the `extra` tables (an internal
+    report's worklists) after the others; returns its file name."""
     tables, notes = build_tables(results)
+    tables = [*tables, *extra]
     mark = marking(results.audience)
     config = results.config
     out_dir.mkdir(parents=True, exist_ok=True)
     import xlsxwriter  # here, not at the top: the paper's view imports this module early
 
     book = xlsxwriter.Workbook(
-        str(out_dir / WORKBOOK),
+        str(out_dir / name),
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
     created = datetime.combine(results.as_at, time())
@@ -497,7 +502,7 @@ def write_workbook(results: Any, out_dir: Path) -> str:
     for number, (table, sheet) in enumerate(sheets, start=2):
         _write_table(sheet, table, mark, formats, number)
     book.close()
-    return WORKBOOK
+    return name
 
 
 __all__ = [
