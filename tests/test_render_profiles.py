@@ -28,7 +28,7 @@ def test_shipped_profiles_load_and_name_their_files() -> None:
     assert board.audience_for("internal") == "internal"
     assert director.file == "director-quarterly"
     assert director.audience_for("public") == "internal"
-    assert [s.id for s in board.sections][:2] == ["summary", "missing"]
+    assert [s.id for s in board.sections][:3] == ["summary", "decisions", "missing"]
     assert "worklists" in [s.id for s in director.sections]
 
 
