@@ -268,7 +268,12 @@ def test_workload_per_practitioner_is_only_in_the_internal_paper() -> None:
         return next(s for s in view.sections if s.id == "workload")
 
     public = workload("public")
-    texts = " ".join(b.text for b in public.blocks if b.kind == "text")
+    # The section's own words: sentences the view writes, and the template's paragraphs.
+    texts = " ".join(
+        b.text if b.kind == "text" else str(b.html)
+        for b in public.blocks
+        if b.kind in ("text", "html")
+    )
     assert "Workload per practitioner is not published" in texts
     assert not any(b.kind in ("table", "chart") and "ractitioner" in repr(b) for b in public.blocks)
     internal = workload("internal")
