@@ -224,3 +224,48 @@ def test_the_import_check_would_catch_a_decision(tmp_path: Path) -> None:
     modules, disclosure = _imports(probe)
     assert "pipeline.analysis.targets" in modules
     assert disclosure == {"suppress_breakdown"}
+
+
+def _not_recorded(results, held_not: set[tuple[str, str]], cohorts_not: set[str]):
+    """`results` with the (metric, cohort) pairs and whole cohorts marked not recorded ([x]),
+    as the metrics stage marks them when the extracts do not hold their data."""
+    metrics = results.metrics.copy()
+    pairs = list(zip(metrics["metric"], metrics["cohort"], strict=True))
+    metrics["not_recorded"] = [(m, c) in held_not or c in cohorts_not for m, c in pairs]
+    return replace(results, metrics=metrics)
+
+
+def test_sections_whose_data_is_not_held_say_so_through_the_profile() -> None:
+    # No placement area (in/out of county not recorded) and no interview times (timeliness
+    # not recorded), as in an SSDA903-style extract with an RHI record but no times.
+    results = random_results("public")
+    timely = {
+        (m, c)
+        for m in ("rhi_timely_rate", "rhi_target_met_rate")
+        for c in set(results.metrics["cohort"])
+    }
+    view = build_view(
+        _not_recorded(results, timely, {"looked_after_in_area", "looked_after_out_of_area"})
+    )
+    by_id = {s.id: s for s in view.sections}
+    for sid, why in (
+        ("timeliness", "the time each interview was held"),
+        ("out_of_county", "where each looked-after child was placed"),
+    ):
+        blocks = by_id[sid].blocks
+        assert [b.kind for b in blocks] == ["text"], sid
+        assert blocks[0].text.startswith(
+            "Not recorded [x]: the extracts for this paper do not hold"
+        )
+        assert why in blocks[0].text
+    ids = [c.id for c in view.charts]
+    assert "fig-timely-cohort" not in ids and "fig-ooc" not in ids
+    # The cohorts the run cannot tell apart drop out: looked after in their place.
+    missing = next(b.table for b in by_id["missing"].blocks if b.kind == "table")
+    assert missing.headers[1:] == ["All children", "Looked after", "Not looked after"]
+    episodes = next(b.chart for b in by_id["missing"].blocks if b.kind == "chart")
+    assert [r[0] for r in episodes.table.rows] == ["Looked after", "Not looked after"]
+    # No trend line for the timeliness rate; the [x] note is given once.
+    trend = next(c for c in view.charts if c.id == "fig-trend-rates")
+    assert "Within timescale" not in trend.table.headers
+    assert sum("[x] means a figure is not recorded" in n for n in view.notes) == 1
