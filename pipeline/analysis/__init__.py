@@ -28,12 +28,24 @@ from pipeline.analysis.trends import HEADLINE_KPIS, kpi_history
 from pipeline.config import Config
 from pipeline.periods import Quarter
 
-# Monthly series charted with SPC: monthly_series column -> registry metric for direction.
+# Monthly series that can be charted with SPC: monthly_series column -> registry metric.
 SPC_SERIES: dict[str, str] = {
     "episodes": "episodes",
     "rhi_offered_rate": "rhi_offered_rate",
     "rhi_timely_rate": "rhi_timely_rate",
+    "rhi_target_met_rate": "rhi_target_met_rate",
 }
+TIMELINESS_SERIES = ("rhi_timely_rate", "rhi_target_met_rate")
+
+
+def charted_series(config: Config, columns: Sequence[str]) -> list[str]:
+    """The monthly series charted: episodes, offers, and one timeliness measure, the
+    headline target metric when the monthly table has it (else the rate in any mode)."""
+    headline = config.headline_target_metric
+    timely = headline if headline in TIMELINESS_SERIES else "rhi_timely_rate"
+    if timely not in columns:
+        timely = "rhi_timely_rate"
+    return ["episodes", "rhi_offered_rate", timely]
 
 
 @dataclass
@@ -77,7 +89,8 @@ def spc_charts(
     months = [str(m) for m in monthly["month"]]
     rebase = [i for i, m in enumerate(months) if m in set(config.spc.rebase_months)]
     out: dict[str, SpcResult] = {}
-    for column, metric in SPC_SERIES.items():
+    for column in charted_series(config, list(monthly.columns)):
+        metric = SPC_SERIES[column]
         if column not in monthly.columns:
             continue
         spec = registry.get(metric)

@@ -242,10 +242,11 @@ def _change_entries(
     quarter: Quarter,
     table: _Table,
     moves: Mapping[tuple[str, str, str], tuple],
+    is_rate: bool | None = None,
 ) -> dict[str, Any]:
     """`<name>_previous`, `_movement`, `_judgement`, `_change`, `_change_n`, and the same
     with `_year` for a year earlier (e.g. `episodes_year_previous`)."""
-    is_rate = name in RATES
+    is_rate = name in RATES if is_rate is None else is_rate
     now = table.get(quarter.id, metric, cohort)
     out: dict[str, Any] = {}
     move = moves.get((quarter.id, cohort, metric))
@@ -375,7 +376,14 @@ def build_context(
     for name in CHANGES:
         metric, cohort = (COUNTS | RATES)[name]
         ctx.update(_change_entries(name, metric, cohort, quarter, table, moves))
-    for prefix, metric in TARGETS.items():
+    # The headline target measure (config headline_target_metric), under its own names.
+    headline = config.headline_target_metric
+    ctx["headline_metric"] = headline
+    ctx.update(_rate_entries("headline_rate", table.get(quarter.id, headline, "all")))
+    ctx.update(
+        _change_entries("headline_rate", headline, "all", quarter, table, moves, is_rate=True)
+    )
+    for prefix, metric in (*TARGETS.items(), ("headline", headline)):
         target = config.targets.get(metric)
         rating = rag.get(metric)
         if target is None or rating is None:
@@ -410,7 +418,15 @@ def key_messages(
     templates = load_templates(templates_path)
     labels = templates.get(LABELS_KEY) or {}
     ctx = build_context(metrics, quarter, history=history, rag=rag, config=config)
-    for prefix, series in (("timely", "rhi_timely_rate"), ("offered", "rhi_offered_rate")):
+    names = templates.get(TARGET_NAMES_KEY) or {}
+    headline = config.headline_target_metric
+    ctx["headline_name"] = names.get(headline, headline.replace("_", " "))
+    charts = (
+        ("timely", "rhi_timely_rate"),
+        ("offered", "rhi_offered_rate"),
+        ("headline", config.headline_target_metric),
+    )
+    for prefix, series in charts:
         chart = spc.get(series)
         ctx[f"{prefix}_assurance"] = chart.assurance if chart else None
     signals = [
@@ -477,16 +493,22 @@ def _render_key(
 def _target_lists(
     rag: Mapping[str, Rag], config: Config, names: Mapping[str, str]
 ) -> dict[str, Any]:
-    """`targets_missed` and `targets_met`: each rated target as "name (59% against 100%)",
-    in the configuration's order; a target whose figure is suppressed is in neither."""
+    """`targets_missed` and `targets_met`: each rated target as "name (59% for all children,
+    against 100%)", the headline target first, then in the configuration's order; a target
+    whose figure is suppressed is in neither. The group is named because the summary's tiles
+    show some figures for one group only (e.g. children placed out of county)."""
     missed: list[str] = []
     met: list[str] = []
-    for metric, target in config.targets.items():
+    headline = config.headline_target_metric
+    ordered = sorted(config.targets.items(), key=lambda item: item[0] != headline)
+    for metric, target in ordered:
         rating = rag.get(metric)
         if rating is None or rating.status not in ("green", "amber", "red"):
             continue
         value = rating.value
-        figure = "" if value is None else f"{present.rate_percent(value)} against "
+        figure = (
+            "" if value is None else f"{present.rate_percent(value)} for all children, against "
+        )
         text = (
             f"{names.get(metric, metric.replace('_', ' '))} "
             f"({figure}{present.rate_percent(target.target)})"

@@ -59,6 +59,7 @@ SPC_SERIES = (
     ("episodes", "Missing episodes each month", False),
     ("rhi_offered_rate", "Return home interviews offered each month", True),
     ("rhi_timely_rate", "Interviews completed within the timescale each month", True),
+    ("rhi_target_met_rate", "Interviews held face to face within the timescale each month", True),
 )
 
 
@@ -545,6 +546,7 @@ _SPC_METRIC = {
     "episodes": "episodes",
     "rhi_offered_rate": "rhi_offered_rate",
     "rhi_timely_rate": "rhi_timely_rate",
+    "rhi_target_met_rate": "rhi_target_met_rate",
 }
 
 
