@@ -201,6 +201,9 @@ class Config(Strict):
     # messages and timeliness chart lead with. The default is the interview held face to
     # face within the timescale; the rate in any mode is shown beside it as context.
     headline_target_metric: str = "rhi_target_met_rate"
+    # Commentary whose front matter names another quarter (or none) is left out with a
+    # notice ("omit"), or printed anyway ("keep").
+    commentary_other_quarter: Literal["omit", "keep"] = "omit"
     # Where the config file lives: relative paths inside it are resolved against this.
     base_dir: Path = Field(Path("."), exclude=True)
     # The config file itself, for messages that name it (None for a Config built in code).

@@ -332,6 +332,8 @@ def _run(
         ),
         file=sys.stderr,
     )
+    for notice in analysis.notices:
+        print(notice, file=sys.stderr)
     return summary
 
 

@@ -60,7 +60,9 @@ def monthly() -> pd.DataFrame:
 
 
 def test_analyse_and_write_narrative(tmp_path: Path) -> None:
-    (tmp_path / "commentary.md").write_text("## Timeliness\nWe must do better.\n", "utf-8")
+    (tmp_path / "commentary.md").write_text(
+        f"---\nquarter: {Q.id}\n---\n## Timeliness\nWe must do better.\n", "utf-8"
+    )
     config = Config(
         targets={"rhi_timely_rate": 0.9, "rhi_offered_rate": 1.0},
         spc={"rebase_months": ["2026-01"]},
@@ -83,7 +85,8 @@ def test_analyse_and_write_narrative(tmp_path: Path) -> None:
     assert analysis.spc["episodes"].labels[-1] == "2026-06"
     # 7 of 14 = 50% is 0.4 short of 90%: missed
     assert analysis.rag["rhi_timely_rate"].status == "red"
-    assert list(analysis.commentary) == ["timeliness"]
+    # the commentary is for this quarter: no notice; it is rendered by write_narrative
+    assert analysis.notices == [] and analysis.commentary_text is not None
     assert analysis.key_messages == []
     # two quarters of every headline KPI (those in the registry)
     assert set(analysis.history["quarter"]) == {Q.previous().id, Q.id}
@@ -91,6 +94,7 @@ def test_analyse_and_write_narrative(tmp_path: Path) -> None:
     disclosed = metrics().assign(suppressed=False)
     disclosed.loc[disclosed["metric"] == "rhi_offered_rate", "suppressed"] = True
     assert write_narrative(analysis, disclosed, config) is analysis
+    assert list(analysis.commentary) == ["timeliness"]
     sentences = analysis.key_messages
     # the headline target's sentence first; the volume follows the targets' sentences
     assert next(s for s in sentences if s.startswith("Between")) == (

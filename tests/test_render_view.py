@@ -263,8 +263,15 @@ def test_timeliness_title_does_not_call_all_children_a_group() -> None:
     # The small fixture has a timeliness rate only for all children: 21 of 40 = 52.5%, shown
     # as 53%. With no two groups to compare, the title states the overall rate rather than
     # "lowest for all children".
-    title = _chart_title(build_view(small_results("public")), "fig-timely-cohort")
+    title = _chart_title(
+        build_view(small_results("public", headline_target_metric="rhi_timely_rate")),
+        "fig-timely-cohort",
+    )
     assert title == "53% of interviews were held within 72 hours"
+    # with the default headline the chart is of the council's target, face to face: 18 of
+    # 40 = 45%
+    title = _chart_title(build_view(small_results("public")), "fig-timely-cohort")
+    assert title == "45% of interviews were held face to face within 72 hours"
 
 
 def test_workload_per_practitioner_is_only_in_the_internal_paper() -> None:

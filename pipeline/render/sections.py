@@ -32,7 +32,7 @@ from pipeline.render.figures import (
     _small_base,
 )
 from pipeline.render.tables import _series, metric_table
-from pipeline.render.titles import _lowest, _spc_reading, _top, spc_title
+from pipeline.render.titles import _lowest, _spc_reading, _top, spc_past_signal, spc_title
 from pipeline.results import Results
 
 SECTIONS = (
@@ -110,7 +110,7 @@ def _missing_section(results: Results, fig: Figures, num: Numberer, extra: list[
                 "are the episodes known to the council, mostly absences reported to the "
                 "police, so the true number of times children went missing is likely to be "
                 "higher. A child can be counted in two cohorts if their legal status changed "
-                "in the quarter, so cohort child counts need not add up."
+                "in the quarter, so cohort child counts need not add up." + _still_open(fig, q)
             ),
         )
     )
@@ -215,44 +215,84 @@ STEPS = (
 )
 
 
+def _still_open(fig: Figures, q: Quarter) -> str:
+    """A sentence on the episodes still open at the end of the quarter, where a reader of
+    the section will see it ("" when there are none, or the count is withheld)."""
+    value = fig.value(q, "all", "episodes_ongoing")
+    if value is None or fig.suppressed(q, "all", "episodes_ongoing") or not value > 0:
+        return ""
+    n = fig.text(q, "all", "episodes_ongoing")
+    verb = "was" if value == 1 else "were"
+    return (
+        f" {n} {'episode' if value == 1 else 'episodes'} {verb} still open when the data was "
+        "taken: the child had not yet returned, so no interview was due yet."
+    )
+
+
+def _timeliness_text(fig: Figures, q: Quarter, hours: str, face: bool) -> str:
+    """The section's opening: the council's target first, the rate in any mode as context,
+    and which interviews each figure counts."""
+    met, timely = fig.text(q, "all", "rhi_target_met_rate"), fig.text(q, "all", "rhi_timely_rate")
+    if face:
+        lead = (
+            f"The council's target is an interview held face to face within {hours} hours of "
+            f"the child's return. This quarter {met} of completed interviews met it; counting "
+            f"interviews in any mode, including by telephone, {timely} were held within "
+            f"{hours} hours."
+        )
+    else:
+        lead = (
+            f"An interview should be held within {hours} hours of the child's return. This "
+            f"quarter {timely} of completed interviews were held within {hours} hours, and "
+            f"{met} were both within the timescale and face to face."
+        )
+    return (
+        f"{lead} Interviews with an agreed exception to the timescale are left out of these "
+        "rates, but the median times below include them."
+    )
+
+
 def _timeliness_section(results: Results, fig: Figures, num: Numberer, extra: list[Any]) -> Section:
     q = results.quarter
     hours = f"{float(results.config.timeliness_hours):g}"
     section = Section("timeliness", "Timeliness")
     cohorts = ["all", IN, OUT, "not_looked_after"]
-    section.blocks.append(
-        Block(
-            "text",
-            text=(
-                f"An interview should be held within {hours} hours of the child's return. "
-                f"This quarter {fig.text(q, 'all', 'rhi_timely_rate')} of completed interviews "
-                f"were held within {hours} hours, and {fig.text(q, 'all', 'rhi_target_met_rate')} "
-                "were both within the timescale and face to face. Interviews with an agreed "
-                "exception are left out of these rates."
-            ),
-        )
-    )
+    face = results.config.headline_target_metric == "rhi_target_met_rate"
+    metric = "rhi_target_met_rate" if face else "rhi_timely_rate"
+    held = f"held face to face within {hours} hours" if face else f"held within {hours} hours"
+    section.blocks.append(Block("text", text=_timeliness_text(fig, q, hours, face)))
     below = _small_base(results)
     rate = Series(
-        "Within timescale",
-        [fig.value(q, c, "rhi_timely_rate") for c in cohorts],
-        [fig.rate_text(q, c, "rhi_timely_rate", below) for c in cohorts],
-        [fig.suppressed(q, c, "rhi_timely_rate") for c in cohorts],
+        "Face to face within timescale" if face else "Within timescale",
+        [fig.value(q, c, metric) for c in cohorts],
+        [fig.rate_text(q, c, metric, below) for c in cohorts],
+        [fig.suppressed(q, c, metric) for c in cohorts],
     )
     cats = [COHORT_SHORT[c] for c in cohorts]
     # A rate on a handful of interviews is shown, but never made the headline; "all" is the
     # whole, not a group to compare, and "lowest" needs at least two groups to compare.
-    left_out = [c == "all" or fig.small_base(q, c, "rhi_timely_rate", below) for c in cohorts]
+    small = [c != "all" and fig.small_base(q, c, metric, below) for c in cohorts]
+    left_out = [c == "all" or small[i] for i, c in enumerate(cohorts)]
     compared = sum(1 for i, out in enumerate(left_out) if not out and not rate.hidden(i))
     low = _lowest(rate, left_out) if compared >= 2 else None
     if low is not None:
-        title = (
-            f"Interviews within {hours} hours: lowest for {cats[low].lower()} ({rate.labels[low]})"
-        )
+        title = f"Interviews {held}: lowest for {cats[low].lower()} ({rate.labels[low]})"
+        # A group shown on the chart but too small to compare is named, with why, so the
+        # title never claims "lowest" against a bar that is lower.
+        few = [
+            f"{cats[i].lower()} ({rate.labels[i].replace(' (of ', ' of ').removesuffix(')')})"
+            for i, s in enumerate(small)
+            if s
+        ]
+        if few:
+            title += (
+                f" among groups with {below} or more interviews; "
+                f"{' and '.join(few)} had too few to compare"
+            )
     elif not rate.hidden(0):
-        title = f"{rate.labels[0]} of interviews were held within {hours} hours"
+        title = f"{rate.labels[0]} of interviews were {held}"
     else:
-        title = f"Interviews within {hours} hours by cohort"
+        title = f"Interviews {held} by cohort"
     section.blocks.append(
         num.chart(
             bar_chart("fig-timely-cohort", title, cats, [rate], percent=True, first_header="Cohort")
@@ -610,6 +650,7 @@ def _spc_blocks(results: Results, num: Numberer) -> list[Block]:
             x
             for x in (
                 _spc_reading(result, fmt(target) if target is not None else ""),
+                spc_past_signal(result, hidden),
                 str(text.get("limits") or ""),
             )
             if x
