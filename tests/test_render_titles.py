@@ -104,7 +104,7 @@ def _sample_results(audience: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The sample data's Results, as the run builds them, without writing any file."""
     captured: list[Any] = []
     monkeypatch.setattr(
-        run, "write_outputs", lambda results, out_dir, engine=None: captured.append(results) or []
+        run, "write_outputs", lambda results, *args, **kwargs: captured.append(results) or []
     )
     config = load_config(ROOT / "config.yaml")
     run._run(

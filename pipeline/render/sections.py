@@ -415,6 +415,32 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _not_offered_for_placement(results: Results) -> str:
+    """A sentence on returns not offered an interview because the child was placed out of
+    county (from the not-offered reasons), where a reader of this section looks for it.
+    Empty when there were none, or the count is withheld or not published."""
+    parts = [b for b in results.disclosure.published(results.breakdowns or [])]
+    reasons = next((b for b in parts if b.id == "not_offered_reasons"), None)
+    if reasons is None or OUT not in reasons.frame.columns:
+        return ""
+    rows = reasons.frame.index[reasons.frame["category"] == "out_of_area"].tolist()
+    if not rows:
+        return ""
+    i = rows[0]
+    if bool(results.disclosure.breakdown_mask(reasons).loc[i, OUT]):
+        return ""
+    n = int(reasons.frame.loc[i, OUT])
+    if n <= 0:
+        return ""
+    returns = "return" if n == 1 else "returns"
+    verb = "was" if n == 1 else "were"
+    return (
+        f" {present.count(n)} {returns} of children placed out of county {verb} not offered "
+        "an interview because of where the child was placed (see 'Why return home interviews "
+        "were not offered')."
+    )
+
+
 def _out_of_county_section(
     results: Results, fig: Figures, num: Numberer, extra: list[Any]
 ) -> Section:
@@ -448,6 +474,7 @@ def _out_of_county_section(
             f"worker: {outs.labels[j]} of completed interviews, against {ins.labels[j]} "
             "for children placed in county."
         )
+    intro += _not_offered_for_placement(results)
     section.blocks.append(Block("text", text=intro))
     if story := out_of_county_story(results, fig):
         section.blocks.append(Block("text", text=story))
