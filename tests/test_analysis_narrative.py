@@ -513,3 +513,17 @@ def test_board_asks_leave_out_suppressed_targets() -> None:
     }
     got = board_asks(metrics, Q, history=None, rag=ratings, config=config)
     assert len(got) == 1 and got[0].startswith("note the performance")
+
+
+def test_assurance_names_the_headline_target_face_to_face() -> None:
+    # The headline chart (face to face within 72 hours): 0.3/0.4 alternating then 0.35;
+    # mean 5.25/15 = 0.35, mR (13 x 0.1 + 0.05)/14 = 0.0964, upper limit 0.35 + 0.2565 =
+    # 0.6065, below a 90% target: consistently fails.
+    chart = xmr([0.3, 0.4] * 7 + [0.35], labels=MONTHS, improvement="up", target=0.9)
+    assert chart.assurance == "consistently_fails"
+    config = Config(targets={"rhi_target_met_rate": 0.9})
+    got = messages(table(), config=config, spc={"rhi_target_met_rate": chart})
+    assert got[1] == (
+        "The monthly figures say the face-to-face 72-hour target (90%) will not be reached "
+        "without a change in how interviews are arranged."
+    )

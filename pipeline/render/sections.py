@@ -236,7 +236,8 @@ def _timeliness_text(fig: Figures, q: Quarter, hours: str, face: bool) -> str:
     if face:
         lead = (
             f"The council's target is an interview held face to face within {hours} hours of "
-            f"the child's return. This quarter {met} of completed interviews met it; counting "
+            f"the child's return. This quarter {met} of the completed interviews that count "
+            "towards the timescale met it; counting "
             f"interviews in any mode, including by telephone, {timely} were held within "
             f"{hours} hours."
         )
