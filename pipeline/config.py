@@ -205,6 +205,13 @@ class Config(Strict):
     )
     commentary: Path | None = None
     capacity: CapacityConfig = CapacityConfig()
+    # The council's headline target measure (issue 14): the rate the summary's tile, key
+    # messages and timeliness chart lead with. The default is the interview held face to
+    # face within the timescale; the rate in any mode is shown beside it as context.
+    headline_target_metric: str = "rhi_target_met_rate"
+    # Commentary whose front matter names another quarter (or none) is left out with a
+    # notice ("omit"), or printed anyway ("keep").
+    commentary_other_quarter: Literal["omit", "keep"] = "omit"
 
     # --- Reports (issue #15): which profiles one run writes, and the council's templates ---
     reports: list[str] = Field(
@@ -535,6 +542,15 @@ def check_names(config: Config, file: Path) -> list[str]:
                 f"{file}: 'targets.{key}' is {target.target:g}, but rates are decimals from 0 "
                 f"to 1; write {target.target:g}% as {target.target / 100:g}."
             )
+    headline = config.headline_target_metric
+    if headline not in REGISTRY:
+        problems.append(_unknown("metric", "headline_target_metric", headline, metrics, file))
+    elif REGISTRY[headline].kind != "ratio":
+        rates = [k for k, spec in REGISTRY.items() if spec.kind == "ratio"]
+        problems.append(
+            f"{file}: 'headline_target_metric' is '{headline}', which is not a rate; "
+            f"choose one of: {', '.join(rates)}."
+        )
     problems += [
         _unknown("interviewer role", "independent_roles", role, list(INTERVIEWER_ROLES), file)
         for role in config.independent_roles

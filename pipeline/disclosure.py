@@ -449,6 +449,7 @@ VALUED = frozenset(
         "host_authority_practitioner",
         "rhi_timely",
         "T",
+        "rhi_target_met",
     }
 )
 HEADLINE = frozenset({"episodes", "children", "rhi_due", "rhi_offered", "rhi_completed"})

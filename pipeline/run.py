@@ -349,6 +349,8 @@ def _run(
         ),
         file=sys.stderr,
     )
+    for notice in analysis.notices:
+        print(notice, file=sys.stderr)
     return summary
 
 

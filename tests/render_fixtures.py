@@ -63,6 +63,8 @@ def small_results(audience: str = "public", **config: Any) -> Results:
             (q1, "all", "rhi_decline_rate", 65, 108, 65 / 108, False),
             (q4, "all", "rhi_timely_rate", 40, 80, 0.5, False),
             (q1, "all", "rhi_timely_rate", 21, 40, 21 / 40, False),
+            (q4, "all", "rhi_target_met_rate", 30, 80, 30 / 80, False),
+            (q1, "all", "rhi_target_met_rate", 18, 40, 18 / 40, False),
             (q4, "looked_after_out_of_area", "rhi_independent_rate", 1, 10, 0.1, True),
             (q1, "looked_after_out_of_area", "rhi_independent_rate", 3, 12, 0.25, True),
             (q1, "all", "children_repeat", NAN, NAN, 3, True),

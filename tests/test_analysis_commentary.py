@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from markupsafe import Markup
 
-from pipeline.analysis.commentary import render_commentary, render_markdown, section_key
+from pipeline.analysis import analyse, write_narrative
+from pipeline.analysis.commentary import (
+    commentary_for,
+    read_commentary,
+    render_commentary,
+    render_markdown,
+    section_key,
+)
+from pipeline.analysis.narrative import commentary_context, fill_commentary
+from pipeline.config import Config
 from pipeline.errors import UsageError
+from pipeline.periods import Quarter
 
 
 def test_no_file_configured_gives_no_sections() -> None:
@@ -80,3 +91,104 @@ def test_byte_order_mark_is_tolerated(tmp_path: Path) -> None:
     path = tmp_path / "c.md"
     path.write_bytes("\ufeff## Summary\nFine.\n".encode())
     assert render_commentary(path) == {"summary": "<p>Fine.</p>\n"}
+
+
+# --- the quarter the commentary was written for, and figures quoted in it -----------------
+
+Q1 = Quarter.parse("2026-27-Q1")
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "commentary.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_front_matter_states_the_quarter(tmp_path: Path) -> None:
+    path = _write(tmp_path, "---\nquarter: 2026-27-Q1\n---\n## Timeliness\nBetter.\n")
+    commentary = read_commentary(path)
+    assert commentary.quarter == "2026-27-Q1"
+    assert commentary.text == "## Timeliness\nBetter.\n"
+    # the front matter is not printed
+    assert render_commentary(path) == {"timeliness": Markup("<p>Better.</p>\n")}
+    assert commentary_for(commentary, Q1) == ("## Timeliness\nBetter.\n", None)
+
+
+def test_commentary_for_another_quarter_is_left_out_with_a_notice(tmp_path: Path) -> None:
+    path = _write(tmp_path, "---\nquarter: 2025-26-Q4\n---\nLast quarter's words.\n")
+    text, notice = commentary_for(read_commentary(path), Q1)
+    assert text is None
+    assert notice is not None
+    assert "written for Quarter 4 2025-26 (January to March 2026), not Quarter 1" in notice
+    assert "so it is left out of the report" in notice
+    assert "quarter: 2026-27-Q1" in notice
+    # told to keep it, it is printed, and the notice still says so
+    text, notice = commentary_for(read_commentary(path), Q1, keep=True)
+    assert text == "Last quarter's words.\n"
+    assert notice is not None and "printed because the config says" in notice
+
+
+def test_commentary_that_does_not_say_its_quarter_is_not_printed_silently(
+    tmp_path: Path,
+) -> None:
+    text, notice = commentary_for(read_commentary(_write(tmp_path, "Words.\n")), Q1)
+    assert text is None
+    assert notice is not None and "does not say which quarter" in notice
+
+
+def test_a_quarter_that_is_not_a_quarter_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="'Q1 2026', which is not a quarter"):
+        read_commentary(_write(tmp_path, "---\nquarter: Q1 2026\n---\nWords.\n"))
+
+
+def _metrics(suppressed: bool) -> pd.DataFrame:
+    # 10 of 28 interviews face to face within 72 hours: 35.7% -> 36%
+    return pd.DataFrame(
+        [
+            {
+                "quarter": Q1.id,
+                "cohort": "all",
+                "metric": "rhi_target_met_rate",
+                "numerator": 10.0,
+                "denominator": 28.0,
+                "value": 10 / 28,
+                "suppressed": suppressed,
+            }
+        ]
+    )
+
+
+def test_a_placeholder_quotes_this_runs_figure_and_is_withheld_when_it_is() -> None:
+    text = (
+        "{{ rhi_target_met_rate }} of interviews were face to face in time ({{ target_met_rate }})."
+    )
+    path = Path("commentary.md")
+    shown = commentary_context(_metrics(False), Q1, history=None, rag={}, config=Config())
+    assert fill_commentary(text, shown, path) == (
+        "36% of interviews were face to face in time (36%)."
+    )
+    hidden = commentary_context(_metrics(True), Q1, history=None, rag={}, config=Config())
+    assert (
+        fill_commentary(text, hidden, path) == "[c] of interviews were face to face in time ([c])."
+    )
+
+
+def test_an_unknown_placeholder_is_a_usage_error() -> None:
+    ctx = commentary_context(_metrics(False), Q1, history=None, rag={}, config=Config())
+    with pytest.raises(UsageError, match="uses a name that is not a figure"):
+        fill_commentary("{{ rhi_target_mte_rate }}", ctx, Path("commentary.md"))
+
+
+def test_the_run_leaves_out_commentary_for_another_quarter(tmp_path: Path) -> None:
+    # analyse + write_narrative: the notice is kept for the run to print, no section shown
+    _write(tmp_path, "---\nquarter: 2025-26-Q4\n---\n## Timeliness\nOld.\n")
+    config = Config(commentary=Path("commentary.md"), base_dir=tmp_path)
+    monthly = pd.DataFrame({"month": ["2026-04"], "episodes": [3]})
+    analysis = analyse(_metrics(False), monthly, quarter=Q1, quarters=[Q1], config=config)
+    write_narrative(analysis, _metrics(False), config)
+    assert analysis.commentary == {}
+    assert len(analysis.notices) == 1 and "left out" in analysis.notices[0]
+    kept = config.model_copy(update={"commentary_other_quarter": "keep"})
+    analysis = analyse(_metrics(False), monthly, quarter=Q1, quarters=[Q1], config=kept)
+    write_narrative(analysis, _metrics(False), kept)
+    assert list(analysis.commentary) == ["timeliness"]

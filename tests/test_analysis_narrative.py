@@ -30,7 +30,8 @@ OOC = "looked_after_out_of_area"
 
 # The Dorset quarter of the source article: 189 episodes, 105 children; 108 offers, 65
 # declined (65/108 = 60.2% -> 60%). The rest is made up but consistent:
-# 180 returned (due), 30 completed (30/180 = 16.7% -> 17%), 12 of 28 timely (42.9% -> 43%).
+# 180 returned (due), 30 completed (30/180 = 16.7% -> 17%), 12 of 28 timely (42.9% -> 43%),
+# 10 of those 28 face to face within the timescale (35.7% -> 36%): the council's target.
 BASE: dict[tuple[str, str], tuple[float, float, float]] = {
     ("episodes", "all"): (N, N, 189),
     ("children", "all"): (N, N, 105),
@@ -43,6 +44,7 @@ BASE: dict[tuple[str, str], tuple[float, float, float]] = {
     ("rhi_decline_rate", "all"): (65, 108, 65 / 108),
     ("rhi_completed_rate", "all"): (30, 180, 30 / 180),
     ("rhi_timely_rate", "all"): (12, 28, 12 / 28),
+    ("rhi_target_met_rate", "all"): (10, 28, 10 / 28),
     ("rhi_due", OOC): (N, N, 20),
     ("rhi_offered", OOC): (N, N, 9),
     ("rhi_completed", OOC): (N, N, 6),
@@ -106,25 +108,55 @@ def messages(metrics: pd.DataFrame, *, config: Config | None = None, spc=None) -
     )
 
 
+def _volume(got: list[str]) -> str:
+    """The sentence about the number of episodes (it follows the targets' sentences)."""
+    return next(text for text in got if text.startswith("Between"))
+
+
 def test_the_article_quarter_reads_as_a_director_would_write_it() -> None:
-    config = Config(targets={"rhi_timely_rate": 0.9, "rhi_offered_rate": 1.0})
+    # The default headline target is the interview face to face within 72 hours (10/28 =
+    # 36%); the rate in any mode (12/28 = 43%) follows it as context. Most important first.
+    config = Config(targets={"rhi_target_met_rate": 0.9, "rhi_offered_rate": 1.0})
     got = messages(table(), config=config)
     assert got == [
-        "Between April and June 2026 the council recorded 189 missing and away episodes "
-        "involving 105 children.",
-        "12 children were missing 3 or more times.",
+        "10 of the 28 interviews that count towards the timescale (36%) were held face to "
+        "face within 72 hours of the child's return, well short of the council's target of "
+        "90%. Counting interviews in any mode, including by telephone, 43% were held within "
+        "72 hours.",
         # 108/180 = 60%; 0.4 short of a 100% target (amber within 0.1): well short
         "A return home interview was offered after 108 of the 180 episodes in which the "
         "child came back (60%), well short of the target of 100%.",
+        "Between April and June 2026 the council recorded 189 missing and away episodes "
+        "involving 105 children.",
+        "12 children were missing 3 or more times.",
+        "Interviews were completed after 17% of returns (30 of 180).",
         "65 of the 108 return home interviews offered (60%) were declined by the child or "
         "their family.",
-        "Interviews were completed after 17% of returns (30 of 180).",
-        "12 of the 28 interviews that count towards the timescale (43%) were held within "
-        "72 hours of the child's "
-        "return, well short of the target of 90%.",
         "For children placed out of county, an interview was offered after 9 of 20 returns (45%).",
-        "1 of their 6 completed interviews (17%) was carried out by an independent worker.",
+        "1 of the 6 completed interviews with children placed out of county (17%) was "
+        "carried out by an independent worker.",
     ]
+
+
+def test_headline_target_metric_is_configurable() -> None:
+    # With the rate in any mode as the headline, its sentence leads and no "any mode"
+    # context follows; with an offer rate as the headline, a sentence names it first.
+    timely = messages(
+        table(),
+        config=Config(headline_target_metric="rhi_timely_rate", targets={"rhi_timely_rate": 0.9}),
+    )
+    assert timely[0] == (
+        "12 of the 28 interviews that count towards the timescale (43%) were held within 72 "
+        "hours of the child's return, well short of the council's target of 90%."
+    )
+    offered = messages(
+        table(),
+        config=Config(headline_target_metric="rhi_offered_rate", targets={"rhi_offered_rate": 1.0}),
+    )
+    assert offered[0] == (
+        "The council's headline measure, offering a return home interview after every "
+        "return, was 60% against a target of 100%."
+    )
 
 
 def test_singular_forms() -> None:
@@ -139,8 +171,8 @@ def test_singular_forms() -> None:
         ("rhi_decline_rate", "all"): (1, 1, 1.0),
         ("rhi_timely_rate", "all"): (1, 1, 1.0),
     }
-    got = messages(table(one))
-    assert got[0] == (
+    got = messages(table(one), config=Config(headline_target_metric="rhi_timely_rate"))
+    assert _volume(got) == (
         "Between April and June 2026 the council recorded 1 missing and away episode "
         "involving 1 child."
     )
@@ -172,6 +204,7 @@ def test_zero_cases() -> None:
         ("rhi_decline_rate", "all"): (0, 0, N),
         ("rhi_completed_rate", "all"): (0, 0, N),
         ("rhi_timely_rate", "all"): (0, 0, N),
+        ("rhi_target_met_rate", "all"): (0, 0, N),
         ("rhi_due", OOC): (N, N, 0),
         ("rhi_offered", OOC): (N, N, 0),
         ("rhi_completed", OOC): (N, N, 0),
@@ -179,8 +212,8 @@ def test_zero_cases() -> None:
         ("rhi_independent_rate", OOC): (0, 0, N),
     }
     assert messages(table(zero)) == [
-        "Between April and June 2026 the council recorded no missing or away episodes.",
         "No child came back from an episode in the quarter, so no return home interview was due.",
+        "Between April and June 2026 the council recorded no missing or away episodes.",
     ]
 
 
@@ -195,7 +228,10 @@ def test_none_declined_and_none_independent() -> None:
         )
     )
     assert "None of the return home interviews offered was declined." in got
-    assert "None of their completed interviews was carried out by an independent worker." in got
+    assert (
+        "None of the completed interviews with children placed out of county was carried out "
+        "by an independent worker." in got
+    )
 
 
 def test_suppressed_figures_are_never_written() -> None:
@@ -212,7 +248,7 @@ def test_suppressed_figures_are_never_written() -> None:
         ("rhi_independent_rate", OOC),
     }
     got = messages(table(suppressed=hidden))
-    assert got[0] == (
+    assert _volume(got) == (
         "Between April and June 2026 the council recorded 189 missing and away episodes."
     )
     assert not any("declined" in s for s in got)
@@ -230,9 +266,11 @@ def test_rising_and_falling_volume_and_timeliness() -> None:
             ("rhi_timely_rate", "all"): (10, 25, 0.4),
         }
     )
-    got = messages(rising)
-    assert got[0].endswith("105 children, 12 more than in the previous quarter (177).")
-    assert "That is up from 40% in the previous quarter." in got
+    timely = Config(headline_target_metric="rhi_timely_rate")
+    got = messages(rising, config=timely)
+    assert _volume(got).endswith("105 children, 12 more than in the previous quarter (177).")
+    # the change is part of the timeliness sentence, not a fragment of its own
+    assert got[0].endswith("child's return, up from 40% in the previous quarter.")
     # previous quarter 200 episodes, 25 of 50 timely (50%): now 11 fewer, and down
     falling = table(
         previous={
@@ -240,9 +278,9 @@ def test_rising_and_falling_volume_and_timeliness() -> None:
             ("rhi_timely_rate", "all"): (25, 50, 0.5),
         }
     )
-    got = messages(falling)
-    assert got[0].endswith("105 children, 11 fewer than in the previous quarter (200).")
-    assert "That is down from 50% in the previous quarter." in got
+    got = messages(falling, config=timely)
+    assert _volume(got).endswith("105 children, 11 fewer than in the previous quarter (200).")
+    assert got[0].endswith("child's return, down from 50% in the previous quarter.")
     # 12/28 and 43/100 both show as 43%: the same
     same = table(
         previous={
@@ -250,9 +288,9 @@ def test_rising_and_falling_volume_and_timeliness() -> None:
             ("rhi_timely_rate", "all"): (43, 100, 0.43),
         }
     )
-    got = messages(same)
-    assert got[0].endswith("105 children, the same number as in the previous quarter.")
-    assert "That is the same as in the previous quarter." in got
+    got = messages(same, config=timely)
+    assert _volume(got).endswith("105 children, the same number as in the previous quarter.")
+    assert got[0].endswith("child's return, the same as in the previous quarter.")
 
 
 def test_funnel_falls_back_when_secondary_suppression_hides_the_denominator() -> None:
@@ -288,7 +326,10 @@ def test_assurance_sentences_follow_the_charts() -> None:
     offers = xmr([0.5, 0.6] * 7 + [0.55], labels=MONTHS, improvement="up", target=1.0)
     timely = xmr([0.8, 0.9] * 7 + [0.85], labels=MONTHS, improvement="up", target=0.9)
     assert (offers.assurance, timely.assurance) == ("consistently_fails", "hit_and_miss")
-    config = Config(targets={"rhi_offered_rate": 1.0, "rhi_timely_rate": 0.9})
+    config = Config(
+        targets={"rhi_offered_rate": 1.0, "rhi_timely_rate": 0.9},
+        headline_target_metric="rhi_timely_rate",
+    )
     got = messages(
         table(), config=config, spc={"rhi_offered_rate": offers, "rhi_timely_rate": timely}
     )
@@ -313,10 +354,11 @@ def test_change_is_left_out_when_the_previous_figure_is_suppressed() -> None:
 
 def test_target_met_and_close() -> None:
     # 12/28 = 0.43: a 0.4 target is met; a 0.5 target is 0.07 short, within 0.1: close
-    met = messages(table(), config=Config(targets={"rhi_timely_rate": 0.4}))
-    assert any(s.endswith("meeting the target of 40%.") for s in met)
-    close = messages(table(), config=Config(targets={"rhi_timely_rate": 0.5}))
-    assert any(s.endswith("just short of the target of 50%.") for s in close)
+    # (now for the default headline, 10/28 = 0.36: a 0.3 target is met, 0.4 is close)
+    met = messages(table(), config=Config(targets={"rhi_target_met_rate": 0.3}))
+    assert any("meeting the council's target of 30%." in s for s in met)
+    close = messages(table(), config=Config(targets={"rhi_target_met_rate": 0.4}))
+    assert any("just short of the council's target of 40%." in s for s in close)
 
 
 MONTHS = [f"2025-{m:02d}" for m in range(4, 13)] + [f"2026-{m:02d}" for m in range(1, 7)]
@@ -415,7 +457,7 @@ def test_council_can_reword_and_reorder(tmp_path: Path) -> None:
 def test_blank_rate_with_no_history_gives_no_change_sentences() -> None:
     got = key_messages(table(), Q, history=None, rag={}, spc={}, config=Config())
     assert not any("previous quarter" in s for s in got)
-    assert got[0].startswith("Between April and June 2026")
+    assert _volume(got).startswith("Between April and June 2026")
 
 
 def test_independent_count_too_small_while_completed_is_shown() -> None:
@@ -436,7 +478,7 @@ def test_volume_changes_join_into_one_sentence() -> None:
             year={("episodes", "all"): (N, N, 173)},
         )
     )
-    assert got[0] == (
+    assert _volume(got) == (
         "Between April and June 2026 the council recorded 189 missing and away episodes "
         "involving 105 children, 28 more than in the previous quarter (161) and 16 more "
         "than a year earlier (173)."
@@ -444,7 +486,7 @@ def test_volume_changes_join_into_one_sentence() -> None:
     assert not any(s.startswith(("That is", "It is")) for s in got)
     # only a year earlier known: 200 then, 11 fewer now
     got = messages(table(year={("episodes", "all"): (N, N, 200)}))
-    assert got[0].endswith("105 children, 11 fewer than a year earlier (200).")
+    assert _volume(got).endswith("105 children, 11 fewer than a year earlier (200).")
 
 
 def test_board_is_asked_to_note_targets_missed_and_met() -> None:
@@ -456,8 +498,9 @@ def test_board_is_asked_to_note_targets_missed_and_met() -> None:
         "note the performance on return home interviews for April to June 2026 set out in "
         "this report.",
         "note that one target was not met: offering a return home interview after every "
-        "return (60% against 100%).",
-        "note that one target was met: holding interviews within the timescale (43% against 40%).",
+        "return (60% for all children, against 100%).",
+        "note that one target was met: holding interviews within the timescale (43% for all "
+        "children, against 40%).",
     ]
 
 
@@ -470,3 +513,17 @@ def test_board_asks_leave_out_suppressed_targets() -> None:
     }
     got = board_asks(metrics, Q, history=None, rag=ratings, config=config)
     assert len(got) == 1 and got[0].startswith("note the performance")
+
+
+def test_assurance_names_the_headline_target_face_to_face() -> None:
+    # The headline chart (face to face within 72 hours): 0.3/0.4 alternating then 0.35;
+    # mean 5.25/15 = 0.35, mR (13 x 0.1 + 0.05)/14 = 0.0964, upper limit 0.35 + 0.2565 =
+    # 0.6065, below a 90% target: consistently fails.
+    chart = xmr([0.3, 0.4] * 7 + [0.35], labels=MONTHS, improvement="up", target=0.9)
+    assert chart.assurance == "consistently_fails"
+    config = Config(targets={"rhi_target_met_rate": 0.9})
+    got = messages(table(), config=config, spc={"rhi_target_met_rate": chart})
+    assert got[1] == (
+        "The monthly figures say the face-to-face 72-hour target (90%) will not be reached "
+        "without a change in how interviews are arranged."
+    )

@@ -301,3 +301,22 @@ def test_booleans_outside_the_code_sections_are_left_alone(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("episodes:\n  values: {looked_after: {'Looked After': 'yes'}}\n")
     assert load_config(path).episodes.values == {"looked_after": {"Looked After": "yes"}}
+
+
+def test_headline_target_metric_must_be_a_known_rate(tmp_path):
+    assert Config().headline_target_metric == "rhi_target_met_rate"
+    with pytest.raises(UsageError) as err:
+        load_config(_write(tmp_path, "headline_target_metric: rhi_target_mte_rate\n"))
+    assert "Did you mean 'rhi_target_met_rate'?" in err.value.messages[0]
+    with pytest.raises(UsageError) as err:
+        load_config(_write(tmp_path, "headline_target_metric: episodes\n"))
+    assert "'episodes', which is not a rate" in err.value.messages[0]
+
+
+def test_fix_after_n_points_needs_a_baseline_of_twelve(tmp_path):
+    assert (
+        load_config(_write(tmp_path, "spc:\n  fix_after_n_points: 12\n")).spc.fix_after_n_points
+        == 12
+    )
+    with pytest.raises(UsageError):
+        load_config(_write(tmp_path, "spc:\n  fix_after_n_points: 6\n"))

@@ -76,6 +76,8 @@ def test_monthly_series() -> None:
         "rhi_timely",
         "T",
         "rhi_timely_rate",
+        "rhi_target_met",
+        "rhi_target_met_rate",
     ]
     assert s["month"].tolist() == ["2026-04", "2026-05", "2026-06", "2026-07", "2026-08"]
     assert s["episodes"].tolist() == [4, 3, 5, 1, 0]
@@ -85,6 +87,9 @@ def test_monthly_series() -> None:
     assert s["T"].tolist() == [2, 0, 1, 0, 0]
     np.testing.assert_array_equal(s["rhi_offered_rate"], [1.0, 0.5, 0.8, 0.0, np.nan])
     np.testing.assert_array_equal(s["rhi_timely_rate"], [0.5, np.nan, 1.0, np.nan, np.nan])
+    # face to face as well: April's 1 was (2 was late anyway); June's 11 was by video
+    assert s["rhi_target_met"].tolist() == [1, 0, 0, 0, 0]
+    np.testing.assert_array_equal(s["rhi_target_met_rate"], [0.5, np.nan, 0.0, np.nan, np.nan])
 
 
 def test_monthly_series_honours_the_window() -> None:

@@ -12,9 +12,27 @@ from pipeline.render.appendices import quality_view
 from pipeline.render.view import build_view
 
 
-def _tiles(audience: str = "public") -> dict[str, object]:
-    view = build_view(small_results(audience))
+def _tiles(audience: str = "public", **config: object) -> dict[str, object]:
+    # The fixture's target is on the rate in any mode, so it is the headline here.
+    config.setdefault("headline_target_metric", "rhi_timely_rate")
+    view = build_view(small_results(audience, **config))
     return {t.label: t for t in view.tiles}
+
+
+def test_headline_tile_uses_the_configured_target_metric() -> None:
+    # By default the headline is the face-to-face rate: 18/40 = 45%, last quarter 30/80 =
+    # 37.5% -> 38%: up 7 points; the rate in any mode (21/40 = 52.5% -> 53%) is beside it.
+    default = {t.label: t for t in build_view(small_results()).tiles}
+    assert "Return home interviews completed within 72 hours" not in default
+    face = default["Return home interviews completed face to face within 72 hours"]
+    assert face.figure == "45%"
+    assert face.change == "Up 7 percentage points on last quarter (38%), better"
+    assert face.context == "In any mode, including telephone: 53%"
+    # Configured the other way round, the tile is the rate in any mode, with the
+    # face-to-face rate as its context.
+    timely = _tiles()["Return home interviews completed within 72 hours"]
+    assert timely.context == "Face to face only: 45%"
+    assert "Return home interviews completed face to face within 72 hours" not in _tiles()
 
 
 def test_counts_and_their_change_on_last_quarter() -> None:
@@ -258,8 +276,15 @@ def test_timeliness_title_does_not_call_all_children_a_group() -> None:
     # The small fixture has a timeliness rate only for all children: 21 of 40 = 52.5%, shown
     # as 53%. With no two groups to compare, the title states the overall rate rather than
     # "lowest for all children".
-    title = _chart_title(build_view(small_results("public")), "fig-timely-cohort")
+    title = _chart_title(
+        build_view(small_results("public", headline_target_metric="rhi_timely_rate")),
+        "fig-timely-cohort",
+    )
     assert title == "53% of interviews were held within 72 hours"
+    # with the default headline the chart is of the council's target, face to face: 18 of
+    # 40 = 45%
+    title = _chart_title(build_view(small_results("public")), "fig-timely-cohort")
+    assert title == "45% of interviews were held face to face within 72 hours"
 
 
 def test_workload_per_practitioner_is_only_in_the_internal_paper() -> None:

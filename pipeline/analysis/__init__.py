@@ -20,20 +20,37 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from pipeline.analysis.commentary import render_commentary
-from pipeline.analysis.narrative import DEFAULT_TEMPLATES, key_messages
+from pipeline.analysis.commentary import commentary_for, read_commentary, render_markdown
+from pipeline.analysis.narrative import (
+    DEFAULT_TEMPLATES,
+    commentary_context,
+    fill_commentary,
+    key_messages,
+)
 from pipeline.analysis.spc import PROPORTION, SpcResult, xmr
 from pipeline.analysis.targets import Rag, rag_table
 from pipeline.analysis.trends import HEADLINE_KPIS, kpi_history
 from pipeline.config import Config
 from pipeline.periods import Quarter
 
-# Monthly series charted with SPC: monthly_series column -> registry metric for direction.
+# Monthly series that can be charted with SPC: monthly_series column -> registry metric.
 SPC_SERIES: dict[str, str] = {
     "episodes": "episodes",
     "rhi_offered_rate": "rhi_offered_rate",
     "rhi_timely_rate": "rhi_timely_rate",
+    "rhi_target_met_rate": "rhi_target_met_rate",
 }
+TIMELINESS_SERIES = ("rhi_timely_rate", "rhi_target_met_rate")
+
+
+def charted_series(config: Config, columns: Sequence[str]) -> list[str]:
+    """The monthly series charted: episodes, offers, and one timeliness measure, the
+    headline target metric when the monthly table has it (else the rate in any mode)."""
+    headline = config.headline_target_metric
+    timely = headline if headline in TIMELINESS_SERIES else "rhi_timely_rate"
+    if timely not in columns:
+        timely = "rhi_timely_rate"
+    return ["episodes", "rhi_offered_rate", timely]
 
 
 @dataclass
@@ -44,7 +61,10 @@ class Analysis:
     target (from disclosed figures once write_narrative has run); `spc` one XmR result per
     monthly series in SPC_SERIES, labelled with its months; `key_messages` the summary's
     sentences (empty until write_narrative); `commentary` the director's Markdown sections
-    as safe HTML, keyed by section.
+    as safe HTML, keyed by section (filled in by write_narrative, with this run's disclosed
+    figures); `commentary_text` the commentary's Markdown when it is for this quarter (or
+    kept); `notices` sentences for the person running the report (e.g. commentary left out
+    because it names another quarter).
     """
 
     quarter: Quarter
@@ -54,6 +74,8 @@ class Analysis:
     months: list[str] = field(default_factory=list)
     key_messages: list[str] = field(default_factory=list)
     commentary: dict[str, Markup] = field(default_factory=dict)
+    commentary_text: str | None = None
+    notices: list[str] = field(default_factory=list)
 
 
 def _registry(config: Config) -> Mapping[str, Any]:
@@ -77,7 +99,8 @@ def spc_charts(
     months = [str(m) for m in monthly["month"]]
     rebase = [i for i, m in enumerate(months) if m in set(config.spc.rebase_months)]
     out: dict[str, SpcResult] = {}
-    for column, metric in SPC_SERIES.items():
+    for column in charted_series(config, list(monthly.columns)):
+        metric = SPC_SERIES[column]
         if column not in monthly.columns:
             continue
         spec = registry.get(metric)
@@ -108,13 +131,20 @@ def analyse(
 ) -> Analysis:
     """The numbers of the analysis, from the undisclosed metrics and monthly series."""
     registry = _registry(config) if registry is None else registry
+    text, notice = None, None
+    path = config.resolve(config.commentary)
+    if path is not None:
+        text, notice = commentary_for(
+            read_commentary(path), quarter, keep=config.commentary_other_quarter == "keep"
+        )
     return Analysis(
         quarter=quarter,
         history=kpi_history(metrics, quarters, kpis=HEADLINE_KPIS, registry=registry),
         rag=rag_table(metrics, quarter.id, config.targets, registry=registry),
         spc=spc_charts(monthly, config, registry),
         months=[str(m) for m in monthly["month"]],
-        commentary=render_commentary(config.resolve(config.commentary)),
+        commentary_text=text,
+        notices=[notice] if notice else [],
     )
 
 
@@ -142,6 +172,17 @@ def write_narrative(
         config=config,
         templates_path=templates_path,
     )
+    if analysis.commentary_text is not None:
+        # The commentary quotes this run's figures as disclosed: [c] where withheld.
+        path = config.resolve(config.commentary) or Path("commentary.md")
+        ctx = commentary_context(
+            disclosed_metrics,
+            analysis.quarter,
+            history=analysis.history,
+            rag=analysis.rag,
+            config=config,
+        )
+        analysis.commentary = render_markdown(fill_commentary(analysis.commentary_text, ctx, path))
     return analysis
 
 

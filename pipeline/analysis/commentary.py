@@ -7,6 +7,19 @@ section it talks about (KNOWN_SECTIONS; the report's own section titles, such as
 `## Missing episodes`, work too). Text before the first heading belongs to the summary, and
 so does a section whose heading names no report section: it keeps its heading there.
 
+The file says which quarter it was written for in front matter at its top:
+
+    ---
+    quarter: 2026-27-Q1
+    ---
+
+`commentary_for` checks it against the run's quarter: commentary for another quarter (or
+one that does not say) is left out with a notice, unless the config's
+`commentary_other_quarter: keep` says to print it anyway. The text may quote this run's
+figures through the narrative templates' names (`{{ target_met_rate }}`, or a metric ID
+such as `{{ rhi_target_met_rate }}`); `pipeline.analysis.narrative.fill_commentary` puts
+them in, and a figure withheld by disclosure control is printed as [c].
+
 Rendering is safe for a published paper: markdown-it-py (CommonMark, plus tables and
 strikethrough) with raw HTML switched off, so any HTML in the file is shown as text, not
 obeyed; images are replaced by their alt text, so nothing is fetched from anywhere; links
@@ -17,14 +30,86 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from pipeline.config import read_yaml
 from pipeline.errors import UsageError
+from pipeline.periods import Quarter
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+@dataclass(frozen=True)
+class Commentary:
+    """The commentary file's Markdown (front matter removed) and the quarter it states."""
+
+    path: Path
+    text: str
+    quarter: str | None  # e.g. "2026-27-Q1"; None when the file does not say
+
+
+def read_commentary(path: Path) -> Commentary:
+    """The commentary file, with the quarter from its front matter.
+
+    Raises UsageError (one plain sentence) when the file cannot be read, its front matter
+    is not YAML, or its quarter is not a quarter like 2026-27-Q1.
+    """
+    text = _read_text(path)
+    match = _FRONT.match(text)
+    if match is None:
+        return Commentary(path, text, None)
+    try:
+        front = read_yaml(match.group(1))
+    except yaml.YAMLError:
+        raise UsageError(
+            f"{path}: the lines between the '---' markers at the top are not valid YAML; "
+            "write them as 'quarter: 2026-27-Q1'."
+        ) from None
+    quarter = front.get("quarter") if isinstance(front, dict) else None
+    if quarter is not None:
+        try:
+            quarter = Quarter.parse(str(quarter)).id
+        except ValueError:
+            raise UsageError(
+                f"{path}: the front matter gives the quarter as '{quarter}', which is not a "
+                "quarter; write it like 2026-27-Q1."
+            ) from None
+    return Commentary(path, text[match.end() :], quarter)
+
+
+def commentary_for(
+    commentary: Commentary, quarter: Quarter, *, keep: bool = False
+) -> tuple[str | None, str | None]:
+    """The commentary's Markdown if it is for `quarter` (or `keep` is set), and a notice.
+
+    The notice is one sentence for the person running the report, or None when the file
+    states this quarter.
+    """
+    if commentary.quarter == quarter.id:
+        return commentary.text, None
+    stated = (
+        f"was written for {Quarter.parse(commentary.quarter).label}"
+        if commentary.quarter
+        else "does not say which quarter it was written for"
+    )
+    if keep:
+        return commentary.text, (
+            f"{commentary.path}: the commentary {stated}, not {quarter.label}; it is printed "
+            "because the config says commentary_other_quarter: keep."
+        )
+    return None, (
+        f"{commentary.path}: the commentary {stated}, not {quarter.label}, so it is left out "
+        f"of the report. Update it and put 'quarter: {quarter.id}' between '---' lines at "
+        "its top, or set commentary_other_quarter: keep in the config to print it anyway."
+    )
+
 
 # The report's sections that can carry commentary (pipeline/render/sections.py section ids).
 KNOWN_SECTIONS = (
@@ -130,12 +215,18 @@ def render_markdown(text: str) -> dict[str, Markup]:
 
 
 def render_commentary(path: Path | None) -> dict[str, Markup]:
-    """The commentary file's sections as safe HTML; {} when no file is configured.
+    """The commentary file's sections as safe HTML (front matter removed); {} when no file
+    is configured. No quarter check and no figures: see `commentary_for`.
 
     Raises UsageError when a configured file is missing or is not UTF-8 text.
     """
     if path is None:
         return {}
+    return render_markdown(read_commentary(path).text)
+
+
+def _read_text(path: Path) -> str:
+    """The file's text; UsageError with a plain sentence when it cannot be read."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -149,7 +240,16 @@ def render_commentary(path: Path | None) -> dict[str, Markup]:
         ) from None
     except OSError as exc:
         raise UsageError(f"{path}: the commentary file could not be read ({exc}).") from None
-    return render_markdown(text)
+    return text
 
 
-__all__ = ["ALIASES", "KNOWN_SECTIONS", "render_commentary", "render_markdown", "section_key"]
+__all__ = [
+    "ALIASES",
+    "KNOWN_SECTIONS",
+    "Commentary",
+    "commentary_for",
+    "read_commentary",
+    "render_commentary",
+    "render_markdown",
+    "section_key",
+]

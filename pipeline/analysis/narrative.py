@@ -68,6 +68,16 @@ RATES: dict[str, tuple[str, str]] = {
     "ooc_independent_rate": ("rhi_independent_rate", OOC),
 }
 
+# Median times: name -> (metric, cohort), shown as present.hours does ("16 hours", "2.2 days").
+MEDIANS: dict[str, tuple[str, str]] = {
+    "median_return_to_notification": ("median_hours_return_to_notification", "all"),
+    "median_notification_to_assignment": ("median_hours_notification_to_assignment", "all"),
+    "median_assignment_to_interview": ("median_hours_assignment_to_completion", "all"),
+    "median_return_to_interview": ("median_hours_return_to_completion", "all"),
+    "ooc_median_assignment_to_interview": ("median_hours_assignment_to_completion", OOC),
+    "ooc_median_return_to_interview": ("median_hours_return_to_completion", OOC),
+}
+
 # Figures compared with the previous quarter and a year earlier.
 CHANGES: tuple[str, ...] = (
     "episodes",
@@ -195,6 +205,15 @@ def _count_entries(name: str, figure: _Figure | None) -> dict[str, Any]:
     return {name: present.count(figure.value), f"{name}_n": round(figure.value)}
 
 
+def _median_entries(name: str, figure: _Figure | None) -> dict[str, Any]:
+    """A median time as the tables show it ("2.2 days"), and `_n` its hours."""
+    if figure is None or math.isnan(figure.value):
+        return {name: Withheld(MISSING), f"{name}_n": Withheld(MISSING)}
+    if figure.suppressed:
+        return {name: Withheld(SUPPRESSED), f"{name}_n": Withheld(SUPPRESSED)}
+    return {name: present.hours(figure.value), f"{name}_n": figure.value}
+
+
 def _rate_entries(name: str, figure: _Figure | None) -> dict[str, Any]:
     keys = (name, f"{name}_n", f"{name}_num", f"{name}_num_n", f"{name}_den", f"{name}_den_n")
     if figure is None or math.isnan(figure.denominator):
@@ -242,10 +261,11 @@ def _change_entries(
     quarter: Quarter,
     table: _Table,
     moves: Mapping[tuple[str, str, str], tuple],
+    is_rate: bool | None = None,
 ) -> dict[str, Any]:
     """`<name>_previous`, `_movement`, `_judgement`, `_change`, `_change_n`, and the same
     with `_year` for a year earlier (e.g. `episodes_year_previous`)."""
-    is_rate = name in RATES
+    is_rate = name in RATES if is_rate is None else is_rate
     now = table.get(quarter.id, metric, cohort)
     out: dict[str, Any] = {}
     move = moves.get((quarter.id, cohort, metric))
@@ -371,11 +391,20 @@ def build_context(
         ctx.update(_count_entries(name, table.get(quarter.id, metric, cohort)))
     for name, (metric, cohort) in RATES.items():
         ctx.update(_rate_entries(name, table.get(quarter.id, metric, cohort)))
+    for name, (metric, cohort) in MEDIANS.items():
+        ctx.update(_median_entries(name, table.get(quarter.id, metric, cohort)))
     moves = _movement_lookup(history)
     for name in CHANGES:
         metric, cohort = (COUNTS | RATES)[name]
         ctx.update(_change_entries(name, metric, cohort, quarter, table, moves))
-    for prefix, metric in TARGETS.items():
+    # The headline target measure (config headline_target_metric), under its own names.
+    headline = config.headline_target_metric
+    ctx["headline_metric"] = headline
+    ctx.update(_rate_entries("headline_rate", table.get(quarter.id, headline, "all")))
+    ctx.update(
+        _change_entries("headline_rate", headline, "all", quarter, table, moves, is_rate=True)
+    )
+    for prefix, metric in (*TARGETS.items(), ("headline", headline)):
         target = config.targets.get(metric)
         rating = rag.get(metric)
         if target is None or rating is None:
@@ -410,7 +439,15 @@ def key_messages(
     templates = load_templates(templates_path)
     labels = templates.get(LABELS_KEY) or {}
     ctx = build_context(metrics, quarter, history=history, rag=rag, config=config)
-    for prefix, series in (("timely", "rhi_timely_rate"), ("offered", "rhi_offered_rate")):
+    names = templates.get(TARGET_NAMES_KEY) or {}
+    headline = config.headline_target_metric
+    ctx["headline_name"] = names.get(headline, headline.replace("_", " "))
+    charts = (
+        ("timely", "rhi_timely_rate"),
+        ("offered", "rhi_offered_rate"),
+        ("headline", config.headline_target_metric),
+    )
+    for prefix, series in charts:
         chart = spc.get(series)
         ctx[f"{prefix}_assurance"] = chart.assurance if chart else None
     signals = [
@@ -477,16 +514,22 @@ def _render_key(
 def _target_lists(
     rag: Mapping[str, Rag], config: Config, names: Mapping[str, str]
 ) -> dict[str, Any]:
-    """`targets_missed` and `targets_met`: each rated target as "name (59% against 100%)",
-    in the configuration's order; a target whose figure is suppressed is in neither."""
+    """`targets_missed` and `targets_met`: each rated target as "name (59% for all children,
+    against 100%)", the headline target first, then in the configuration's order; a target
+    whose figure is suppressed is in neither. The group is named because the summary's tiles
+    show some figures for one group only (e.g. children placed out of county)."""
     missed: list[str] = []
     met: list[str] = []
-    for metric, target in config.targets.items():
+    headline = config.headline_target_metric
+    ordered = sorted(config.targets.items(), key=lambda item: item[0] != headline)
+    for metric, target in ordered:
         rating = rag.get(metric)
         if rating is None or rating.status not in ("green", "amber", "red"):
             continue
         value = rating.value
-        figure = "" if value is None else f"{present.rate_percent(value)} against "
+        figure = (
+            "" if value is None else f"{present.rate_percent(value)} for all children, against "
+        )
         text = (
             f"{names.get(metric, metric.replace('_', ' '))} "
             f"({figure}{present.rate_percent(target.target)})"
@@ -531,11 +574,70 @@ def board_asks(
     return out
 
 
+def _commentary_finalize(value: object) -> object:
+    """A figure in the commentary: as the tables show it, or [c] when it is withheld."""
+    if isinstance(value, Withheld):
+        return "[c]" if value.reason == SUPPRESSED else "(no figure)"
+    return value
+
+
+def commentary_context(
+    metrics: pd.DataFrame,
+    quarter: Quarter,
+    *,
+    history: pd.DataFrame | None,
+    rag: Mapping[str, Rag],
+    config: Config,
+) -> dict[str, Any]:
+    """The names the commentary may quote: the narrative templates' names, and each
+    all-children figure under its metric ID too (`rhi_target_met_rate` = `target_met_rate`)."""
+    ctx = build_context(metrics, quarter, history=history, rag=rag, config=config)
+    for name, (metric, cohort) in (COUNTS | RATES).items():
+        if cohort == "all":
+            ctx.setdefault(metric, ctx[name])
+    return ctx
+
+
+def fill_commentary(text: str, ctx: Mapping[str, Any], path: Path) -> str:
+    """The commentary's Markdown with each `{{ name }}` replaced by this run's figure.
+
+    A figure withheld by disclosure control is written [c], one with no value "(no
+    figure)". A name that is not a figure, or a template that will not run, is a
+    UsageError naming the file and how to fix it.
+    """
+    if "{" not in text:
+        return text
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    env.finalize = _commentary_finalize
+    env.globals["plural"] = _plural
+    env.tests["withheld"] = _is_withheld
+    env.tests["missing"] = _is_missing
+    env.tests["known"] = _is_known
+    try:
+        return env.from_string(text).render(**ctx)
+    except UndefinedError as exc:
+        raise UsageError(
+            f"{path}: the commentary uses a name that is not a figure ({exc.message}); the "
+            "names are listed at the top of templates/narrative.yaml."
+        ) from None
+    except WithheldError:
+        raise UsageError(
+            f"{path}: the commentary calculates with a figure that is withheld in this "
+            "edition; quote it as {{ name }} instead, or test it with 'is known' first."
+        ) from None
+    except TemplateError as exc:
+        raise UsageError(
+            f"{path}: a '{{{{ }}}}' or '{{% %}}' in the commentary could not be read ({exc})."
+        ) from None
+
+
 __all__ = [
     "DEFAULT_TEMPLATES",
     "Withheld",
     "board_asks",
     "build_context",
+    "commentary_context",
+    "fill_commentary",
     "key_messages",
     "load_templates",
 ]

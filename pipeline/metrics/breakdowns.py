@@ -391,7 +391,7 @@ def breakdowns(
         declined,
         ALL,
         [],
-        note="Reasons are shown only as configured categories; anything else is 'Other'.",
+        note="Reasons not on the council's list of decline reasons are counted as 'Other'.",
     )
     add(
         "rhi_mode",
@@ -420,7 +420,7 @@ def breakdowns(
         completed & _clean(e["exception"]).notna().to_numpy(dtype=bool),
         ALL,
         [],
-        note="Exceptions are shown only as configured categories; anything else is 'Other'.",
+        note="Exceptions not on the council's list of agreed exceptions are counted as 'Other'.",
     )
     ids = e["interviewer_id"] if "interviewer_id" in e else pd.Series(pd.NA, index=e.index)
     frame, note = _practitioners(ids, completed)

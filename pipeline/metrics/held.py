@@ -65,6 +65,8 @@ MONTHLY_NEEDS: dict[str, tuple[str, ...]] = {
     "rhi_timely": _TIMELY,
     "T": _TIMELY,
     "rhi_timely_rate": _TIMELY,
+    "rhi_target_met": (*_TIMELY, "mode"),
+    "rhi_target_met_rate": (*_TIMELY, "mode"),
 }
 
 

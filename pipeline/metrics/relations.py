@@ -148,12 +148,14 @@ MONTH_SUMS: dict[str, str] = {
     "rhi_offered": "rhi_offered",
     "rhi_timely": "timely",
     "T": "in_timeliness",
+    "rhi_target_met": "target_met",
 }
 
 # Monthly rate column -> the monthly counts it is worked out from (published with the rate).
 MONTH_RATES: dict[str, tuple[str, str]] = {
     "rhi_offered_rate": ("rhi_offered", "rhi_due"),
     "rhi_timely_rate": ("rhi_timely", "T"),
+    "rhi_target_met_rate": ("rhi_target_met", "T"),
 }
 
 # Lower bounds of the episode-count bands of `repeat_children` (a child with 3 or 4

@@ -26,6 +26,8 @@ MONTHLY_COLUMNS = [
     "rhi_timely",
     "T",
     "rhi_timely_rate",
+    "rhi_target_met",
+    "rhi_target_met_rate",
 ]
 
 
@@ -173,8 +175,9 @@ def monthly_series(
     timeliness_hours: float,
 ) -> pd.DataFrame:
     """Per month (YYYY-MM of the episode start), for all children: episodes, rhi_due,
-    rhi_offered, rhi_offered_rate, rhi_timely (numerator), T (denominator) and
-    rhi_timely_rate, one row per month in the order given (months with no episodes included).
+    rhi_offered, rhi_offered_rate, rhi_timely (numerator), T (denominator), rhi_timely_rate,
+    and rhi_target_met (timely and face to face, over the same T) with rhi_target_met_rate;
+    one row per month in the order given (months with no episodes included).
     """
     wanted = [int(m[:4]) * 12 + int(m[5:7]) - 1 for m in months]
     codes = _period_codes(_month_numbers(episodes["start"]), wanted)
@@ -190,6 +193,7 @@ def monthly_series(
     )
     offered = d.rhi_offered_rate(grouped)
     timely = d.rhi_timely_rate(grouped)
+    target_met = d.rhi_target_met_rate(grouped)
     return pd.DataFrame(
         {
             "month": pd.array(list(months), dtype="str"),
@@ -200,6 +204,8 @@ def monthly_series(
             "rhi_timely": timely.numerator.astype("int64"),
             "T": timely.denominator.astype("int64"),
             "rhi_timely_rate": timely.value,
+            "rhi_target_met": target_met.numerator.astype("int64"),
+            "rhi_target_met_rate": target_met.value,
         },
         columns=MONTHLY_COLUMNS,
     )

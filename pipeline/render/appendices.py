@@ -114,13 +114,12 @@ def _source_headers(results: Results) -> dict[tuple[str, str], str]:
 
 
 def provenance_rows(results: Results) -> list[tuple[str, str]]:
-    """Where the figures came from: input files (name, rows, SHA-256) and the configuration."""
-    rows = [
-        (f"Input: {i.name}", f"{present.count(float(i.rows))} rows; SHA-256 {i.sha256}")
-        for i in results.inputs
-    ]
-    if results.config_sha256:
-        rows.append(("Configuration", f"SHA-256 {results.config_sha256}"))
+    """Where the figures came from: input files (name and rows) and the settings.
+
+    The files' SHA-256 fingerprints are for analysts and auditors: they are in
+    manifest.json, not on the paper's pages.
+    """
+    rows = [(f"Input: {i.name}", f"{present.count(float(i.rows))} rows") for i in results.inputs]
     rows.append(("Reporting quarter", f"{results.quarter.label} ({results.quarter.id})"))
     rows.append(("Data as at", _long_date(results.as_at)))
     rows.append(("Audience", results.audience))

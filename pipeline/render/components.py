@@ -26,9 +26,12 @@ from pipeline.render.sections import (
     _between,
     compared_metrics,
     independence,
+    not_offered_for_placement,
     out_of_county_story,
     spc_blocks,
     staff_privacy_text,
+    still_open,
+    timeliness_text,
 )
 from pipeline.render.tables import metric_table
 from pipeline.results import Results
@@ -207,6 +210,20 @@ class Components:
     def out_of_county_story(self) -> str:
         """What can be published for children placed out of county, and what cannot."""
         return out_of_county_story(self._results, self._fig)
+
+    def not_offered_for_placement(self) -> str:
+        """How many returns of children placed out of county were not offered an interview
+        because of the placement, as a sentence ("" when none, or withheld)."""
+        return not_offered_for_placement(self._results).strip()
+
+    def still_open(self) -> str:
+        """The episodes still open at the end of the quarter, as a sentence ("" when none)."""
+        return still_open(self._results, self._fig)
+
+    def timeliness_text(self) -> str:
+        """The timeliness section's opening: the council's headline target first, the rate
+        in any mode beside it, and which interviews each figure counts."""
+        return timeliness_text(self._results, self._fig)
 
     def staff_privacy(self) -> str:
         """Why a public report gives no per-practitioner workload, with the total."""

@@ -36,7 +36,7 @@ from pipeline.render.figures import (
     _small_base,
 )
 from pipeline.render.tables import _series
-from pipeline.render.titles import _lowest, _spc_reading, _top, spc_title
+from pipeline.render.titles import _lowest, _spc_reading, _top, spc_past_signal, spc_title
 from pipeline.results import Results
 
 # The board paper's sections, in its order (the default placement of breakdowns knows them).
@@ -64,6 +64,7 @@ SPC_SERIES = (
     ("episodes", "Missing episodes each month", False),
     ("rhi_offered_rate", "Return home interviews offered each month", True),
     ("rhi_timely_rate", "Interviews completed within the timescale each month", True),
+    ("rhi_target_met_rate", "Interviews held face to face within the timescale each month", True),
 )
 COHORTS4 = ["all", IN, OUT, "not_looked_after"]
 
@@ -155,32 +156,85 @@ STEPS = (
 )
 
 
+def _still_open(fig: Figures, q: Quarter) -> str:
+    """A sentence on the episodes still open at the end of the quarter, where a reader of
+    the section will see it ("" when there are none, or the count is withheld)."""
+    value = fig.value(q, "all", "episodes_ongoing")
+    if value is None or fig.suppressed(q, "all", "episodes_ongoing") or not value > 0:
+        return ""
+    n = fig.text(q, "all", "episodes_ongoing")
+    verb = "was" if value == 1 else "were"
+    return (
+        f" {n} {'episode' if value == 1 else 'episodes'} {verb} still open when the data was "
+        "taken: the child had not yet returned, so no interview was due yet."
+    )
+
+
+def _timeliness_text(fig: Figures, q: Quarter, hours: str, face: bool) -> str:
+    """The section's opening: the council's target first, the rate in any mode as context,
+    and which interviews each figure counts."""
+    met, timely = fig.text(q, "all", "rhi_target_met_rate"), fig.text(q, "all", "rhi_timely_rate")
+    if face:
+        lead = (
+            f"The council's target is an interview held face to face within {hours} hours of "
+            f"the child's return. This quarter {met} of the completed interviews that count "
+            "towards the timescale met it; counting "
+            f"interviews in any mode, including by telephone, {timely} were held within "
+            f"{hours} hours."
+        )
+    else:
+        lead = (
+            f"An interview should be held within {hours} hours of the child's return. This "
+            f"quarter {timely} of completed interviews were held within {hours} hours, and "
+            f"{met} were both within the timescale and face to face."
+        )
+    return (
+        f"{lead} Interviews with an agreed exception to the timescale are left out of these "
+        "rates, but the median times below include them."
+    )
+
+
 def timely_by_cohort_chart(results: Results, fig: Figures, num: Numberer) -> list[Block]:
-    """Interviews within the timescale by cohort, titled with the lowest group compared."""
+    """Interviews within the timescale (face to face when that is the headline target) by
+    cohort, titled with the lowest group compared."""
     q = results.quarter
     hours = f"{float(results.config.timeliness_hours):g}"
     cohorts = COHORTS4
+    face = results.config.headline_target_metric == "rhi_target_met_rate"
+    metric = "rhi_target_met_rate" if face else "rhi_timely_rate"
+    held = f"held face to face within {hours} hours" if face else f"held within {hours} hours"
     below = _small_base(results)
     rate = Series(
-        "Within timescale",
-        [fig.value(q, c, "rhi_timely_rate") for c in cohorts],
-        [fig.rate_text(q, c, "rhi_timely_rate", below) for c in cohorts],
-        [fig.suppressed(q, c, "rhi_timely_rate") for c in cohorts],
+        "Face to face within timescale" if face else "Within timescale",
+        [fig.value(q, c, metric) for c in cohorts],
+        [fig.rate_text(q, c, metric, below) for c in cohorts],
+        [fig.suppressed(q, c, metric) for c in cohorts],
     )
     cats = [COHORT_SHORT[c] for c in cohorts]
     # A rate on a handful of interviews is shown, but never made the headline; "all" is the
     # whole, not a group to compare, and "lowest" needs at least two groups to compare.
-    left_out = [c == "all" or fig.small_base(q, c, "rhi_timely_rate", below) for c in cohorts]
+    small = [c != "all" and fig.small_base(q, c, metric, below) for c in cohorts]
+    left_out = [c == "all" or small[i] for i, c in enumerate(cohorts)]
     compared = sum(1 for i, out in enumerate(left_out) if not out and not rate.hidden(i))
     low = _lowest(rate, left_out) if compared >= 2 else None
     if low is not None:
-        title = (
-            f"Interviews within {hours} hours: lowest for {cats[low].lower()} ({rate.labels[low]})"
-        )
+        title = f"Interviews {held}: lowest for {cats[low].lower()} ({rate.labels[low]})"
+        # A group shown on the chart but too small to compare is named, with why, so the
+        # title never claims "lowest" against a bar that is lower.
+        few = [
+            f"{cats[i].lower()} ({rate.labels[i].replace(' (of ', ' of ').removesuffix(')')})"
+            for i, s in enumerate(small)
+            if s
+        ]
+        if few:
+            title += (
+                f" among groups with {below} or more interviews; "
+                f"{' and '.join(few)} had too few to compare"
+            )
     elif not rate.hidden(0):
-        title = f"{rate.labels[0]} of interviews were held within {hours} hours"
+        title = f"{rate.labels[0]} of interviews were {held}"
     else:
-        title = f"Interviews within {hours} hours by cohort"
+        title = f"Interviews {held} by cohort"
     return [
         num.chart(
             bar_chart("fig-timely-cohort", title, cats, [rate], percent=True, first_header="Cohort")
@@ -276,6 +330,32 @@ def out_of_county_story(results: Results, fig: Figures) -> str:
 
 def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def not_offered_for_placement(results: Results) -> str:
+    """A sentence on returns not offered an interview because the child was placed out of
+    county (from the not-offered reasons), where a reader of this section looks for it.
+    Empty when there were none, or the count is withheld or not published."""
+    parts = [b for b in results.disclosure.published(results.breakdowns or [])]
+    reasons = next((b for b in parts if b.id == "not_offered_reasons"), None)
+    if reasons is None or OUT not in reasons.frame.columns:
+        return ""
+    rows = reasons.frame.index[reasons.frame["category"] == "out_of_area"].tolist()
+    if not rows:
+        return ""
+    i = rows[0]
+    if bool(results.disclosure.breakdown_mask(reasons).loc[i, OUT]):
+        return ""
+    n = int(reasons.frame.loc[i, OUT])
+    if n <= 0:
+        return ""
+    returns = "return" if n == 1 else "returns"
+    verb = "was" if n == 1 else "were"
+    return (
+        f" {present.count(n)} {returns} of children placed out of county {verb} not offered "
+        "an interview because of where the child was placed (see 'Why return home interviews "
+        "were not offered')."
+    )
 
 
 @dataclass(frozen=True)
@@ -404,6 +484,18 @@ def trend_table(results: Results, fig: Figures, num: Numberer) -> list[Block]:
     ]
 
 
+def timeliness_text(results: Results, fig: Figures) -> str:
+    """The timeliness section's opening (the headline target first)."""
+    hours = f"{float(results.config.timeliness_hours):g}"
+    face = results.config.headline_target_metric == "rhi_target_met_rate"
+    return _timeliness_text(fig, results.quarter, hours, face)
+
+
+def still_open(results: Results, fig: Figures) -> str:
+    """The missing section's sentence on episodes still open ("" when none or withheld)."""
+    return _still_open(fig, results.quarter).strip()
+
+
 def staff_privacy_text(results: Results, fig: Figures) -> str:
     """The public workload section: the total only, never per person (a team of two
     dedicated workers would be identified)."""
@@ -448,6 +540,7 @@ _SPC_METRIC = {
     "episodes": "episodes",
     "rhi_offered_rate": "rhi_offered_rate",
     "rhi_timely_rate": "rhi_timely_rate",
+    "rhi_target_met_rate": "rhi_target_met_rate",
 }
 
 
@@ -499,6 +592,7 @@ def spc_blocks(results: Results, num: Numberer) -> list[Block]:
             x
             for x in (
                 _spc_reading(result, fmt(target) if target is not None else ""),
+                spc_past_signal(result, hidden),
                 str(text.get("limits") or ""),
             )
             if x

@@ -24,8 +24,15 @@ class Tile:
     rag_word: str  # e.g. "Target missed (target 90%)"
     rag_symbol: str  # a glyph of the shipped font, e.g. "×"; hidden from screen readers
     suppressed: bool = False
+    context: str = ""  # a related figure beside it, e.g. "In any mode: 51%"
 
 
+HEADLINE = "headline"
+# The headline target metric's tile shows the other timeliness rate beside it, in words.
+_CONTEXT = {
+    "rhi_target_met_rate": ("rhi_timely_rate", "In any mode, including telephone: {figure}"),
+    "rhi_timely_rate": ("rhi_target_met_rate", "Face to face only: {figure}"),
+}
 HEADLINES: tuple[tuple[str, str, str], ...] = (
     # (metric, cohort, label override or "" for the registry label)
     ("episodes", "all", "Missing and away episodes"),
@@ -33,7 +40,7 @@ HEADLINES: tuple[tuple[str, str, str], ...] = (
     ("rhi_offered_rate", "all", "Return home interviews offered"),
     ("rhi_decline_rate", "all", "Offers declined by the child or family"),
     ("rhi_completed_rate", "all", "Return home interviews completed"),
-    ("rhi_timely_rate", "all", ""),
+    (HEADLINE, "all", ""),  # the headline target metric (config headline_target_metric)
     ("rhi_independent_rate", OUT, "Out-of-county interviews held independently"),
     ("children_repeat", "all", ""),
 )
@@ -104,7 +111,9 @@ def tiles(
 ) -> list[Tile]:
     """The summary page's headline figures: (metric, cohort, label or "") in order."""
     out = []
-    for metric, cohort, label in headlines:
+    headline = results.config.headline_target_metric
+    for name, cohort, label in headlines:
+        metric = headline if name == HEADLINE else name
         if metric not in fig.registry or fig.row(results.quarter, cohort, metric) is None:
             continue
         change, arrow, judgement = _change(fig, results.quarter, cohort, metric)
@@ -122,6 +131,15 @@ def tiles(
                 rag_word=word,
                 rag_symbol=symbol,
                 suppressed=fig.suppressed(results.quarter, cohort, metric),
+                context=_context(results, fig, metric) if name == HEADLINE else "",
             )
         )
     return out
+
+
+def _context(results: Results, fig: Figures, metric: str) -> str:
+    """The other timeliness rate, for the headline tile ("" when there is none)."""
+    other, words = _CONTEXT.get(metric, ("", ""))
+    if not other or other not in fig.registry or fig.row(results.quarter, "all", other) is None:
+        return ""
+    return words.format(figure=fig.text(results.quarter, "all", other))

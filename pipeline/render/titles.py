@@ -116,3 +116,29 @@ def _point_month(result: Any, index: int) -> str:
     """The month of point `index` of an SPC result, e.g. `June 2026`."""
     labels = getattr(result, "labels", ()) or ()
     return month_label(labels[index]) if index < len(labels) else f"point {index + 1}"
+
+
+def spc_past_signal(result: Any, hidden: Sequence[bool]) -> str:
+    """A sentence on a single unusual month in the past, when every month since it is
+    ordinary: "August 2025 (88) was a single unusual month, above the upper process limit;
+    the 10 months since have all been within the range expected." Empty otherwise, or
+    when that month is withheld."""
+    special = [bool(s) for s in getattr(result, "special", ())]
+    flagged = [i for i, s in enumerate(special) if s]
+    if not flagged or not hasattr(result, "signal_at"):
+        return ""
+    last = flagged[-1]
+    signal = result.signal_at(last)
+    latest = getattr(result, "latest", None)
+    if signal is None or signal.rule != "outside" or latest is None or last >= latest:
+        return ""
+    if hidden[last] or (len(flagged) > 1 and flagged[-2] == last - 1):
+        return ""
+    since = latest - last
+    side = "above the upper" if signal.high else "below the lower"
+    return (
+        f"{_point_month(result, last)} was a single unusual month, {side} process limit; "
+        f"the {since} {'month' if since == 1 else 'months'} since "
+        f"{'has' if since == 1 else 'have all'} been within the range expected. One month "
+        "outside the limits is a prompt to ask what happened then, not a lasting change."
+    )

@@ -51,6 +51,10 @@ SPC_SERIES = {
     "episodes": ("Missing and away episodes each month", False),
     "rhi_offered_rate": ("Return home interviews offered each month", True),
     "rhi_timely_rate": ("Return home interviews completed within the timescale each month", True),
+    "rhi_target_met_rate": (
+        "Return home interviews held face to face within the timescale each month",
+        True,
+    ),
 }
 
 Cell = int | float | str
