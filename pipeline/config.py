@@ -204,6 +204,14 @@ class Config(Strict):
     # Commentary whose front matter names another quarter (or none) is left out with a
     # notice ("omit"), or printed anyway ("keep").
     commentary_other_quarter: Literal["omit", "keep"] = "omit"
+    # --- Publication details (a11y, #16): the workbook's cover says when the figures were
+    # published, when they will next be, and whom to contact.
+    contact_email: str | None = Field(
+        None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="team's email address"
+    )
+    contact_phone: str | None = None
+    publication_date: date | None = None
+    next_update: date | None = None
     # Where the config file lives: relative paths inside it are resolved against this.
     base_dir: Path = Field(Path("."), exclude=True)
     # The config file itself, for messages that name it (None for a Config built in code).
