@@ -125,25 +125,17 @@ def artifact_page_furniture(document: Any, pdf: Any) -> None:
         obj.clear()
 
 
+def _number(ref: Any) -> int | None:
+    """The object number of an indirect reference (b'12 0 R'), or None for anything else
+    (an MCID, a dictionary). Faster than the regular expression, on thousands of kids."""
+    if isinstance(ref, bytes) and ref.endswith(b" 0 R"):
+        return int(ref[:-4])
+    return None
+
+
 def _elem(obj: Any) -> bool:
     """True for a structure element (a pydyf dictionary of type /StructElem)."""
-    return hasattr(obj, "get") and obj.get("Type") == "/StructElem"
-
-
-def _kids(pdf: Any, element: Any) -> list[Any]:
-    """The structure elements among an element's /K (MCIDs and object references left out)."""
-    return [kid for kid in (_deref(pdf, ref) for ref in _refs(element.get("K", []))) if _elem(kid)]
-
-
-def _elements(pdf: Any, root: Any) -> list[tuple[Any, Any]]:
-    """(element, parent) for every structure element under `root`, parents before children."""
-    out = []
-    stack = [(kid, root) for kid in reversed(_kids(pdf, root))]
-    while stack:
-        element, parent = stack.pop()
-        out.append((element, parent))
-        stack.extend((kid, element) for kid in reversed(_kids(pdf, element)))
-    return out
+    return isinstance(obj, dict) and obj.get("Type") == "/StructElem"
 
 
 def _kid_list(element: Any) -> list[Any]:
@@ -152,7 +144,36 @@ def _kid_list(element: Any) -> list[Any]:
     return list(kids) if isinstance(kids, list) else [kids]
 
 
-def _replace_kid(pdf: Any, parent: Any, old: Any, new: list[Any]) -> None:
+def _kids(pdf: Any, element: Any) -> list[Any]:
+    """The structure elements among an element's /K (MCIDs and object references left out)."""
+    found = []
+    for ref in _kid_list(element):
+        number = _number(ref)
+        if number is not None and _elem(pdf.objects[number]):
+            found.append(pdf.objects[number])
+    return found
+
+
+def _elements(pdf: Any, root: Any) -> list[tuple[Any, Any]]:
+    """(element, parent) for every structure element under `root`, parents before children
+    (document order)."""
+    objects = pdf.objects
+    out = []
+    stack = [(ref, root) for ref in reversed(_kid_list(root))]
+    while stack:
+        ref, parent = stack.pop()
+        number = _number(ref)
+        if number is None:
+            continue
+        element = objects[number]
+        if not _elem(element):
+            continue
+        out.append((element, parent))
+        stack.extend((kid, element) for kid in reversed(_kid_list(element)))
+    return out
+
+
+def _replace_kid(parent: Any, old: Any, new: list[Any]) -> None:
     """Put `new` elements (adopted by `parent`) where `old` was in the parent's /K."""
     import pydyf
 
@@ -163,9 +184,12 @@ def _replace_kid(pdf: Any, parent: Any, old: Any, new: list[Any]) -> None:
     parent["K"] = pydyf.Array(kids[:at] + [e.reference for e in new] + kids[at + 1 :])
 
 
-def _list_items_from_definitions(pdf: Any, pairs: list[tuple[Any, Any]]) -> None:
-    """L > Div > (LI > LBody term, LI > LBody definition) becomes L > LI > (Lbl, LBody)."""
+def _list_items_from_definitions(pdf: Any, pairs: list[tuple[Any, Any]]) -> dict[int, Any]:
+    """L > Div > (LI > LBody term, LI > LBody definition) becomes L > LI > (Lbl, LBody).
+    Returns the new parent of each moved element, by id()."""
     import pydyf
+
+    moved: dict[int, Any] = {}
 
     for element, parent in pairs:
         if element.get("S") != "/Div" or parent.get("S") != "/L":
@@ -183,10 +207,12 @@ def _list_items_from_definitions(pdf: Any, pairs: list[tuple[Any, Any]]) -> None
         term["S"] = "/Lbl"
         for body in (term, definition):
             body["P"] = element.reference
+            moved[id(body)] = element
         element["S"] = "/LI"
         element["K"] = pydyf.Array([term.reference, definition.reference])
         for item in items:
             item.clear()  # unreferenced now
+    return moved
 
 
 def _table_header_scopes(pdf: Any, root: Any, pairs: list[tuple[Any, Any]]) -> None:
@@ -213,44 +239,51 @@ def _table_header_scopes(pdf: Any, root: Any, pairs: list[tuple[Any, Any]]) -> N
         root["IDTree"] = pydyf.Dictionary({"Names": names})
 
 
-def _without_empty_elements(pdf: Any, root: Any) -> None:
+def _without_empty_elements(pairs: list[tuple[Any, Any]]) -> None:
     """Remove structure elements that hold nothing (no content, no annotation, no element),
-    and then any parent left empty by that."""
+    and then any parent left empty by that: children are seen before their parents."""
     import pydyf
 
-    changed = True
-    while changed:
-        changed = False
-        for element, parent in _elements(pdf, root):
-            if _kid_list(element):
-                continue
-            kids = _kid_list(parent)
-            parent["K"] = pydyf.Array([k for k in kids if k != element.reference])
-            element.clear()
-            changed = True
-            break
+    for element, parent in reversed(pairs):
+        if not element or _kid_list(element):
+            continue  # already removed, or holds something
+        parent["K"] = pydyf.Array([k for k in _kid_list(parent) if k != element.reference])
+        element.clear()
 
 
-def _merged_captions(pdf: Any, root: Any) -> None:
+def _holds_figure(pdf: Any, element: Any) -> bool:
+    """True if a Figure is among the element's kids, or inside an anonymous (NonStruct) kid,
+    as an inline image in a <figure> is."""
+    for kid in _kids(pdf, element):
+        if kid.get("S") == "/Figure":
+            return True
+        if kid.get("S") == "/NonStruct" and any(
+            grandchild.get("S") == "/Figure" for grandchild in _kids(pdf, kid)
+        ):
+            return True
+    return False
+
+
+def _merged_captions(pdf: Any, pairs: list[tuple[Any, Any]]) -> None:
     """A Caption inside a Caption gives its kids to the outer one; a NonStruct holding a
     Caption and a Figure (an HTML <figure>) becomes a Div."""
-    changed = True
-    while changed:
-        changed = False
-        for element, parent in _elements(pdf, root):
-            if element.get("S") == "/Caption" and parent.get("S") == "/Caption":
-                inner = _kids(pdf, element)
-                if len(inner) != len(_kid_list(element)):
-                    continue  # holds content directly: leave it
-                _replace_kid(pdf, parent, element, inner)
+    for element, parent in reversed(pairs):
+        if not element or not parent or element.get("S") != "/Caption":
+            continue
+        if parent.get("S") == "/Caption":
+            inner = _kids(pdf, element)
+            if len(inner) == len(_kid_list(element)):  # only elements, no content of its own
+                _replace_kid(parent, element, inner)
                 element.clear()
-                changed = True
-                break
-    for element, _parent in _elements(pdf, root):
-        if element.get("S") == "/NonStruct":
-            tags = {kid.get("S") for kid in _kids(pdf, element)}
-            if {"/Caption", "/Figure"} <= tags:
-                element["S"] = "/Div"
+    for element, parent in pairs:
+        if (
+            element
+            and parent
+            and element.get("S") == "/Caption"
+            and parent.get("S") == "/NonStruct"
+            and _holds_figure(pdf, parent)
+        ):
+            parent["S"] = "/Div"
 
 
 def _box_text(box: Any, generated: bool = False) -> list[str]:
@@ -274,7 +307,9 @@ def _link_words(document: Any) -> dict[int, str]:
     after: dict[Any, list[str]] = {}
     annotations: dict[Any, list[Any]] = {}
     for page in document.pages:
-        for box in page._page_box.descendants():
+        # WeasyPrint's links of the page: (type, target, rectangle, box), each box given its
+        # annotation as the PDF was written.
+        for _kind, _target, _rectangle, box in page.links:
             annotation = getattr(box, "link_annotation", None)
             if annotation is None or box.element is None:
                 continue
@@ -310,10 +345,14 @@ def tidy_structure(document: Any, pdf: Any) -> None:
     if root_ref is None:
         return
     root = _deref(pdf, root_ref)
-    _list_items_from_definitions(pdf, _elements(pdf, root))
-    _table_header_scopes(pdf, root, _elements(pdf, root))
-    _without_empty_elements(pdf, root)
-    _merged_captions(pdf, root)
+    pairs = _elements(pdf, root)
+    moved = _list_items_from_definitions(pdf, pairs)
+    # The walk as the lists left it (their old items gone, terms and definitions moved); each
+    # fix below keeps it true for the next.
+    pairs = [(e, moved.get(id(e), p)) for e, p in pairs if e]
+    _table_header_scopes(pdf, root, pairs)
+    _without_empty_elements(pairs)
+    _merged_captions(pdf, pairs)
     _readable_links(document, pdf)
 
 
