@@ -149,11 +149,23 @@ def test_link_annotations_say_where_they_go_in_words(sample_pdfs: list[Path]) ->
     assert not _problems(sample_pdfs, check)
 
 
-def test_contents_links_name_the_section_and_its_page(sample_pdfs: list[Path]) -> None:
+def test_contents_links_name_the_section_and_the_page_they_go_to(sample_pdfs: list[Path]) -> None:
     for path in sample_pdfs:
         with pikepdf.open(path) as pdf:
-            said = [str(a.Contents) for a in pdf.pages[0].obj.get("/Annots", [])]
-        assert "Summary (page 2)" in said, (path, said[:4])
+            pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+            dests = pikepdf.NameTree(pdf.Root.Names.Dests)
+            stated = {}
+            for annotation in pdf.pages[0].obj.get("/Annots", []):
+                said = str(annotation.Contents)
+                match = re.fullmatch(r"(.+) \(page (\d+)\)", said)
+                assert match, f"{path}: contents link says {said!r}"
+                target = dests[str(annotation.Dest)]
+                destination = target.D if isinstance(target, pikepdf.Dictionary) else target
+                # The page the link says is the page it goes to.
+                assert int(match[2]) == pages[destination[0].objgen], (path, said)
+                stated[match[1]] = int(match[2])
+        # The cover, its contents and notes fit the first page: the summary starts page 2.
+        assert stated["Summary"] == 2, f"{path}: the cover runs over its page"
 
 
 def test_every_figure_has_alternative_text(sample_pdfs: list[Path]) -> None:
