@@ -212,6 +212,14 @@ class Config(Strict):
     # Commentary whose front matter names another quarter (or none) is left out with a
     # notice ("omit"), or printed anyway ("keep").
     commentary_other_quarter: Literal["omit", "keep"] = "omit"
+    # --- Publication details (a11y, #16): the workbook's cover says when the figures were
+    # published, when they will next be, and whom to contact.
+    contact_email: str | None = Field(
+        None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="team's email address"
+    )
+    contact_phone: str | None = None
+    publication_date: date | None = None
+    next_update: date | None = None
 
     # --- Reports (issue #15): which profiles one run writes, and the council's templates ---
     reports: list[str] = Field(

@@ -316,15 +316,19 @@ def read_outputs(
     obs = Observations()
     read_metrics_csv(obs, (out_dir / "metrics.csv").read_text(encoding="utf-8"), metrics)
     book = load_workbook(out_dir / "tables.xlsx", read_only=True)
-    by_id = {b.id: b for b in breakdowns}
+    from pipeline.render.workbook import SPC_SHEETS, breakdown_sheet
+
+    # Sheets are found by the plain-English names the workbook gives them.
+    by_sheet = {breakdown_sheet(b): b for b in breakdowns}
+    spc_by_sheet = {sheet: key for key, sheet in SPC_SHEETS.items()}
     extra: list = []
     for sheet in book.worksheets:
         rows = [list(r) for r in sheet.iter_rows(min_row=4, values_only=True)]
         name = sheet.title
-        if name[:2].isdigit() and name[3:] in by_id:
-            read_breakdown_table(obs, by_id[name[3:]], rows)
-        elif name.startswith("SPC "):
-            extra += read_spc_table(obs, name[4:], months, rows)
+        if name in by_sheet:
+            read_breakdown_table(obs, by_sheet[name], rows)
+        elif name in spc_by_sheet:
+            extra += read_spc_table(obs, spc_by_sheet[name], months, rows)
     titles = {b.title: b for b in breakdowns}
     for table in html_tables((out_dir / "board-report.html").read_text(encoding="utf-8")):
         caption = re.sub(r"^Table \d+[.:]?\s*", "", table["caption"].strip())

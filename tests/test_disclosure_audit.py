@@ -162,11 +162,11 @@ def _public_views(episodes, audience: str = "public"):
     obs = Observations()
     csv_text = metrics_csv_bytes(results.metrics, audience=audience).decode("utf-8")
     read_metrics_csv(obs, csv_text, metrics)
-    for i, b in enumerate(decisions.published(parts), start=1):
-        read_breakdown_table(obs, b, breakdown_table(results, b, results.metrics, i).rows)
+    for b in decisions.published(parts):
+        read_breakdown_table(obs, b, breakdown_table(results, b, results.metrics).rows)
     extra = []
     for table in spc_tables(results, results.metrics):
-        extra += read_spc_table(obs, table.sheet[4:], months, table.rows)
+        extra += read_spc_table(obs, table.table_name.removeprefix("tbl_spc_"), months, table.rows)
     shown = decisions.published(parts)
     return obs, extra, metrics, shown, monthly, cfg
 

@@ -109,6 +109,19 @@ def test_pdf_states_the_headline_figures(public):
     assert "OFFICIAL" in text and "OFFICIAL-SENSITIVE" not in text
 
 
+def test_the_summary_fits_on_one_page_in_both_papers(public, internal):
+    # The summary (tiles, key messages, the Board's asks) is page 2 and ends there: the
+    # page after it opens with the next section, never with a spilled line of the summary.
+    for folder in (public, internal):
+        pages = _pdf_text(folder / "board-report.pdf").split("\f")
+        summary = next(i for i, page in enumerate(pages) if "Key messages" in page)
+        following = [line.strip() for line in pages[summary + 1].splitlines() if line.strip()]
+        # Running header (council and title, then the marking), then the next heading.
+        body = [line for line in following if "Example Council" not in line]
+        body = [line for line in body if not line.startswith("OFFICIAL")]
+        assert body[0] == "Missing episodes", (folder.name, body[:2])
+
+
 def test_internal_paper_is_marked_and_shows_what_public_suppresses(public, internal):
     text = _pdf_text(internal / "board-report.pdf")
     assert "OFFICIAL-SENSITIVE" in text

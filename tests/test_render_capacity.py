@@ -109,9 +109,11 @@ def test_summary_is_one_short_paragraph_naming_the_best_option():
     # current 80% (85% in county, [c] out: 3 children); actual 50%; best 84%; the replay
     # does better than the service did, so the figures are upper bounds
     assert section.blocks[0].text == (
-        "Replayed on this quarter's returns, today's workforce could have held 80% of wanted "
-        "interviews face to face within 72 hours (85% in county, [c] out of county), against "
-        "50% actually held; 2 workers, also out of county: 84%. The replay leaves out much of "
+        "A model that replays this quarter's returns suggests today's dedicated workers could "
+        "have held 80% of the interviews children did not decline face to face, by an "
+        "independent worker, within 72 hours (85% in county, [c] out of county); of the "
+        "interviews actually completed, 50% were; 2 workers, also out of county: 84%. The "
+        "replay leaves out much of "
         "the work, so read these as upper bounds; the options and assumptions are on the "
         "Capacity sheet of tables.xlsx."
     )

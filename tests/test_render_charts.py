@@ -113,9 +113,12 @@ def test_stacked_chart_hides_a_bar_with_a_suppressed_segment() -> None:
         reference=72,
         reference_label="72 hours",
     )
-    # Only the "All" bar is drawn: one patch in each colour, plus each legend key.
-    assert len(re.findall(rf'fill="{PALETTE[0].lower()}"', chart.svg)) == 2
+    # Only the "All" bar is drawn. The plain first segment: its patch, its legend key and the
+    # box behind its "10 hours", 3 fills. The patterned second segment: its patch and key
+    # share one pattern (filled once in its colour), plus the box behind "50 hours", 2 fills.
+    assert len(re.findall(rf'fill="{PALETTE[0].lower()}"', chart.svg)) == 3
     assert len(re.findall(rf'fill="{PALETTE[1].lower()}"', chart.svg)) == 2
+    assert ">60 hours<" not in chart.svg
     assert ">72 hours<" in chart.svg.replace("> 72 hours<", ">72 hours<")
     assert chart.table.rows == [
         ["All", "10 hours", "50 hours"],
@@ -313,3 +316,33 @@ def test_spc_chart_marks_withheld_months_on_the_axis() -> None:
         suppressed=[False, True, False, True, False],
     )
     assert chart.svg.count(">[c]<") == 2
+
+
+def test_stacked_segments_differ_by_pattern_and_carry_their_values() -> None:
+    chart = stacked_bar_chart(
+        "fig-s",
+        "Assignment took longest",
+        ["All"],
+        [
+            Series("Return to notification", [1], ["1 hour"]),
+            Series("Notification to assignment", [30], ["30 hours"]),
+            Series("Assignment to interview", [60], ["60 hours"]),
+        ],
+    )
+    svg = chart.svg
+    # Three segments, three patterns: the first plain, the other two each its own pattern,
+    # used once on its segment and once on its key.
+    patterns = re.findall(r'fill="url\(#(fig-s-[^)]+)\)"', svg)
+    assert len(set(patterns)) == 2 and all(patterns.count(p) == 2 for p in set(patterns))
+    # The two wide segments say their values on the bar; the 1-hour sliver has no room.
+    assert ">30 hours<" in svg and ">60 hours<" in svg and ">1 hour<" not in svg
+
+
+def test_segment_labels_are_written_in_the_colour_that_reads_best() -> None:
+    from pipeline.render.charts import contrast, label_colour
+
+    # White on the dark blue (10.4:1 by the stylesheet's own count), ink on the orange.
+    assert label_colour(PALETTE[0]) == "#FFFFFF" and label_colour(PALETTE[3]) != "#FFFFFF"
+    assert contrast("#FFFFFF", "#FFFFFF") == 1 and round(contrast("#FFFFFF", "#000000")) == 21
+    for colour in PALETTE[:4]:
+        assert contrast(label_colour(colour), colour) >= 4.5, colour

@@ -7,7 +7,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from pipeline.render.pdf import artifact_page_furniture
+from pipeline.render.pdf import artifact_page_furniture, finish_pdf
 
 HTML = """<!doctype html><html lang="en-GB"><head><title>T</title><style>
 @page { size: A4; @top-left { content: "Header text" }
@@ -101,6 +101,62 @@ def test_untagged_documents_are_left_alone(tmp_path: Path) -> None:
     assert calls
     with pikepdf.open(tmp_path / "plain.pdf") as pdf:
         assert "/StructTreeRoot" not in pdf.Root
+
+
+SMALL = """<!doctype html><html lang="en-GB"><head><title>T</title></head><body>
+<p><a href="#defs">Definitions</a><span class="empty"></span></p>
+<dl id="defs"><div><dt>Term</dt><dd>What it means</dd></div></dl>
+<table><caption>Counts</caption><thead><tr><th scope="col">Group</th><th scope="col">N</th></tr>
+</thead><tbody><tr><th scope="row">All</th><td>3</td></tr></tbody></table>
+<figure><figcaption>Figure 1<span style="display: block">A note</span></figcaption>
+<img alt="A picture of three" src="data:image/gif;base64,{GIF}"></figure>
+</body></html>""".replace("{GIF}", "R0lGODlhAQABAIAAAP///wAAACwAAAAAAQABAAACAkQBADs=")
+
+
+def _tree(pdf: pikepdf.Pdf) -> list[tuple[str, str, pikepdf.Dictionary]]:
+    """(tag, parent's tag, element) for every structure element."""
+    out = []
+    stack = [(k, pdf.Root.StructTreeRoot) for k in pdf.Root.StructTreeRoot.K]
+    while stack:
+        node, parent = stack.pop()
+        if isinstance(node, pikepdf.Dictionary) and node.get("/Type") == "/StructElem":
+            out.append((str(node.S), str(parent.get("/S", "")), node))
+            kids = node.get("/K")
+            items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            stack.extend((k, node) for k in items if k is not None)
+    return out
+
+
+def test_finish_pdf_puts_lists_headers_empties_captions_and_links_right(tmp_path: Path) -> None:
+    from weasyprint import HTML as Doc
+
+    # What WeasyPrint 70 writes for this page, then what the finisher makes of it.
+    Doc(string=SMALL).write_pdf(tmp_path / "raw.pdf", pdf_variant="pdf/ua-1")
+    Doc(string=SMALL).write_pdf(tmp_path / "fixed.pdf", pdf_variant="pdf/ua-1", finisher=finish_pdf)
+    with pikepdf.open(tmp_path / "raw.pdf") as raw:
+        tree = _tree(raw)
+        assert ("/Div", "/L") in {(t, p) for t, p, _ in tree}
+        assert ("/Caption", "/Caption") in {(t, p) for t, p, _ in tree}
+        assert "/IDTree" not in raw.Root.StructTreeRoot
+        assert str(raw.pages[0].Annots[0].Contents) == "defs"
+    with pikepdf.open(tmp_path / "fixed.pdf") as pdf:
+        tree = _tree(pdf)
+        pairs = {(t, p) for t, p, _ in tree}
+        # The term and its definition are one list item: label and body.
+        assert {("/LI", "/L"), ("/Lbl", "/LI"), ("/LBody", "/LI")} <= pairs
+        assert ("/Div", "/L") not in pairs and ("/Caption", "/Caption") not in pairs
+        # The figure is a Div holding its caption and (in an anonymous block) its image.
+        assert ("/Caption", "/Div") in pairs and ("/Caption", "/NonStruct") not in pairs
+        # Two header cells in the head (Column), one in the body (Row), each in the IDTree.
+        scopes = sorted(str(e.A.Scope) for t, _, e in tree if t == "/TH")
+        assert scopes == ["/Column", "/Column", "/Row"]
+        names = pdf.Root.StructTreeRoot.IDTree.Names
+        assert len(names) == 6 and [str(names[i]) for i in range(0, 6, 2)] == sorted(
+            str(names[i]) for i in range(0, 6, 2)
+        )
+        # No element is empty (the empty span is gone); the link says its words.
+        assert all(e.get("/K") not in (None, []) for _, _, e in tree)
+        assert str(pdf.pages[0].Annots[0].Contents) == "Definitions"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -84,14 +84,14 @@ def _fetched(html: str, charts: dict[str, str]) -> bytes:
     """The PDF WeasyPrint writes when it fetches each chart itself, with the same settings."""
     from weasyprint import HTML
 
-    from pipeline.render.pdf import artifact_page_furniture
+    from pipeline.render.pdf import finish_pdf
     from pipeline.render.pdf_writer import _fonts, _stylesheet
 
     return HTML(
         string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=template_fetcher(charts)
     ).write_pdf(
         stylesheets=[_stylesheet()],
-        finisher=artifact_page_furniture,
+        finisher=finish_pdf,
         font_config=_fonts(),
         pdf_variant="pdf/ua-1",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date
 from types import SimpleNamespace
@@ -144,7 +145,7 @@ def test_public_figures_and_symbols(books):
     # Stored as the decimal, shown as a percentage (openpyxl rows and columns count from 1).
     assert book["Headline"].cell(headline.index(offered) + 1, 3).number_format == "0.0%"
     # Breakdown: video 2 primary, telephone 6 secondary (38 - 30), total 38 shown.
-    mode = sheet_rows(book["01 rhi_mode"])
+    mode = sheet_rows(book["How interviews were held"])
     assert mode[3:] == [
         ["Face to face", 30],
         ["Telephone", "[c]"],
@@ -152,13 +153,13 @@ def test_public_figures_and_symbols(books):
         ["Total", 38],
     ]
     # Symbols are right-aligned text; "=Video" is a string, never a formula.
-    cell = book["01 rhi_mode"]["B5"]
+    cell = book["How interviews were held"]["B5"]
     assert cell.data_type == "s" and cell.alignment.horizontal == "right"
-    assert book["01 rhi_mode"]["A6"].data_type == "s"
+    assert book["How interviews were held"]["A6"].data_type == "s"
     # SPC: May 3 primary. This fixture's months (24) add up to no published figure (its
     # quarter has 40), so no relation links them and June stays shown; the chart's mean
     # (8 = 24 / 3) would give May back, so mean, limits and signals are withheld.
-    spc = sheet_rows(book["SPC episodes"])
+    spc = sheet_rows(book["Episodes control chart"])
     assert [r[1] for r in spc[3:]] == [12, "[c]", 9]
     assert [r[2:] for r in spc[3:]] == [["[c]"] * 4] * 3
     # Trends: Q0 not_looked_after 9 shown; Q1's 3 withheld in numerator, denominator, value.
@@ -176,7 +177,7 @@ def test_internal_shows_everything_and_is_marked(books):
         ), ws.title
         assert "OFFICIAL-SENSITIVE: not for publication" in ws.oddHeader.center.text
         assert all(v != "[c]" for row in rows[3:] for v in row), ws.title
-    mode = sheet_rows(book["01 rhi_mode"])
+    mode = sheet_rows(book["How interviews were held"])
     assert mode[3:] == [["Face to face", 30], ["Telephone", 6], ["=Video", 2], ["Total", 38]]
     assert "Jo Bloggs, Head of Service" in str(sheet_rows(book["Cover"]))
 
@@ -193,3 +194,91 @@ def test_same_bytes_every_run_and_folder(books, tmp_path):
     other = tmp_path / "somewhere" / "else"
     write_workbook(results("public"), other)
     assert (other / "tables.xlsx").read_bytes() == books["public"].read_bytes()
+
+
+def _published(audience: str, **config: object) -> SimpleNamespace:
+    """The fixture's results with publication details added to the config."""
+    base = results(audience)
+    base.config = base.config.model_copy(update=config)
+    return base
+
+
+def test_every_table_has_a_meaningful_name(books):
+    for path in books.values():
+        book = openpyxl.load_workbook(path)
+        names = {ws.title: next(iter(ws.tables)) for ws in book.worksheets if ws.tables}
+        assert all(re.fullmatch(r"tbl_[a-z0-9_]+", n) for n in names.values()), names
+        assert len(set(names.values())) == len(names)
+        # The breakdown's table is named for the breakdown; the others for their sheet.
+        assert names["How interviews were held"] == "tbl_rhi_mode"
+        assert names["Episodes control chart"] == "tbl_spc_episodes"
+        assert names["Headline"] == "tbl_headline" and names["Contents"] == "tbl_contents"
+
+
+def test_sheet_names_are_plain_english_and_first_columns_say_what_rows_are(books):
+    book = openpyxl.load_workbook(books["public"])
+    assert book.sheetnames == [
+        "Cover",
+        "Contents",
+        "Notes",
+        "Headline",
+        "Trends",
+        "How interviews were held",
+        "Episodes control chart",
+    ]
+    firsts = {ws.title: ws["A3"].value for ws in book.worksheets[1:]}
+    assert firsts["How interviews were held"] == "How the interview was held"
+    assert firsts["Episodes control chart"] == "Month"
+    assert "Category" not in firsts.values()
+
+
+def test_cover_gives_the_dates_and_contact_from_the_config(tmp_path):
+    details = _published(
+        "public",
+        contact_email="missing.team@anyshire.example",
+        contact_phone="01234 567890",
+        publication_date=date(2026, 7, 23),
+        next_update=date(2026, 10, 22),
+    )
+    write_workbook(details, tmp_path)
+    cover = openpyxl.load_workbook(tmp_path / "tables.xlsx")["Cover"]
+    lines = [row[0] for row in sheet_rows(cover)]
+    for heading in ("About these tables", "Period covered", "Dates", "Contact"):
+        assert heading in lines and cover.cell(lines.index(heading) + 1, 1).font.b
+    assert "Data as at: 10 July 2026" in lines  # the fixture's as-at date
+    assert "Published: 23 July 2026" in lines and "Next update: 22 October 2026" in lines
+    assert "Jo Bloggs, Head of Service, Anyshire Council" in lines
+    assert "Telephone: 01234 567890" in lines
+    email = lines.index("Email: missing.team@anyshire.example") + 1
+    assert cover.cell(email, 1).hyperlink.target == "mailto:missing.team@anyshire.example"
+
+
+def test_cover_without_dates_in_the_config_names_the_next_quarter(books):
+    lines = [row[0] for row in sheet_rows(openpyxl.load_workbook(books["public"])["Cover"])]
+    # No publication_date or report_date: no publication line; the next paper is Q2's.
+    assert not any(str(line).startswith("Published") for line in lines)
+    assert "Next update: with the paper for Quarter 2 2026-27 (July to September 2026)" in lines
+
+
+def test_an_email_that_is_not_an_address_is_refused():
+    with pytest.raises(ValueError, match="contact_email"):
+        Config(contact_email="the missing team")
+
+
+def test_workbook_language_is_set(books):
+    for path in books.values():
+        assert openpyxl.load_workbook(path).properties.language == "en-GB"
+
+
+def test_the_sample_workbooks_have_named_tables_plain_sheets_and_a_language(sample_outputs):
+    for folder in sample_outputs.values():
+        for path in sorted(folder.rglob("*.xlsx")):
+            book = openpyxl.load_workbook(path)
+            assert book.properties.language == "en-GB"
+            tables = [t for ws in book.worksheets for t in ws.tables]
+            assert "tbl_episodes_by_month" in tables and not any(
+                re.fullmatch(r"Table\d+", t) for t in tables
+            )
+            for ws in book.worksheets:
+                assert not re.search(r"_|^\d|^SPC ", ws.title), ws.title
+                assert ws.title == "Cover" or ws["A3"].value != "Category", ws.title

@@ -269,11 +269,11 @@ def capacity_summary(results: Any, num: Numberer | None = None) -> Section | Non
         return share_text(results, r, place)
 
     text = (
-        f"Replayed on this quarter's returns, today's workforce could have held "
-        f"{share(current, 'all')} of wanted interviews face to face within "
-        f"{_hours(capacity.timeliness_hours)} ({share(current, 'in_county')} in county, "
-        f"{share(current, 'out_of_county')} out of county), against {share(actual, 'all')} "
-        "actually held"
+        "A model that replays this quarter's returns suggests today's dedicated workers "
+        f"could have held {share(current, 'all')} of the interviews children did not decline "
+        f"face to face, by an independent worker, within {_hours(capacity.timeliness_hours)} "
+        f"({share(current, 'in_county')} in county, {share(current, 'out_of_county')} out of "
+        f"county); of the interviews actually completed, {share(actual, 'all')} were"
     )
     if best.option.id != current.option.id:
         text += f"; {best.option.label.lower()}: {share(best, 'all')}"

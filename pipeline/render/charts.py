@@ -2,7 +2,9 @@
 
 Every chart follows the UK Analysis Function guidance: the colour-blind-safe afcharts palette,
 at most four coloured categories, direct labels instead of legends where possible, and a
-title (shown as the figure caption) that states the message. Each chart carries alt text built
+title (shown as the figure caption) that states the message. Nothing is told apart by colour
+alone: lines have distinct markers, stacked segments distinct fill patterns (shared by their
+key) and their values written on them where they fit. Each chart carries alt text built
 from its own data and the data itself as a table, so no figure relies on the picture alone.
 
 The charts never format a figure themselves: the caller passes the text for every value (made
@@ -35,6 +37,28 @@ FONT_DIR = Path(__file__).resolve().parents[2] / "templates" / "fonts"
 WIDTH_IN = 6.4  # fits the A4 text block (170 mm) at 100%
 # Distinct marker shapes, so line series differ by more than colour.
 MARKERS = ("o", "s", "^", "D")
+# Distinct fill patterns, so stacked segments differ by more than colour: each segment and its
+# key share colour and pattern, and each segment is labelled with its value where it fits.
+HATCHES = ("", "///", "...", "xx")
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a #RRGGBB colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG contrast ratio of two #RRGGBB colours (1 to 21)."""
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def label_colour(fill: str) -> str:
+    """The text colour (white or ink) with the higher contrast on a fill colour."""
+    return "#FFFFFF" if contrast("#FFFFFF", fill) >= contrast(TEXT, fill) else TEXT
+
 
 _fonts_ready = False
 
@@ -606,6 +630,7 @@ def stacked_bar_chart(
         with matplotlib.rc_context(_rc(chart_id)):
             fig, ax = _figure(1.3 + 0.55 * n)
             top = reference or 0.0
+            drawn: list[tuple[float, float, float, int, str]] = []  # x, width, y, segment, text
             for i in range(n):
                 y = n - 1 - i
                 if any(s.hidden(i) for s in segments):
@@ -631,7 +656,9 @@ def stacked_bar_chart(
                         color=PALETTE[j],
                         linewidth=0.8,
                         edgecolor="white",
+                        hatch=HATCHES[j],
                     )
+                    drawn.append((left, width, y, j, s.labels[i]))
                     left += width
                 top = max(top, left)
             xmax = top * 1.12 if top else 1
@@ -666,7 +693,12 @@ def stacked_bar_chart(
             legend = _legend_in(math.ceil(k / ncol))
             order = _legend_order(k, ncol)
             fig.legend(
-                [Rectangle((0, 0), 1, 1, color=PALETTE[j]) for j in order],
+                [
+                    Rectangle(
+                        (0, 0), 1, 1, facecolor=PALETTE[j], edgecolor="white", hatch=HATCHES[j]
+                    )
+                    for j in order
+                ],
                 [names[j] for j in order],
                 loc="lower center",
                 bbox_to_anchor=(0.5, PAD_IN / fig.get_size_inches()[1]),
@@ -679,6 +711,25 @@ def stacked_bar_chart(
             width = _fit_width(WIDTH_IN - left - PAD_IN, overhangs)
             bottom = PAD_IN + legend + LEGEND_AXES_PAD * FONT_SIZE / 72 + _x_ticks_in(axis_label)
             _place(fig, ax, left, width, bottom, PAD_IN)
+            # Each segment's value, written on it where it fits (on a plain box, so the pattern
+            # never runs through the words), in white or ink, whichever reads better on it.
+            for x, span, y, j, text in drawn:
+                room = span / xmax * width * 72  # the segment's width in points
+                if text and text_width_pt(text, SMALL_SIZE) + 8 <= room:
+                    ax.text(
+                        x + span / 2,
+                        y,
+                        text,
+                        ha="center",
+                        va="center",
+                        fontsize=SMALL_SIZE,
+                        color=label_colour(PALETTE[j]),
+                        bbox={
+                            "boxstyle": "square,pad=0.15",
+                            "facecolor": PALETTE[j],
+                            "edgecolor": "none",
+                        },
+                    )
             return _finish_svg(fig, chart_id)
 
     alt = f"Stacked bar chart. {title}. {_alt_values(categories, segments)}"
@@ -847,12 +898,15 @@ def spc_chart(
 Kind = Literal["bar", "line", "stacked", "spc"]
 
 __all__ = [
+    "HATCHES",
     "MAX_SERIES",
     "PALETTE",
     "Chart",
     "DataTable",
     "Series",
     "bar_chart",
+    "contrast",
+    "label_colour",
     "line_chart",
     "setup_fonts",
     "spc_chart",

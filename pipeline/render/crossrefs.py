@@ -11,24 +11,15 @@ from pipeline.results import Results
 
 
 def workbook_table(results: Results, chart_id: str, workbook: str = "tables.xlsx") -> str:
-    """How a caption points a reader at a chart's figures in tables.xlsx: by sheet name when
-    the name is plain words ('Headline', 'Trends'), otherwise by the table's title, which is
-    in cell A1 of its sheet and in the contents sheet."""
-    from pipeline.render.workbook import SPC_SERIES as BOOK_SPC
-
-    sheet = workbook_sheet(results, chart_id)
-    for key, (title, _) in BOOK_SPC.items():
-        if chart_id == f"fig-spc-{_slug(key)}":
-            return f"the table '{title}: statistical process control' in {workbook}"
-    for b in results.breakdowns:
-        if chart_id == f"fig-{_slug(b.id)}":
-            # The title workbook.py writes in A1 of the breakdown's sheet.
-            return f"the table '{b.title}, {results.quarter.label}' in {workbook}"
-    return f"the sheet '{sheet}' of {workbook}"
+    """How a caption points a reader at a chart's figures in the workbook: by its sheet,
+    whose name is plain words ('Headline', 'Episodes by month')."""
+    return f"the sheet '{workbook_sheet(results, chart_id)}' of {workbook}"
 
 
 def workbook_sheet(results: Results, chart_id: str) -> str:
     """The tables.xlsx sheet holding a chart's figures (the names `workbook.py` gives them)."""
+    from pipeline.render.workbook import breakdown_sheet, spc_sheet
+
     if chart_id == "fig-trend-rates":
         return "Trends"
     from pipeline.render import capacity
@@ -37,10 +28,10 @@ def workbook_sheet(results: Results, chart_id: str) -> str:
         return capacity.SHEET
     for key, _, _ in SPC_SERIES:
         if chart_id == f"fig-spc-{_slug(key)}":
-            return f"SPC {key}"[:31]
-    for number, b in enumerate(results.disclosure.published(results.breakdowns), start=1):
+            return spc_sheet(key)
+    for b in results.disclosure.published(results.breakdowns):
         if chart_id == f"fig-{_slug(b.id)}":
-            return f"{number:02d} {b.id}"[:31]
+            return breakdown_sheet(b)
     # The cohort, funnel, timeliness and out-of-county charts show reported-quarter metrics.
     return "Headline"
 

@@ -195,7 +195,7 @@ def write_pdf(html: str, charts: Mapping[str, Callable[[], str]]) -> bytes:
     """
     from weasyprint import DEFAULT_OPTIONS, HTML
 
-    from pipeline.render.pdf import artifact_page_furniture
+    from pipeline.render.pdf import finish_pdf
 
     options = {"stylesheets": [_stylesheet()], "pdf_variant": "pdf/ua-1"}
     # The options WeasyPrint's own image loader would be given for this render.
@@ -207,7 +207,7 @@ def write_pdf(html: str, charts: Mapping[str, Callable[[], str]]) -> bytes:
     document = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=template_fetcher())
     with weasyprint_errors_fail():
         return document.write_pdf(
-            finisher=artifact_page_furniture, font_config=_fonts(), cache=images, **options
+            finisher=finish_pdf, font_config=_fonts(), cache=images, **options
         )
 
 

@@ -9,8 +9,9 @@ ready to draw once), then fills `templates/report.html.j2` twice:
 - PDF: WeasyPrint with `pdf_variant="pdf/ua-1"`, charts as `<img alt>` inside `<figure>` so the
   PDF Figure gets its alt text (see `pdf_writer.py` for the locked-down fetcher, the shared
   stylesheet and fonts, and the failed build on WeasyPrint's logged errors, and `pdf.py` for
-  the running headers and footers re-marked as artifacts). With a PDF engine
-  (`pdf_engine.py`) the PDF is laid out in another process while the charts are drawn here.
+  the running headers and footers re-marked as artifacts and the structure tree tidied).
+  With a PDF engine (`pdf_engine.py`) the PDF is laid out in another process while the
+  charts are drawn here.
 
 Jinja autoescaping is on for every template; the only markup marked safe is SVG drawn by
 `charts.py` (with its text escaped here) and director's commentary made safe upstream.

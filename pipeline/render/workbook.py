@@ -15,12 +15,22 @@ for releasing statistics in spreadsheets (the rules gptables applies):
   numerator); the notes sheet explains both and no meaning is given by colour alone;
 - the marking is also in every sheet's printed header and footer;
 - every text cell is written as a string, never as a formula, and the workbook's fixed
-  creation date (the as-at date) makes the bytes the same on every run.
+  creation date (the as-at date) makes the bytes the same on every run;
+- sheets have plain-English names ("Episodes by month"), each Excel table a meaningful name
+  (`tbl_episodes_by_month`, gptables' `table_name`), and each table's first column a header
+  naming what its rows are ("Month", not "Category");
+- the cover, in sections as gptables' and aftables' covers are, says what the tables are,
+  the period, the publication and next-update dates and whom to contact (from the config);
+- the workbook's language is set (en-GB, in its core properties) so screen readers speak it
+  with the right voice.
 """
 
 from __future__ import annotations
 
+import io
 import math
+import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -59,6 +69,74 @@ SPC_SERIES = {
 
 Cell = int | float | str
 
+# Each breakdown's sheet name (plain English, at most 31 characters, Excel's limit) and the
+# header of its first column, which names what the rows are. A breakdown not listed here gets
+# a sheet name from its title and a header from its dimension.
+BREAKDOWN_SHEETS: dict[str, tuple[str, str]] = {
+    "episodes_by_month": ("Episodes by month", "Month"),
+    "episodes_by_type": ("Episodes by type", "Type of episode"),
+    "duration_bands": ("Time missing or away", "Time missing or away"),
+    "age_bands": ("Episodes by age", "Age of the child"),
+    "episodes_by_cohort": ("Episodes by placement", "Looked after and where placed"),
+    "children_by_cohort": ("Children by placement", "Looked after and where placed"),
+    "repeat_children": ("Children by episode count", "Episodes in the quarter"),
+    "rhi_outcomes": ("Interview outcomes", "Outcome of the offer"),
+    "not_offered_reasons": ("Why not offered", "Reason not offered"),
+    "declined_by": ("Who declined", "Who declined"),
+    "decline_reasons": ("Why declined", "Reason for declining"),
+    "rhi_mode": ("How interviews were held", "How the interview was held"),
+    "interviewer_role": ("Who held interviews", "Who held the interview"),
+    "risks": ("Risks identified", "Risk identified"),
+    "timeliness_exceptions": ("Exceptions to the timescale", "Exception agreed"),
+    "interviews_per_practitioner": ("Interviews per practitioner", "Practitioner"),
+}
+# Each control chart's sheet.
+SPC_SHEETS = {
+    "episodes": "Episodes control chart",
+    "rhi_offered_rate": "Offered control chart",
+    "rhi_timely_rate": "Timely interviews control chart",
+}
+LANGUAGE = "en-GB"
+_SHEET_LIMIT = 31
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\']")
+
+
+def _short_name(text: str) -> str:
+    """Text cut at a word to fit a sheet name, without the characters Excel refuses."""
+    words = _NOT_IN_SHEET_NAMES.sub(" ", text).split()
+    name = ""
+    for word in words:
+        longer = f"{name} {word}".strip()
+        if len(longer) > _SHEET_LIMIT:
+            break
+        name = longer
+    return name or text[:_SHEET_LIMIT]
+
+
+def breakdown_sheet(breakdown: Any) -> str:
+    """The plain-English name of a breakdown's sheet."""
+    known = BREAKDOWN_SHEETS.get(breakdown.id)
+    return known[0] if known else _short_name(breakdown.title)
+
+
+def spc_sheet(key: str) -> str:
+    """The name of a control chart's sheet."""
+    return SPC_SHEETS.get(key) or _short_name(f"{key.replace('_', ' ').capitalize()} chart")
+
+
+def breakdown_first_header(breakdown: Any) -> str:
+    """What a breakdown's rows are, as the header of its first column."""
+    known = BREAKDOWN_SHEETS.get(breakdown.id)
+    if known:
+        return known[1]
+    return str(breakdown.dimension or "Group").replace("_", " ").capitalize()
+
+
+def table_name(text: str) -> str:
+    """An Excel table name (letters, digits and underscores, starting with a letter), prefixed
+    tbl_ as gptables' conventions suggest: `tbl_episodes_by_month`."""
+    return "tbl_" + (re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower() or "table")
+
 
 @dataclass
 class Table:
@@ -72,6 +150,12 @@ class Table:
     rows: list[list[Cell]]
     formats: list[str]
     row_formats: list[str] = field(default_factory=list)
+    name: str = ""  # the Excel table's name; from the sheet name when not given
+
+    @property
+    def table_name(self) -> str:
+        """The Excel table's name (`tbl_...`)."""
+        return self.name or table_name(self.sheet)
 
 
 def _blank(value: Any) -> bool:
@@ -204,7 +288,7 @@ def trends_table(results: Any, metrics: pd.DataFrame, registry: dict[str, Any]) 
     )
 
 
-def breakdown_table(results: Any, breakdown: Any, metrics: pd.DataFrame, number: int) -> Table:
+def breakdown_table(results: Any, breakdown: Any, metrics: pd.DataFrame) -> Table:
     """One breakdown: a row per category, a column per cohort, and a total row when the
     categories add up."""
     frame = breakdown.frame.reset_index(drop=True)
@@ -221,14 +305,14 @@ def breakdown_table(results: Any, breakdown: Any, metrics: pd.DataFrame, number:
             total = float(frame[c].sum())
             totals.append(_figure(total, decisions.total_withheld(breakdown, c)))
         rows.append(totals)
-    sheet = f"{number:02d} {breakdown.id}"[:31]
     return Table(
-        sheet,
+        breakdown_sheet(breakdown),
         f"{breakdown.title}, {results.quarter.label}",
         decisions.note(breakdown) or "Number of episodes or interviews in each category.",
-        ["Category", *[COHORT_LABELS.get(c, c) for c in columns]],
+        [breakdown_first_header(breakdown), *[COHORT_LABELS.get(c, c) for c in columns]],
         rows,
         ["text", *["count"] * len(columns)],
+        name=table_name(breakdown.id),
     )
 
 
@@ -285,7 +369,7 @@ def spc_tables(results: Any, metrics: pd.DataFrame) -> list[Table]:
         fmt = "percent" if percent else "number"
         tables.append(
             Table(
-                f"SPC {key}"[:31],
+                spc_sheet(key),
                 f"{title}: statistical process control",
                 "Process limits are the mean plus or minus 2.66 times the average moving range "
                 "(NHS Making Data Count); a lower limit below zero is shown as zero.",
@@ -299,6 +383,7 @@ def spc_tables(results: Any, metrics: pd.DataFrame) -> list[Table]:
                 ],
                 rows,
                 ["text", fmt, fmt, fmt, fmt, "text"],
+                name=table_name(f"spc_{key}"),
             )
         )
     return tables
@@ -345,10 +430,8 @@ def build_tables(results: Any) -> tuple[list[Table], Table]:
     metrics = disclosed_metrics(results)
     registry = _registry(results.config)
     tables = [headline_table(results, metrics, registry), trends_table(results, metrics, registry)]
-    tables += [
-        breakdown_table(results, b, metrics, i)
-        for i, b in enumerate(results.disclosure.published(results.breakdowns), start=1)
-    ]
+    published = results.disclosure.published(results.breakdowns)
+    tables += [breakdown_table(results, b, metrics) for b in published]
     tables += spc_tables(results, metrics)
     from pipeline.render import capacity, revisions
 
@@ -372,6 +455,7 @@ class _Formats:
     def __init__(self, book: Any) -> None:
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
         self.title = book.add_format({**base, "bold": True, "font_size": 14})
+        self.heading = book.add_format({**base, "bold": True, "font_size": 12})
         self.note = book.add_format({**base})
         self.header = book.add_format({**base, "bold": True, "text_wrap": True, "bottom": 1})
         self.text = book.add_format({**base, "text_wrap": True})
@@ -400,7 +484,7 @@ def _set_marking(sheet: Any, text: str) -> None:
     sheet.set_footer(code)
 
 
-def _write_table(sheet: Any, table: Table, mark: str, formats: _Formats, table_number: int) -> None:
+def _write_table(sheet: Any, table: Table, mark: str, formats: _Formats) -> None:
     sheet.write_string(TITLE_ROW, 0, table.title, formats.title)
     sheet.write_string(NOTE_ROW, 0, f"{mark}. {table.note}".strip(), formats.note)
     for col, name in enumerate(table.columns):
@@ -418,7 +502,7 @@ def _write_table(sheet: Any, table: Table, mark: str, formats: _Formats, table_n
             HEADER_ROW + len(table.rows),
             len(table.columns) - 1,
             {
-                "name": f"Table{table_number}",
+                "name": table.table_name,
                 "style": None,
                 "autofilter": False,
                 "columns": [
@@ -436,18 +520,81 @@ def _write_table(sheet: Any, table: Table, mark: str, formats: _Formats, table_n
     _set_marking(sheet, mark)
 
 
-def _cover_lines(results: Any, mark: str) -> list[str]:
+def _long_date(day: Any) -> str:
+    """A date as the cover writes it: 23 July 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def cover_sections(results: Any, mark: str) -> list[tuple[str, list[str]]]:
+    """The cover's sections, each a heading and its lines (gptables' and aftables' layout):
+    what the tables are, the period, the dates and whom to contact, from the config."""
     config = results.config
+    published = config.publication_date or config.report_date
+    dates = [f"Data as at: {_long_date(results.as_at)}"]
+    if published is not None:
+        dates.append(f"Published: {_long_date(published)}")
+    if config.next_update is not None:
+        dates.append(f"Next update: {_long_date(config.next_update)}")
+    else:
+        dates.append(f"Next update: with the paper for {results.quarter.next().label}")
+    contact = [f"{config.report_owner}, {config.council_name}"]
+    if config.contact_email:
+        contact.append(f"Email: {config.contact_email}")
+    if config.contact_phone:
+        contact.append(f"Telephone: {config.contact_phone}")
     return [
-        mark,
-        f"{config.council_name}, {config.board_name}",
-        f"Period: {results.quarter.label}",
-        f"Data as at: {results.as_at:%d %B %Y}".replace(" 0", " "),
-        "These tables hold every figure in the board report on children missing from home "
-        "and care and their return home interviews, and the data behind its charts.",
-        "The contents sheet lists every table; the notes sheet explains symbols and definitions.",
-        f"Contact: {config.report_owner}",
+        (
+            "About these tables",
+            [
+                mark,
+                f"{config.council_name}, {config.board_name}.",
+                "These tables hold every figure in the board report on children missing from "
+                "home and care and their return home interviews, and the data behind its "
+                "charts.",
+                "The contents sheet lists every table; the notes sheet explains symbols and "
+                "definitions.",
+            ],
+        ),
+        ("Period covered", [results.quarter.label]),
+        ("Dates", dates),
+        ("Contact", contact),
     ]
+
+
+def _write_cover(sheet: Any, results: Any, mark: str, formats: _Formats) -> None:
+    """The cover: title in A1, then each section's heading (bold) and lines, one per row;
+    the email address is a mailto link."""
+    config = results.config
+    sheet.write_string(0, 0, f"{config.report_title}: tables", formats.title)
+    row = 1
+    for heading, lines in cover_sections(results, mark):
+        sheet.write_string(row, 0, heading, formats.heading)
+        row += 1
+        for line in lines:
+            if config.contact_email and line == f"Email: {config.contact_email}":
+                url = f"mailto:{config.contact_email}"
+                sheet.write_url(row, 0, url, formats.link, line)
+            else:
+                sheet.write_string(row, 0, line, formats.text)
+            row += 1
+    sheet.set_column(0, 0, 110)
+    _set_marking(sheet, mark)
+
+
+def _with_language(xlsx: bytes, language: str) -> bytes:
+    """The workbook with its language in the core properties (dc:language), which
+    xlsxwriter does not write; every other part copied as it was, in the same order and with
+    the same fixed timestamps, so the bytes stay the same on every run."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":
+                tag = f"<dc:language>{language}</dc:language>".encode()
+                data = data.replace(b"</cp:coreProperties>", tag + b"</cp:coreProperties>")
+            target.writestr(info, data)
+    return out.getvalue()
 
 
 def write_workbook(
@@ -462,9 +609,15 @@ def write_workbook(
     out_dir.mkdir(parents=True, exist_ok=True)
     import xlsxwriter  # here, not at the top: the paper's view imports this module early
 
+    buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
-        str(out_dir / name),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
     )
     created = datetime.combine(results.as_at, time())
     book.set_properties(
@@ -479,12 +632,7 @@ def write_workbook(
     book.set_custom_property("Classification", mark)
     formats = _Formats(book)
 
-    cover = book.add_worksheet("Cover")
-    cover.write_string(0, 0, f"{config.report_title}: tables", formats.title)
-    for i, line in enumerate(_cover_lines(results, mark), start=1):
-        cover.write_string(i, 0, line, formats.text)
-    cover.set_column(0, 0, 110)
-    _set_marking(cover, mark)
+    _write_cover(book.add_worksheet("Cover"), results, mark, formats)
 
     contents_sheet = book.add_worksheet("Contents")
     notes_sheet = book.add_worksheet("Notes")
@@ -497,27 +645,36 @@ def write_workbook(
         [[t.sheet, t.title] for t, _ in sheets],
         ["text", "text"],
     )
-    _write_table(contents_sheet, contents, mark, formats, 1)
+    _write_table(contents_sheet, contents, mark, formats)
     # Link each sheet name to its sheet (written over the plain text, same string).
     for r, (table, _) in enumerate(sheets):
         contents_sheet.write_url(
             HEADER_ROW + 1 + r, 0, f"internal:'{table.sheet}'!A1", formats.link, table.sheet
         )
-    for number, (table, sheet) in enumerate(sheets, start=2):
-        _write_table(sheet, table, mark, formats, number)
+    for table, sheet in sheets:
+        _write_table(sheet, table, mark, formats)
     book.close()
+    (out_dir / name).write_bytes(_with_language(buffer.getvalue(), LANGUAGE))
     return name
 
 
 __all__ = [
+    "BREAKDOWN_SHEETS",
+    "LANGUAGE",
     "NOT_APPLICABLE",
+    "SPC_SHEETS",
     "WORKBOOK",
     "Table",
+    "breakdown_first_header",
+    "breakdown_sheet",
     "breakdown_table",
     "build_tables",
+    "cover_sections",
     "headline_table",
     "notes_rows",
+    "spc_sheet",
     "spc_tables",
+    "table_name",
     "trends_table",
     "write_workbook",
 ]
