@@ -119,7 +119,8 @@ def test_the_summary_fits_on_one_page_in_both_papers(public, internal):
         # Running header (council and title, then the marking), then the next heading.
         body = [line for line in following if "Example Council" not in line]
         body = [line for line in body if not line.startswith("OFFICIAL")]
-        assert body[0] == "Missing episodes", (folder.name, body[:2])
+        # The board paper's profile puts the decisions and actions straight after it.
+        assert body[0] == "Decisions and actions for the Board", (folder.name, body[:2])
 
 
 def test_internal_paper_is_marked_and_shows_what_public_suppresses(public, internal):

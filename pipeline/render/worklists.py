@@ -65,7 +65,7 @@ def worklist_sheets(worklists: Any) -> list[Table]:
     if worklists is None:
         return []
     out = []
-    for number, w in enumerate(worklists.items, start=1):
+    for w in worklists.items:
         rows = [
             [_cell(v)[0] for v in values] for values in w.frame.itertuples(index=False, name=None)
         ]
@@ -76,7 +76,8 @@ def worklist_sheets(worklists: Any) -> list[Table]:
             kinds.append(next((k for k in found if k != "text"), "text"))
         out.append(
             Table(
-                f"W{number:02d} {w.id}"[:31],
+                # Plain words, as every sheet name (no underscore, no leading number).
+                f"Worklist {w.id.replace('_', ' ')}"[:31],
                 w.title,
                 w.note,
                 [str(c) for c in w.frame.columns],
