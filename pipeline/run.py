@@ -290,7 +290,8 @@ def _run(
         independent_roles=config.independent_roles,
     )
     disclosed = decisions.flags(metrics)
-    analysis = write_narrative(analysis, disclosed, config)
+    published_spc = {name: decisions.spc_result(name, r) for name, r in analysis.spc.items()}
+    analysis = write_narrative(analysis, disclosed, config, published_spc=published_spc)
 
     config_file = config_path if config_path is not None else config.base_dir / "config.yaml"
     results = Results(

@@ -123,6 +123,17 @@ def test_the_summary_fits_on_one_page_in_both_papers(public, internal):
         assert body[0] == "Decisions and actions for the Board", (folder.name, body[:2])
 
 
+def test_no_key_message_rests_on_withheld_control_limits(public, internal):
+    # The face-to-face monthly series has months of 1 to 4 interviews, so the public paper
+    # publishes no mean, limits or signals for its chart (and says so); the key message
+    # that reads those limits ("The monthly figures say the face-to-face 72-hour target
+    # ...") must be withheld with them. The internal paper shows the limits and the sentence.
+    pub = _pdf_text(public / "board-report.pdf")
+    assert "No mean, process limits or signals are published" in pub
+    assert "The monthly figures say" not in pub
+    assert "The monthly figures say" in _pdf_text(internal / "board-report.pdf")
+
+
 def test_internal_paper_is_marked_and_shows_what_public_suppresses(public, internal):
     text = _pdf_text(internal / "board-report.pdf")
     assert "OFFICIAL-SENSITIVE" in text

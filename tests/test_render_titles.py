@@ -43,7 +43,8 @@ def test_spc_reading_is_plain_english() -> None:
 
     up = SimpleNamespace(variation="improvement", improvement="up", assurance="consistently_fails")
     assert _spc_reading(up, "90%") == (
-        "An unusual improvement in the latest month (higher is better). On these limits the "
+        "The latest month is part of a signal of improvement (higher is better). On these "
+        "limits the "
         "target of 90% will keep being missed unless the process changes."
     )
     calm = SimpleNamespace(variation="common_cause", improvement=None, assurance=None)

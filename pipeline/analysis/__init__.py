@@ -155,10 +155,15 @@ def write_narrative(
     *,
     templates_path: Path = DEFAULT_TEMPLATES,
     registry: Mapping[str, Any] | None = None,
+    published_spc: Mapping[str, Any] | None = None,
 ) -> Analysis:
     """Write the key messages from the disclosed table into `analysis.key_messages`,
     re-rate the targets from the disclosed figures, and return the same `analysis`
-    (the orchestrator reassigns it: `analysis = write_narrative(...)`)."""
+    (the orchestrator reassigns it: `analysis = write_narrative(...)`).
+
+    `published_spc` is each control chart as the audience may see it (the disclosure
+    stage's `spc_result`): a sentence never rests on limits or signals the paper withholds.
+    Without it, `analysis.spc` is used as it is."""
     registry = _registry(config) if registry is None else registry
     analysis.rag = rag_table(
         disclosed_metrics, analysis.quarter.id, config.targets, registry=registry
@@ -168,7 +173,7 @@ def write_narrative(
         analysis.quarter,
         history=analysis.history,
         rag=analysis.rag,
-        spc=analysis.spc,
+        spc=analysis.spc if published_spc is None else published_spc,
         config=config,
         templates_path=templates_path,
     )

@@ -73,8 +73,10 @@ def _spc_reading(result: Any, target: str) -> str:
     latest = {
         None: "",
         "common_cause": "The latest month is within the range past months lead us to expect.",
-        "improvement": f"An unusual improvement in the latest month{better}.",
-        "concern": f"An unusual deterioration in the latest month{better}.",
+        # The latest month may be one point of a run or trend, not a one-month event, so
+        # the sentence says it is part of the signal the title describes.
+        "improvement": f"The latest month is part of a signal of improvement{better}.",
+        "concern": f"The latest month is part of a signal of deterioration{better}.",
         "neutral_high": "The latest month is unusually high.",
         "neutral_low": "The latest month is unusually low.",
     }.get(variation, "")
