@@ -387,8 +387,9 @@ def _display_path(path: Path, base: Path) -> str:
 def _editions(results, profiles, metrics, parts, monthly) -> list[tuple[Any, Any]]:
     """Each report's profile with the results it is written from: the run's, or for an
     internal report in a public run the same figures decided again for the internal audience
-    (the disclosure stage decides; nothing is computed twice), with the child-level worklists
-    only an internal report may show."""
+    (the disclosure stage decides; no figure is computed twice) with its own key messages and
+    board asks written from them, and with the child-level worklists only an internal report
+    may show."""
     from dataclasses import replace
 
     from pipeline.disclosure import disclose
@@ -409,6 +410,8 @@ def _editions(results, profiles, metrics, parts, monthly) -> list[tuple[Any, Any
                 audience="internal",
                 threshold=results.config.suppress_below,
                 capacity=results.capacity,
+                repeat_threshold=results.config.repeat_threshold,
+                independent_roles=results.config.independent_roles,
             )
             internal = replace(
                 results,
@@ -418,8 +421,34 @@ def _editions(results, profiles, metrics, parts, monthly) -> list[tuple[Any, Any
                 ratings=None,
                 worklists=_worklists(results),
             )
+            _narrate_internal(internal, decisions.flags(metrics))
         out.append((profile, internal))
     return out
+
+
+def _narrate_internal(internal, disclosed: Any) -> None:
+    """Write an internal edition's own key messages, commentary figures and board asks from
+    its figures as decided for the internal audience: a public run's sentences say a figure
+    is too small to publish where the internal report shows it."""
+    from dataclasses import replace
+
+    from pipeline.analysis import write_narrative
+    from pipeline.analysis.narrative import board_asks
+
+    decisions = internal.disclosure
+    spc = {name: decisions.spc_result(name, r) for name, r in internal.analysis.spc.items()}
+    # A copy: the run's own analysis keeps the public sentences for the public report.
+    analysis = write_narrative(
+        replace(internal.analysis), disclosed, internal.config, published_spc=spc
+    )
+    internal.analysis = analysis
+    internal.board_asks = board_asks(
+        disclosed,
+        internal.quarter,
+        history=analysis.history,
+        rag=analysis.rag,
+        config=internal.config,
+    )
 
 
 def _worklists(results) -> Any:

@@ -353,6 +353,35 @@ def test_director_report_names_children_for_follow_up(public):
     assert "OFFICIAL-SENSITIVE" in html and "Children still missing" in html
 
 
+def test_director_report_speaks_from_its_own_unsuppressed_figures(public):
+    # A public run: the board paper withholds the out-of-county independence count (5
+    # completed interviews out of county, held by a social worker 3, carer or staff 1, host
+    # authority practitioner 1: 1 independent, 1/5 = 20%, a count below suppress_below 5)
+    # and the face-to-face chart's limits. The director's report, internal, shows both, so
+    # its key messages state them (1 of 5, 20%) and never say a figure is too small to
+    # publish, and its out-of-county section does not speak of figures "that can be published".
+    board = _pdf_text(public / "board-report.pdf")
+    assert "Too few interviews with children placed out of county" in board
+    assert "The monthly figures say" not in board
+    director = " ".join(_pdf_text(public / "director-quarterly.pdf").split())
+    assert "1 of the 5 completed interviews with children placed out of county (20%)" in director
+    assert "The monthly figures say" in director
+    assert "too small to publish" not in director and "Too few interviews" not in director
+    assert "that can be published" not in director
+
+
+def test_no_page_of_either_report_holds_only_a_heading(public):
+    # A worklist longer than a page runs on under its heading; a kept-whole table once
+    # left its heading alone on a page and started on the next.
+    for name in ("board-report.pdf", "director-quarterly.pdf"):
+        pages = _pdf_text(public / name).split("\f")
+        for number, page in enumerate(pages[1:], start=2):
+            lines = [line.strip() for line in page.splitlines() if line.strip()]
+            body = [x for x in lines if "Example Council" not in x and "OFFICIAL" not in x]
+            if body:
+                assert len(body) > 1, (name, number, body)
+
+
 def test_manifest_lists_each_report_with_its_audience(public):
     manifest = json.loads((public / "manifest.json").read_text(encoding="utf-8"))
     reports = {r["profile"]: r for r in manifest["reports"]}

@@ -14,6 +14,7 @@ from pipeline.render.charts import (
     line_chart,
     spc_chart,
     stacked_bar_chart,
+    worded_table,
 )
 
 
@@ -346,3 +347,18 @@ def test_segment_labels_are_written_in_the_colour_that_reads_best() -> None:
     assert contrast("#FFFFFF", "#FFFFFF") == 1 and round(contrast("#FFFFFF", "#000000")) == 21
     for colour in PALETTE[:4]:
         assert contrast(label_colour(colour), colour) >= 4.5, colour
+
+
+def test_worded_table_sets_words_left_and_gives_a_long_message_room():
+    message = "x" * 60
+    table = worded_table(
+        "Findings", ["Child", "Hours", "Problem"], [["P1", "12.5", message], ["P2", "-", "ok"]]
+    )
+    # Hours holds a figure and a dash: set right. Problem holds words: set left.
+    assert table.text_columns == (2,)
+    # Characters, plus 3 for padding; a bold header word counts 1.2 times its length:
+    # Child: header round(1.2 * 5) = 6, cells 2 -> 6 + 3 = 9.
+    # Hours: header 6, cells 4 and 1 -> 6 + 3 = 9.
+    # Problem: header round(8.4) = 8, cells 60 capped at 45 -> 45 + 3 = 48.
+    # Shares of 66: 9/66 = 13.6 -> 14, 14 again, and the last takes the rest: 100 - 28 = 72.
+    assert table.widths == (14, 14, 72)

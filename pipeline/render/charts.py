@@ -97,6 +97,40 @@ class DataTable:
     rows: list[list[str]]
     note: str = ""
     css: str = ""  # an extra class for the table, e.g. "worklist" (compact, many rows)
+    # Columns of words (not numbers), set left like the row labels; the others are figures,
+    # set right. Column 0, the row labels, is always left.
+    text_columns: tuple[int, ...] = ()
+    # Each column's share of the PDF's width in per cent (empty: the stylesheet's default).
+    widths: tuple[int, ...] = ()
+
+
+_FIGURE = re.compile(r"[-+]?[\d,]*\.?\d+%?")
+
+
+def worded_table(
+    caption: str, headers: list[str], rows: list[list[str]], note: str = "", css: str = ""
+) -> DataTable:
+    """A table whose cells are mostly words (a worklist, the data-quality findings): its
+    columns of words set left, and each column's width in the PDF in proportion to its
+    longest entry (within limits), so a long message gets room and a short code does not."""
+    text = tuple(
+        i
+        for i in range(1, len(headers))
+        if any(r[i] not in ("", "-") and not _FIGURE.fullmatch(r[i]) for r in rows)
+    )
+    # Characters in the longest entry (a bold header word counts a fifth more), plus three
+    # for the cell's padding.
+    longest = [
+        3
+        + min(
+            max([round(1.2 * len(w)) for w in headers[i].split()] + [len(r[i]) for r in rows]),
+            45,
+        )
+        for i in range(len(headers))
+    ]
+    shares = [round(100 * n / sum(longest)) for n in longest[:-1]]
+    widths = (*shares, 100 - sum(shares))  # the last takes what is left: never over 100%
+    return DataTable(caption, headers, rows, note, css, text_columns=text, widths=widths)
 
 
 @dataclass(frozen=True)

@@ -316,9 +316,10 @@ def out_of_county_story(results: Results, fig: Figures) -> str:
             shown.append(f"{words}: {fig.text(q, OUT, metric)}")
     parts = []
     if shown:
+        # "That can be published" only where some are not: an internal report withholds none.
+        which = "the figures that can be published are" if withheld else "the figures are"
         parts.append(
-            f"For children placed out of county in {q.months_label}, the figures that can be "
-            f"published are {_listed(shown)}."
+            f"For children placed out of county in {q.months_label}, {which} {_listed(shown)}."
         )
     if withheld:
         parts.append(

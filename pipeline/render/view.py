@@ -23,7 +23,7 @@ from pipeline.render.appendices import (
 )
 from pipeline.render.blocks import Block, Numberer, Section
 from pipeline.render.capacity import assumptions as capacity_assumptions
-from pipeline.render.charts import Chart, DataTable
+from pipeline.render.charts import Chart, DataTable, worded_table
 from pipeline.render.components import Components, QuarterFigures, period
 from pipeline.render.crossrefs import _name_workbook_sheets
 from pipeline.render.figures import Figures, _registry
@@ -240,7 +240,7 @@ def _prepared_tables(results: Results, quality: dict[str, Any]) -> dict[str, tup
     }
     if quality["detail"]:
         out["quality_detail"] = (
-            DataTable(
+            worded_table(
                 "Data-quality findings in full (internal only)",
                 ["File", "Row", "Column", "Message"],
                 quality["detail"],

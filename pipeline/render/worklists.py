@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.metrics import present
-from pipeline.render.charts import DataTable
+from pipeline.render.charts import DataTable, worded_table
 from pipeline.render.workbook import Table
 
 
@@ -39,7 +39,7 @@ def worklist_table(worklist: Any) -> DataTable:
     rows = [[_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
     if not rows:
         rows = [["None this quarter.", *[""] * (len(frame.columns) - 1)]]
-    return DataTable(
+    return worded_table(
         worklist.title, [str(c) for c in frame.columns], rows, worklist.note, css="worklist"
     )
 
