@@ -370,6 +370,44 @@ def test_director_report_speaks_from_its_own_unsuppressed_figures(public):
     assert "that can be published" not in director
 
 
+def _table_rows(html: str, caption: str) -> list[list[str]]:
+    """The body rows of the HTML table with `caption`, as the text of each cell."""
+    import re
+
+    start = html.index(caption)
+    body = html[html.index("<tbody>", start) : html.index("</tbody>", start)]
+    return [
+        [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+    ]
+
+
+def test_director_report_shows_the_workforce_options_and_the_calibration_row(public):
+    import yaml
+
+    caption = "Interviews that could be held face to face within the timescale, by workforce"
+    rows = _table_rows((public / "director-quarterly.html").read_text(encoding="utf-8"), caption)
+    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    options = config["capacity"]["options"]
+    # The sample's options: 2, 3 and 4 workers, each in county only and also out of county.
+    assert {(o["workers"], bool(o.get("out_of_county_visits"))) for o in options} >= {
+        (w, travel) for w in (2, 3, 4) for travel in (False, True)
+    }
+    # One row per option in the config's order, then what actually happened (calibration).
+    assert [r[0] for r in rows] == [o["label"] for o in options] + ["What actually happened"]
+    for option, row in zip(options, rows, strict=False):
+        assert len(row) == 6 and all(cell.endswith("%") for cell in row[1:5]), row
+        if not option.get("out_of_county_visits") and not option.get("host_share"):
+            # Workers who never travel out of county hold no out-of-county interview.
+            assert row[2] == "0%", row
+    assert all(cell.endswith("%") for cell in rows[-1][1:4])
+    director = " ".join(_pdf_text(public / "director-quarterly.pdf").split())
+    assert caption in director and "Calibration: replayed, today's workforce" in director
+    # The board paper has the one-paragraph summary, not the table.
+    board = " ".join(_pdf_text(public / "board-report.pdf").split())
+    assert caption not in board and "A model that replays this quarter's returns" in board
+
+
 def test_no_page_of_either_report_holds_only_a_heading(public):
     # A worklist longer than a page runs on under its heading; a kept-whole table once
     # left its heading alone on a page and started on the next.

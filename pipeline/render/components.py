@@ -235,22 +235,21 @@ class Components:
         return independence(self._results, self._fig)
 
     def capacity(self) -> Markup:
-        """What it would take (pipeline.render.capacity): the full replay, in an internal
-        report only (nothing otherwise, or when the replay is off)."""
+        """What it would take (pipeline.render.capacity): the full replay, with its options
+        table, chart and calibration row, for a report whose profile has the `capacity`
+        section (the director's report); nothing when the replay is off."""
         from pipeline.render.capacity import capacity_section
 
-        if self._results.audience != "internal":
-            return self._mark([])
         section = capacity_section(self._results, self._num)
         return self._mark(list(section.blocks) if section is not None else [])
 
     def capacity_summary(self) -> Markup:
-        """The replay's one-paragraph summary under its own sub-heading, in a public report
-        only (a section of its own would add a line to the contents and, on the sample, a
-        page)."""
+        """The replay's one-paragraph summary under its own sub-heading, for a report without
+        the full `capacity` section (the board paper, public or internal: a section of its
+        own would add a line to the contents and, on the sample, a page)."""
         from pipeline.render.capacity import capacity_summary
 
-        if self._results.audience == "internal":
+        if "capacity" in self._extra.get("sections", ()):
             return self._mark([])
         section = capacity_summary(self._results, self._num)
         if section is None:

@@ -126,6 +126,7 @@ def build_view(
     words = period(results)
     figures = QuarterFigures(results, fig)
     sections: list[Section] = []
+    section_ids = frozenset(spec.id for spec in profile.sections)
     for spec in profile.sections:
         missing = not_recorded_text(fig, spec.id)
         if missing is not None:
@@ -141,7 +142,12 @@ def build_view(
             placed.get(spec.id, []),
             charted=frozenset(profile.charted),
             compared=frozenset(profile.compared),
-            extra={"commentary": commentary.get(spec.id), "tiles": headline, "tables": tables},
+            extra={
+                "commentary": commentary.get(spec.id),
+                "tiles": headline,
+                "tables": tables,
+                "sections": section_ids,
+            },
         )
         html = env.get_template(f"sections/{spec.id}.html.j2").render(
             c=parts, f=figures, q=words, r=data, section=spec
