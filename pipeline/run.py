@@ -8,7 +8,7 @@ earlier outputs untouched; no output ever overwrites an input.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -326,19 +326,14 @@ def _run(
     )
     # As outputs.md says: reports/<quarter>/ in the current folder, like --config's default.
     out_dir = out if out is not None else Path("reports") / reported.id
-    # Read the earlier run's figures now, before any new output can replace them.
-    from pipeline.revisions import find_revisions
-
-    results.revisions = find_revisions(
-        results, compare_with or out_dir, required=compare_with is not None
-    )
-    editions = _editions(results, profiles, metrics, parts, monthly)
     files = write_outputs(
         results,
         out_dir,
         engine,
         protected=input_paths(config, raws, config_file),
-        editions=editions,
+        # Built once the earlier run's figures are read (each edition carries the revisions).
+        editions=lambda done: _editions(done, profiles, metrics, parts, monthly),
+        compare_with=compare_with,
     )
     summary = RunSummary(out_dir, reported, tuple(files), dataset.warnings)
     print(
@@ -461,29 +456,44 @@ def _worklists(results) -> Any:
 
 
 def write_outputs(
-    results, out_dir: Path, engine=None, protected: Sequence[Path] = (), editions=None
+    results,
+    out_dir: Path,
+    engine=None,
+    protected: Sequence[Path] = (),
+    editions: Callable[[Any], list[tuple[Any, Any]]] | None = None,
+    compare_with: Path | None = None,
 ) -> list[str]:
     """Render every file into a staging folder inside `out_dir`, then replace the earlier
     outputs with them as a set (`pipeline.outdir.OutFolder`).
 
+    First, with the out folder locked (and a commit a killed run left half done finished),
+    the earlier run's figures are read into `results.revisions`: from `compare_with` when
+    given (it must hold a run), else from `out_dir` itself. Read under the lock, they are
+    the outputs this run replaces, never those of a run that finished meanwhile.
+
     With a PDF `engine` (pipeline.render.pdf_engine.PdfEngine) the paper's PDF is laid out in
     that process while this one writes the HTML and the analyst's tables. `protected` are the
     run's input files (extracts, config, commentary): an output that would overwrite one is
-    refused before anything is replaced. `editions` are the reports to write, each a
-    (profile, results) pair (the board paper alone when None): the first report's PDF goes to
-    the engine, the others are laid out here meanwhile.
+    refused before anything is replaced. `editions` gives the reports to write from the
+    results with their revisions, each a (profile, results) pair (the board paper alone when
+    None): the first report's PDF goes to the engine, the others are laid out here meanwhile.
     """
     from pipeline.outdir import OutFolder, storage_problem
     from pipeline.render.csvs import write_data_quality_csv, write_metrics_csv
     from pipeline.render.manifest import write_manifest
     from pipeline.render.workbook import write_workbook
+    from pipeline.revisions import find_revisions
 
     try:
         with OutFolder(out_dir) as folder:
             staging = folder.staging
             assert staging is not None
             try:
-                names, reports = _render_reports(results, staging, engine, editions)
+                results.revisions = find_revisions(
+                    results, compare_with or out_dir, required=compare_with is not None
+                )
+                chosen = editions(results) if editions is not None else None
+                names, reports = _render_reports(results, staging, engine, chosen)
                 pause_point("rendered")
                 names.append(write_metrics_csv(results, staging))
                 names.append(write_workbook(results, staging))

@@ -218,3 +218,37 @@ def test_a_commit_a_killed_run_left_half_done_is_the_earlier_run(tmp_path):
     assert previous is not None
     assert previous.cells[("q", "all", "a")] == ("", "", "2")
     assert previous.manifest == {"as_at": "2026-07-02"}
+
+
+def test_the_earlier_run_is_read_with_the_out_folder_locked(folder, monkeypatch):
+    # The earlier outputs must be read under the out folder's lock: read before it, a run
+    # that finished on the folder in between would have its figures replaced unlisted. While
+    # this run holds the lock, another exclusive flock on the folder is refused.
+    import errno
+    import fcntl
+    import os
+
+    import pipeline.revisions as revisions
+
+    out = folder / "out"
+    _run(folder, out, "--audience", "internal")
+    seen: list[bool] = []
+    real = revisions.read_previous
+
+    def reading(where: Path, **kwargs):
+        fd = os.open(where, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            seen.append(False)  # nobody held it
+        except OSError as exc:
+            assert exc.errno in {errno.EWOULDBLOCK, errno.EAGAIN}
+            seen.append(True)
+        finally:
+            os.close(fd)
+        return real(where, **kwargs)
+
+    monkeypatch.setattr(revisions, "read_previous", reading)
+    (folder / "interviews.csv").write_text(CHANGED, encoding="utf-8")
+    _run(folder, out, "--audience", "internal")
+    assert seen == [True]
+    assert len(_revisions_sheet(out)) == 4  # and the revisions are still found
