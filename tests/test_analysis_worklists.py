@@ -130,7 +130,10 @@ def test_repeat_children_with_their_outcomes_and_risks() -> None:
 
 def test_out_of_county_and_exceptions_and_declines() -> None:
     lists, _ = _lists()
-    assert lists.get("out_of_county").frame["Child"].tolist() == ["C4"]
+    placed = lists.get("out_of_county").frame
+    assert placed["Child"].tolist() == ["C4"]
+    # C4 has no interview record: nobody held one, in no mode.
+    assert placed[["Interviewer role", "Mode"]].values.tolist() == [["No interview"] * 2]
     assert lists.get("exceptions").frame["Exception"].tolist() == ["child in hospital"]
     # 11 June 08:00 to 20 June 08:00 = 9 days = 216 hours.
     assert lists.get("exceptions").frame["Hours to interview"].tolist() == [216.0]

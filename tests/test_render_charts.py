@@ -362,3 +362,26 @@ def test_worded_table_sets_words_left_and_gives_a_long_message_room():
     # Problem: header round(8.4) = 8, cells 60 capped at 45 -> 45 + 3 = 48.
     # Shares of 66: 9/66 = 13.6 -> 14, 14 again, and the last takes the rest: 100 - 28 = 72.
     assert table.widths == (14, 14, 72)
+
+
+def test_a_chart_with_the_same_inputs_is_drawn_once(monkeypatch):
+    # The board paper and the director's report show some charts with the same figures:
+    # the second is the first's picture, not drawn again; other figures draw anew.
+    from collections import OrderedDict
+
+    import pipeline.render.charts as charts
+
+    monkeypatch.setattr(charts, "_DRAWN", OrderedDict())
+    drawn: list[str] = []
+    real = charts._finish_svg
+    monkeypatch.setattr(
+        charts, "_finish_svg", lambda fig, chart_id: drawn.append(chart_id) or real(fig, chart_id)
+    )
+
+    def chart(values: list[int]):
+        labels = [str(v) for v in values]
+        return bar_chart("fig-once", "Title", ["A", "B"], [Series("All", values, labels)])
+
+    first, again, other = chart([4, 7]), chart([4, 7]), chart([4, 8])
+    assert first.svg == again.svg and other.svg != first.svg
+    assert drawn == ["fig-once", "fig-once"]  # first and other; again reused first's

@@ -164,7 +164,9 @@ def pending_overdue(
             "Returned": e["end"],
             "Hours since return": e["_waited"],
             "Offered": e["offered_at"],
-            "Worker": e["interviewer_id"].astype("str").where(e["interviewer_id"].notna(), "None"),
+            "Worker": e["interviewer_id"]
+            .astype("str")
+            .where(e["interviewer_id"].notna(), "Not recorded"),
         }
     )
     return Worklist(
@@ -236,14 +238,22 @@ def out_of_county(episodes: pd.DataFrame, quarter: Quarter, labels: dict[str, st
     mask &= episodes["placement_area"] == "out_of_area"
     e = episodes[mask].sort_values(["start", "episode_id"], kind="stable")
     outcome = e["outcome"].fillna("not_offered").where(e["end"].notna(), "ongoing")
+    # Who held it and how, as recorded; where nothing is, "No interview" unless one was held.
+    held = outcome == "completed"
+
+    def recorded(codes: pd.Series) -> pd.Series:
+        words = _label(codes, labels, "")
+        blank = words == ""
+        return words.mask(blank & held, "Not recorded").mask(blank & ~held, "No interview")
+
     frame = pd.DataFrame(
         {
             "Child": e["child_id"].astype("str"),
             "Episode": e["episode_id"].astype("str"),
             "Went missing": e["start"],
             "Outcome": _label(outcome, {**labels, "ongoing": "Still missing"}),
-            "Interviewer role": _label(e["interviewer_role"], labels, "None"),
-            "Mode": _label(e["mode"], labels, "None"),
+            "Interviewer role": recorded(e["interviewer_role"]),
+            "Mode": recorded(e["mode"]),
         }
     )
     return Worklist(
