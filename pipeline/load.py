@@ -23,7 +23,7 @@ from pipeline.digest import sha256_file
 from pipeline.errors import UsageError
 from pipeline.files import check_regular_file, check_text_encoding
 from pipeline.findings import Finding
-from pipeline.parse import canonical_code, clean_text, per_distinct, spread
+from pipeline.parse import canonical_code, clean_text, factorize, per_distinct, spread
 from pipeline.schema import EXTRACTS, FIRST_DATA_ROW, ROW, Column
 
 # Excel's day zero for serial dates (the 1900 leap-year bug makes it 30 December 1899).
@@ -383,7 +383,7 @@ def _map_values(frame: pd.DataFrame, values: dict[str, dict[str, object]]) -> pd
         if column in MULTI_VALUED:
             frame[column] = _map_multi(source, lookup)
             continue
-        codes, uniques = pd.factorize(source)
+        codes, uniques = factorize(source)
         local = [str(u) for u in uniques]
         targets = [lookup.get(u.casefold()) for u in local]
         # The column itself: its mapped value, or the local value when unmapped.
@@ -414,8 +414,7 @@ def _map_multi(source: pd.Series, lookup: dict[str, object]) -> pd.Series:
             out.append(target if isinstance(target, str) else item)
         return ";".join(out)
 
-    distinct = source.dropna().unique()
-    return source.map({v: one(v) for v in distinct}).astype("str")
+    return per_distinct(source, lambda distinct: distinct.map(one, na_action="ignore"))
 
 
 def _excel_serials(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.DataFrame:
@@ -467,6 +466,12 @@ def _blank_rows(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.Series:
         if candidates.any():
             blank.loc[candidates] = frame.loc[candidates, name].str.strip() == ""
     return blank
+
+
+def keep_rows(frame: pd.DataFrame, kept: pd.Series) -> pd.DataFrame:
+    """The rows where `kept` is True. When that is every row the frame itself, not a copy:
+    its code columns then keep the codes they were trimmed with (`parse.factorize`)."""
+    return frame if kept.all() else frame.loc[kept]
 
 
 def _canonical_spelling(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.DataFrame:
@@ -530,7 +535,9 @@ def _csv_head(path: Path) -> list[list[object]]:
     import csv
     import io
 
-    raw = path.read_bytes()[: 1 << 16]
+    # Only the start is read: the whole file would be read (and thrown away) for 64 KB.
+    with path.open("rb") as handle:
+        raw = handle.read(1 << 16)
     for encoding in _ENCODINGS:
         try:
             text = raw.decode(encoding)
@@ -818,7 +825,7 @@ def load_extract(name: str, path: Path, spec: ExtractConfig) -> RawExtract:
     frame = _blank_markers(frame, spec.blank_values)
     frame = _trim(frame, columns)
     kept = ~_blank_rows(frame, columns)
-    frame = frame.loc[kept]
+    frame = keep_rows(frame, kept)
     flags = (
         _read_flags(table.loc[kept[kept].index], spec, path.name)
         if spec.rhi_flags is not None
@@ -831,7 +838,9 @@ def load_extract(name: str, path: Path, spec: ExtractConfig) -> RawExtract:
     frame = _two_digit_years(frame, columns, spec.two_digit_year_pivot)
     frame = _canonical_spelling(frame, columns)
     frame[ROW] = frame.index.astype("int64")
-    frame = frame.reset_index(drop=True)
+    # Renumbered in place: a reset_index copy would drop the codes behind each code column,
+    # which validation reads again (`parse.factorize`).
+    frame.index = pd.RangeIndex(len(frame))
     if flags is not None:
         flags = flags.reset_index(drop=True)
     missing = [

@@ -6,7 +6,8 @@ data-quality rules can name every bad cell instead of the run failing or silentl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import numpy as np
@@ -155,22 +156,42 @@ def _fixed_width_datetimes(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         minute = _number(digits, 14, 16) if width >= 16 else zero
         second = _number(digits, 17, 19) if width == 19 else zero
         month_ok = (month >= 1) & (month <= 12) & (year >= 1)
-        first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]")
-        first = (first + (np.where(month_ok, month, 1) - 1)).astype("datetime64[D]")
-        days_in_month = (first.astype("datetime64[M]") + 1).astype("datetime64[D]") - first
+        month = np.where(month_ok, month, 1)
         good = (
             month_ok
             & (day >= 1)
-            & (day <= days_in_month.astype(np.int64))
+            & (day <= _days_in_month(year, month))
             & (hour < 24)
             & (minute < 60)
             & (second < 60)
         )
-        seconds = (day - 1) * 86_400 + hour * 3_600 + minute * 60 + second
-        value = first.astype("datetime64[us]") + seconds.astype("timedelta64[s]")
-        stamps[rows[good]] = value[good]
+        seconds = hour * 3_600 + minute * 60 + second
+        micros = _days_since_epoch(year, month, day) * _US_PER_DAY + seconds * 1_000_000
+        stamps.view(np.int64)[rows[good]] = micros[good]
         ok[rows[good]] = True
     return stamps, ok
+
+
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+_US_PER_DAY = 86_400_000_000
+
+
+def _days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """Days in each (year, month) of the Gregorian calendar (month 1-12)."""
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    return _MONTH_DAYS[month] + (leap & (month == 2))
+
+
+def _days_since_epoch(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days from 1 January 1970 to each Gregorian date, by integer arithmetic (H. Hinnant's
+    days_from_civil): numpy's calendar conversions between datetime64 units are several
+    times slower than this on a million dates."""
+    shifted = year - (month <= 2)  # the year counted from March, so February ends it
+    era = shifted // 400
+    year_of_era = shifted - era * 400
+    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146_097 + day_of_era - 719_468
 
 
 def _formats_by_likelihood(text: pd.Series) -> list[str]:
@@ -198,7 +219,7 @@ def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Returns (booleans as nullable `boolean`, unreadable mask); blank is NA and readable.
     """
-    codes, uniques = pd.factorize(values)
+    codes, uniques = factorize(values)
     words = [str(u).strip().lower() for u in uniques]
     truth = np.array([w in _TRUE for w in words] + [False])
     falsity = np.array([w in _FALSE for w in words] + [False])
@@ -215,7 +236,7 @@ def per_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series])
     Extract columns hold a handful of codes repeated over many rows, so this turns a
     per-row string operation into a per-code one. Returns `str` dtype (blank = NA).
     """
-    codes, uniques = pd.factorize(values)
+    codes, uniques = factorize(values)
     if not len(uniques):
         return pd.Series(pd.NA, index=values.index, dtype="str")
     mapped = transform(pd.Series(uniques, dtype="str")).to_numpy(dtype=object, na_value=None)
@@ -224,8 +245,39 @@ def per_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series])
 
 def spread(per_code: list[object], codes: np.ndarray, index: pd.Index) -> pd.Series:
     """A `str` column from one value per distinct code (None = blank) and each row's code."""
-    array = pd.array(per_code, dtype="str").take(codes, allow_fill=True)
-    return pd.Series(array, index=index)
+    distinct = pd.array(per_code, dtype="str")
+    column = pd.Series(distinct.take(codes, allow_fill=True), index=index)
+    _remember_codes(column.array, codes, distinct.to_numpy(dtype=object, na_value=None).tolist())
+    return column
+
+
+# The codes behind each column `spread` built, by the identity of its array (which lives as
+# long as the column is unchanged): a code column is trimmed, mapped and spelt in turn, each
+# through its distinct values, and hashing a million cells again at every step would cost
+# more than the steps themselves. An entry goes when its array does.
+_CODES: dict[int, tuple[weakref.ref, np.ndarray, list[object]]] = {}
+
+
+def _remember_codes(array: object, codes: np.ndarray, per_code: list[object]) -> None:
+    key = id(array)
+    _CODES[key] = (weakref.ref(array, lambda _, key=key: _CODES.pop(key, None)), codes, per_code)
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, Sequence[object]]:
+    """Each row's code (-1 = blank) and the distinct non-blank values, as `pd.factorize`
+    gives them. A column built by `spread` is not hashed again: its codes are reused, merged
+    where two of them now hold the same value (same order of first appearance, as each of
+    its codes came from a distinct value present in the column)."""
+    known = _CODES.get(id(values.array))
+    if known is None or known[0]() is not values.array:
+        return pd.factorize(values)
+    _, codes, per_code = known
+    position: dict[object, int] = {}
+    remap = np.empty(len(per_code) + 1, dtype=np.int64)
+    remap[-1] = -1  # a blank row stays blank
+    for old, value in enumerate(per_code):
+        remap[old] = -1 if value is None else position.setdefault(value, len(position))
+    return remap[codes], list(position)
 
 
 def canonical_code(values: pd.Series) -> pd.Series:

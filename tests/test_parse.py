@@ -2,7 +2,14 @@
 
 import pandas as pd
 
-from pipeline.parse import canonical_code, parse_bools, parse_datetimes
+from pipeline.parse import (
+    canonical_code,
+    clean_text,
+    factorize,
+    parse_bools,
+    parse_datetimes,
+    per_distinct,
+)
 
 
 def _s(*values):
@@ -62,3 +69,29 @@ def test_canonical_code():
         "out_of_area",
         "video",
     ]
+
+
+def test_leap_days_and_month_lengths_by_position():
+    # 2024 is a leap year; 1900 is not (a century), 2000 is (divisible by 400); April has 30.
+    values, bad = parse_datetimes(
+        _s("29/02/2024 23:59", "29/02/1900", "2000-02-29", "31/04/2026", "0001-01-01")
+    )
+    assert values.tolist()[:3] == [
+        pd.Timestamp(2024, 2, 29, 23, 59),
+        pd.NaT,
+        pd.Timestamp(2000, 2, 29),
+    ]
+    assert values.iloc[4] == pd.Timestamp("0001-01-01").as_unit("us")
+    assert bad.tolist() == [False, True, False, True, False]
+
+
+def test_a_spread_column_is_factorised_like_pandas_without_hashing_again():
+    # Trimmed through its distinct values (" a", "a", "b "), the column is a, a, blank, b:
+    # the first two codes now hold the same value and are merged; the blank stays -1.
+    trimmed = per_distinct(_s(" a", "a", None, "b "), clean_text)
+    codes, uniques = factorize(trimmed)
+    assert codes.tolist() == [0, 0, -1, 1]
+    assert list(uniques) == ["a", "b"]
+    expected_codes, expected_uniques = pd.factorize(trimmed)
+    assert codes.tolist() == expected_codes.tolist()
+    assert list(uniques) == list(expected_uniques)

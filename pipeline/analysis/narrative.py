@@ -33,6 +33,7 @@ from pipeline.config import Config, read_yaml
 from pipeline.errors import UsageError
 from pipeline.metrics import present
 from pipeline.periods import Quarter, month_label
+from pipeline.templating import bytecode_cache, from_string
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "narrative.yaml"
 
@@ -345,6 +346,8 @@ def _environment() -> SandboxedEnvironment:
         lstrip_blocks=True,
         autoescape=False,
         finalize=_finalize,
+        # Compiled templates are kept between runs (pipeline.templating).
+        bytecode_cache=bytecode_cache("narrative"),
     )
     env.globals["plural"] = _plural
     env.tests["withheld"] = _is_withheld
@@ -480,7 +483,7 @@ def _render_key(
     if not isinstance(source, str):
         raise UsageError(f"{templates_path}: the template for '{key}' must be text.")
     try:
-        template = env.from_string(source)
+        template = from_string(env, source)
     except TemplateError as exc:
         raise UsageError(
             f"{templates_path}: the template for '{key}' cannot be read ({exc}). "
@@ -607,14 +610,18 @@ def fill_commentary(text: str, ctx: Mapping[str, Any], path: Path) -> str:
     """
     if "{" not in text:
         return text
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-    env.finalize = _commentary_finalize
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=_commentary_finalize,
+        bytecode_cache=bytecode_cache("commentary"),
+    )
     env.globals["plural"] = _plural
     env.tests["withheld"] = _is_withheld
     env.tests["missing"] = _is_missing
     env.tests["known"] = _is_known
     try:
-        return env.from_string(text).render(**ctx)
+        return from_string(env, text).render(**ctx)
     except UndefinedError as exc:
         raise UsageError(
             f"{path}: the commentary uses a name that is not a figure ({exc.message}); the "

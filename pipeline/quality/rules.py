@@ -1003,22 +1003,24 @@ def overlapping_episodes(episodes: Table) -> list[Finding]:
     part = frame.loc[usable, ["start", "end", "episode_id", ROW]]
     if part.empty:
         return []
-    # Integer codes group far faster than text IDs.
-    part["child"] = pd.factorize(frame.loc[usable, "child_id"])[0]
-    part = part.sort_values(["child", "start", ROW], kind="stable")
+    # Integer codes sort far faster than text IDs.
+    child = pd.factorize(frame.loc[usable, "child_id"])[0]
+    start = part["start"].to_numpy(dtype="datetime64[us]").view("int64")
+    order = np.lexsort((part[ROW].to_numpy(dtype="int64"), start, child))
+    part, child, start = part.iloc[order], child[order], start[order]
     # An open episode never ends; an end before the start is read as ending at the start.
-    sane = part["end"].isna() | (part["end"] >= part["start"])
-    reach = part["end"].fillna(_NEVER).where(sane, part["start"])
-    child = part["child"].to_numpy()
-    running = reach.groupby(child, sort=False).cummax()
-    # Which row holds the running latest end: the last row that raised it.
-    holder = pd.Series(range(len(part)), index=part.index).where(reach.eq(running))
-    holder = holder.groupby(child, sort=False).ffill()
-    clash = part["start"] < running.groupby(child, sort=False).shift(1)
+    sane = (part["end"].isna() | (part["end"] >= part["start"])).to_numpy(dtype=bool)
+    ends = part["end"].fillna(_NEVER).to_numpy(dtype="datetime64[us]").view("int64")
+    reach = np.where(sane, ends, start)
+    running, holder = _running_latest(child, reach)
+    # Each child's rows are together (sorted by child, then start): the row before is the
+    # same child's previous episode unless a new child begins.
+    same_child = np.r_[False, child[1:] == child[:-1]]
+    clash = same_child & (start < np.r_[0, running[:-1]])
     if not clash.any():
         return []
     later = part.index[clash]
-    other = part.iloc[holder.groupby(child, sort=False).shift(1)[clash].astype("int64").to_numpy()]
+    other = part.iloc[np.r_[0, holder[:-1]][clash]]
     ended = pd.Series(uk(other["end"]).to_numpy(), index=later, dtype="str")
     open_ = pd.Series(other["end"].isna().to_numpy(), index=later)
     detail = (" (it ended " + ended + ")").mask(open_, " (it has no end date)")
@@ -1045,6 +1047,20 @@ def overlapping_episodes(episodes: Table) -> list[Finding]:
             "both are counted."
         ),
     )
+
+
+def _running_latest(groups: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Down rows sorted by group: the latest value so far in each row's group, and the
+    position of the last row that raised it (a row holding the latest value raises it)."""
+    # Ranked, so one running maximum over (group, rank) serves every group at once: a later
+    # group's ranks all lie above an earlier group's.
+    distinct, rank = np.unique(values, return_inverse=True)
+    start_of_group = np.r_[True, groups[1:] != groups[:-1]]
+    group_number = np.cumsum(start_of_group) - 1
+    offset = group_number * (len(distinct) + 1)
+    best = np.maximum.accumulate(offset + rank) - offset
+    raised = np.where(rank == best, np.arange(len(values)), -1)
+    return distinct[best], np.maximum.accumulate(raised)
 
 
 def start_before_birth(episodes: Table) -> list[Finding]:

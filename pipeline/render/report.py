@@ -68,6 +68,8 @@ def environment(council_dir: str = "") -> Any:
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
+    from pipeline.templating import bytecode_cache
+
     folders = [council_dir, str(TEMPLATES)] if council_dir else [str(TEMPLATES)]
     env = SandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(f) for f in folders]),
@@ -76,6 +78,8 @@ def environment(council_dir: str = "") -> Any:
         trim_blocks=False,
         lstrip_blocks=False,
         keep_trailing_newline=True,
+        # Compiled templates are kept between runs (pipeline.templating).
+        bytecode_cache=bytecode_cache("report"),
     )
     env.filters["css_string"] = css_string
     return env
