@@ -31,6 +31,7 @@ The tests attack the public outputs with linear programs over the same relations
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,6 +99,7 @@ class Disclosure:
     withheld: frozenset[Key] = frozenset()
     internal_only: frozenset[str] = frozenset()
     notes: Mapping[str, str] = field(default_factory=dict)
+    left_out: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def public(self) -> bool:
@@ -121,12 +123,28 @@ class Disclosure:
         return out
 
     def publishes(self, breakdown: Any) -> bool:
-        """True when the audience may see the breakdown at all."""
-        return not (self.public and breakdown.id in self.internal_only)
+        """True when the audience may see the breakdown at all (not internal only, and not
+        every one of its columns left out)."""
+        if self.public and breakdown.id in self.internal_only:
+            return False
+        columns = count_columns(breakdown.frame)
+        return not columns or any(not self.column_left_out(breakdown, c) for c in columns)
+
+    def column_left_out(self, breakdown: Any, column: str) -> bool:
+        """True when a breakdown's cohort column is not published at all: every cell of it
+        would need protecting by withholding a figure the cost order keeps (docs/privacy.md)."""
+        return self.public and (breakdown.id, column) in self.left_out
 
     def published(self, breakdowns: Iterable[Any]) -> list[Any]:
-        """The breakdowns the audience may see, in their order (sheets are numbered by it)."""
-        return [b for b in breakdowns if self.publishes(b)]
+        """The breakdowns the audience may see, in their order (sheets are numbered by it),
+        each without the columns left out."""
+        out = []
+        for b in breakdowns:
+            if not self.publishes(b):
+                continue
+            gone = [c for c in count_columns(b.frame) if self.column_left_out(b, c)]
+            out.append(_without_columns(b, gone) if gone else b)
+        return out
 
     def breakdown_mask(self, breakdown: Any) -> pd.DataFrame:
         """True where a breakdown's count is withheld: indexed like its frame, one column per
@@ -144,10 +162,21 @@ class Disclosure:
         return total_key(breakdown.id, cohort) in self.withheld
 
     def note(self, breakdown: Any) -> str:
-        """The breakdown's note as this audience may read it."""
+        """The breakdown's note as this audience may read it, saying which of its columns
+        are left out and why."""
         if self.public and breakdown.id in self.notes:
-            return self.notes[breakdown.id]
-        return getattr(breakdown, "note", "") or ""
+            text = self.notes[breakdown.id]
+        else:
+            text = getattr(breakdown, "note", "") or ""
+        # Asked of the breakdown as published (its columns left out already) or as counted.
+        gone = [c for b, c in sorted(self.left_out) if b == breakdown.id] if self.public else []
+        if gone:
+            names = " and ".join(LEFT_OUT_NAMES.get(c, c) for c in gone)
+            text = (text + " " if text else "") + (
+                f"The figures for {names} are not published: there are too few to show "
+                "without risk of identifying a child."
+            )
+        return text
 
     def monthly_mask(self, monthly: pd.DataFrame) -> pd.DataFrame:
         """True where a month's figure is withheld: indexed like `monthly`, one column per
@@ -199,6 +228,28 @@ class Disclosure:
     def count(self, key: Key, value: float | int | None) -> str:
         """A count as the reader sees it: '1,234', '' when blank, '[c]' when withheld."""
         return present.count(value, suppressed=self.withholds(key))
+
+
+def _without_columns(breakdown: Any, columns: Sequence[str]) -> Any:
+    """A copy of a breakdown without some of its count columns."""
+    import copy
+    import dataclasses
+
+    frame = breakdown.frame.drop(columns=list(columns))
+    if dataclasses.is_dataclass(breakdown):
+        return dataclasses.replace(breakdown, frame=frame)
+    clone = copy.copy(breakdown)
+    clone.frame = frame
+    return clone
+
+
+# How a note names a cohort column that is left out.
+LEFT_OUT_NAMES = {
+    "all": "all children",
+    "looked_after_in_area": "children placed in county",
+    "looked_after_out_of_area": "children placed out of county",
+    "not_looked_after": "children not looked after",
+}
 
 
 # What a control chart says instead of its limits when they are withheld.
@@ -260,7 +311,7 @@ def disclose(
         for p, row in model.rows.items():
             if row in wanted:
                 decided.update(model.places[p])
-    withheld_counts = protect(model, threshold, decided=decided)
+    withheld_counts, left_out = protection(model, threshold, decided=decided)
     hidden = hidden_quantities(model, withheld_counts)
     withheld: set[Key] = set()
     for p, row in model.rows.items():
@@ -274,7 +325,14 @@ def disclose(
     if capacity is not None:
         withheld |= capacity_withheld(capacity, withheld, quarter=quarter, threshold=threshold)
     notes = _public_notes(shown, hidden, quarter)
-    return Disclosure(audience, threshold, frozenset(withheld), frozenset(INTERNAL_ONLY), notes)
+    return Disclosure(
+        audience,
+        threshold,
+        frozenset(withheld),
+        frozenset(INTERNAL_ONLY),
+        notes,
+        frozenset(left_out),
+    )
 
 
 def hidden_quantities(model: Any, withheld: Collection[Key]) -> set[Key]:
@@ -430,7 +488,6 @@ LOW_LOSS = frozenset(
         "pending",
         "other",
         "not_recorded",
-        "no_rhi_record",
         "other_practitioners",
         "looked_after_area_not_recorded",
         "unknown",
@@ -450,6 +507,8 @@ VALUED = frozenset(
         "rhi_timely",
         "T",
         "rhi_target_met",
+        # The out-of-county section quotes the returns not offered because of the placement.
+        "out_of_area",
     }
 )
 HEADLINE = frozenset({"episodes", "children", "rhi_due", "rhi_offered", "rhi_completed"})
@@ -511,17 +570,36 @@ def _hidden(problem: _Problem, withheld: np.ndarray) -> np.ndarray:
 
 
 def protect(model: Any, threshold: int, *, decided: Collection[Key] = ()) -> set[Key]:
-    """The quantities to withhold: every count from 1 to threshold - 1 (primary), `decided`
-    ones, and complementary ones chosen so that no relation of
-    `pipeline.metrics.relations` gives a withheld figure away.
+    """The quantities to withhold (see `protection`, which also gives the breakdown
+    columns left out)."""
+    return protection(model, threshold, decided=decided)[0]
 
-    A relation gives its withheld figures away when only one is withheld (subtraction), or
-    when what is left for them equals the least they can be (zero is shown, so each withheld
-    figure is at least 1: a remainder of 2 over two withheld cells makes both 1). A primary
-    figure is also given away, nearly, when the withheld figures of a sum it is in can move
-    by less than `threshold` between them. Each time, the cheapest figure of the relation
-    still shown is withheld too (`loss_class`, then the smaller figure, then key order, so
-    the choice is deterministic), repeated until no relation gives anything away.
+
+def protection(
+    model: Any, threshold: int, *, decided: Collection[Key] = ()
+) -> tuple[set[Key], set[tuple[str, str]]]:
+    """The quantities to withhold, and the breakdown columns (breakdown ID, cohort column)
+    left out of the public outputs altogether.
+
+    Withheld: every count from 1 to threshold - 1 (primary), the `decided` ones, and
+    complementary ones, so that no withheld figure can be worked out exactly and no primary
+    one narrowed to an interval less than `threshold` wide, from everything shown and every
+    relation of `pipeline.metrics.relations` at once. Two passes:
+
+    1. One relation at a time (fast): a relation gives its withheld figures away when only
+       one is withheld, when what is left for them equals the least they can be (zero is
+       shown, so a withheld figure is at least 1), or when those around a primary figure can
+       move by less than `threshold` between them.
+    2. All relations at once (`pipeline.intervals`, linear programming, as the audit's
+       attacker): every withheld figure's interval is worked out, and for one still too
+       narrow a shown figure in a relation that holds it (one with a shadow price) is
+       withheld too; repeated until every figure is safe.
+
+    Each complementary figure is the cheapest candidate (`figure_costs`: class, then one that
+    makes up the shortfall alone, the smallest such, else the largest; then key order, so
+    the same inputs give the same cells). When the cheapest would cost a story or headline
+    figure (class `LEAVE_OUT_FROM` or more) and what it would protect is a breakdown's cell,
+    that cell's column is left out of the public outputs instead.
     """
     problem = _problem(model)
     values = problem.values.tolist()
@@ -532,7 +610,8 @@ def protect(model: Any, threshold: int, *, decided: Collection[Key] = ()) -> set
     for i, key in enumerate(problem.keys):
         if key in wanted:
             withheld[i] = True
-    rank = sorted(range(n), key=lambda i: (loss_class(problem.keys[i]), values[i], problem.keys[i]))
+    cost = figure_costs(model, problem)
+    rank = sorted(range(n), key=lambda i: (cost[i], values[i], problem.keys[i]))
     order = [0] * n
     for position, i in enumerate(rank):
         order[i] = position
@@ -558,35 +637,64 @@ def protect(model: Any, threshold: int, *, decided: Collection[Key] = ()) -> set
                     if not hidden[j] and not any(shown_places[q] for q in problem.places_of[j]):
                         hidden[j] = True
 
+    columns: dict[tuple[str, str], list[int]] = {}
+    for i, key in enumerate(problem.keys):
+        if key[0] == "cell":
+            columns.setdefault((key[1], key[3]), []).append(i)
+    left_out: set[tuple[str, str]] = set()
+    dropped = [False] * n
+
+    def leave_out(column: tuple[str, str]) -> None:
+        # The column is not published at all: its figures are unknown to the reader (at
+        # least 0, not 1) and need no protection of their own.
+        left_out.add(column)
+        for i in columns[column]:
+            dropped[i] = True
+            withheld[i] = False
+            cells[i] = False
+            hidden[i] = True
+            for p in problem.places_of[i]:
+                shown_places[p] = False
+
+    def action(pick: int, protected: Sequence[int]) -> tuple[str, Any]:
+        """Withhold `pick`, or, when that would cost a story or headline figure and what it
+        protects is a breakdown's cell, leave that cell's column out instead."""
+        if cost[pick] >= LEAVE_OUT_FROM:
+            for i in protected:
+                key = problem.keys[i]
+                if key[0] == "cell" and withheld[i] and not dropped[i]:
+                    return ("leave out", (key[1], key[3]))
+        return ("withhold", pick)
+
+    def act(pick: int, protected: Sequence[int]) -> None:
+        kind, what = action(pick, protected)
+        if kind == "leave out":
+            leave_out(what)
+        else:
+            withhold(what)
+
     def close() -> None:
         """Withhold until no relation gives anything away on its own."""
         changed = True
         while changed:
             changed = False
             for idx, coef in exact:
-                cells = [(i, c) for i, c in zip(idx, coef, strict=True) if hidden[i]]
-                if not cells:
+                hid = [
+                    (i, c) for i, c in zip(idx, coef, strict=True) if hidden[i] and not dropped[i]
+                ]
+                if not hid:
                     continue
-                need = _shortfall(cells, values, withheld, primary, threshold)
+                need = _shortfall(hid, values, withheld, primary, threshold)
                 if need <= 0:
                     continue
                 shown = [i for i in idx if not hidden[i] and values[i] > 0]
-                if _exact_enough(cells, values, withheld):
-                    # Only a protection interval is short: that is never bought with a
-                    # count for all children (the funnel's headline figures stay shown).
-                    shown = [i for i in shown if not _all_children(problem.keys[i])]
                 if not shown:
                     continue
-                # The cheapest shown figure that makes up the shortfall, else the largest.
-                enough = [i for i in shown if values[i] - 1 >= need]
-                pick = (
-                    min(enough, key=order.__getitem__)
-                    if enough
-                    else max(shown, key=lambda i: (values[i], -order[i]))
-                )
-                withhold(pick)
+                pick = min(shown, key=lambda i: _preference(i, need, cost, values, order))
+                act(pick, [i for i, _ in hid if primary[i]] or [i for i, _ in hid])
                 changed = True
 
+    cells = [any(len(problem.places[p]) == 1 for p in problem.places_of[i]) for i in range(n)]
     close()
     while True:
         added = False
@@ -601,30 +709,260 @@ def protect(model: Any, threshold: int, *, decided: Collection[Key] = ()) -> set
         if not added:
             break
         close()
-    return {problem.keys[i] for i in range(n) if withheld[i]}
+    # What one relation at a time misses, linear programming over all of them finds: check
+    # every withheld figure's interval, and protect the ones still pinned down.
+    # Withholding more only widens what the withheld figures can be, so a figure found safe
+    # stays safe, unless a figure hidden beside a withheld one (at least 0) is withheld in its
+    # own right (at least 1): then every figure is checked again.
+    safe: set[int] = set()
+    risen: set[int] = set()
+    for _ in range(MAX_ROUNDS):
+        picks: list[tuple[str, Any]] = []
+        unsafe = _unsafe(problem, withheld, hidden, primary, cells, threshold, safe, risen)
+        risen.clear()
+        for group, failures in unsafe:
+            # One complementary figure for each unsafe figure (the same one may serve two).
+            for failure in failures:
+                pick = _complement(problem, failure, hidden, cost, order, values, group)
+                if pick is not None:
+                    chosen = action(pick, [failure[0]])
+                    if chosen not in picks:
+                        picks.append(chosen)
+        if not picks:
+            break
+        before = [hidden[i] and not withheld[i] and cells[i] for i in range(n)]
+        for kind, what in picks:
+            if kind == "leave out" and what not in left_out:
+                leave_out(what)
+            elif kind == "withhold" and not hidden[what]:
+                withhold(what)
+        close()
+        risen.update(i for i, b in enumerate(before) if b and withheld[i])
+    return {problem.keys[i] for i in range(n) if withheld[i]}, left_out
 
 
-def _all_children(key: Key) -> bool:
-    """A count for all children that the funnel publishes: a metrics-table count, a
-    breakdown's total row or an outcome (the same quantities under other keys)."""
-    if key[0] == "n":
-        return key[2] == "all"
-    if key[0] == "cell" and key[3] == "all":
-        return key[2] == TOTAL or key[1] == "rhi_outcomes"
-    return False
+# The most rounds of complementary figures the linear-programming check adds (each round
+# adds one per linked group still unsafe); reached only if something is badly wrong.
+MAX_ROUNDS = 200
 
 
-def _exact_enough(
-    cells: Sequence[tuple[int, float]], values: Sequence[float], withheld: Sequence[bool]
-) -> bool:
-    """True when the hidden figures of a relation are not given away exactly (more than one,
-    and room above their floors): only a protection interval is short."""
-    if len(cells) < 2:
-        return False
-    if len({c > 0 for _, c in cells}) > 1:
-        return True
-    room = sum(abs(c) * (values[i] - (1.0 if withheld[i] else 0.0)) for i, c in cells)
-    return room >= 1.0
+def _groups(problem: _Problem, hidden: Sequence[bool]) -> list[tuple[list[int], list[int]]]:
+    """The linked groups of hidden figures: each group's figures and the relations linking
+    them (a relation with a hidden figure in two groups would join them)."""
+    n = len(problem.keys)
+    parent = list(range(n))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    touching: list[int] = []
+    for r, (idx, _, _) in enumerate(problem.relations):
+        members = [int(i) for i in idx if hidden[int(i)]]
+        if not members:
+            continue
+        touching.append(r)
+        root = find(members[0])
+        for other in members[1:]:
+            o = find(other)
+            if o != root:
+                parent[o] = root
+    members_of: dict[int, list[int]] = {}
+    for i in range(n):
+        if hidden[i]:
+            members_of.setdefault(find(i), []).append(i)
+    rels_of: dict[int, list[int]] = {}
+    for r in touching:
+        first = next(int(i) for i in problem.relations[r][0] if hidden[int(i)])
+        rels_of.setdefault(find(first), []).append(r)
+    return [(members_of[root], rels_of.get(root, [])) for root in sorted(members_of)]
+
+
+def _unsafe(
+    problem: _Problem,
+    withheld: Sequence[bool],
+    hidden: Sequence[bool],
+    primary: Sequence[bool],
+    cells: Sequence[bool],
+    threshold: int,
+    safe: set[int],
+    risen: set[int],
+) -> list[tuple[list[int], list[tuple[int, list[int], float]]]]:
+    """Each linked group with withheld figures an attacker can still pin down: the figures,
+    with the relations that hold each one (where a complementary figure would help).
+
+    A withheld figure printed alone (a count, a cell, a month) is at least 1; its whole-number
+    interval must be at least 1 wide, and `threshold` wide for a primary one. Figures found
+    safe are added to `safe` and not checked again.
+    """
+    from pipeline.intervals import NotSolved, Polytope, Row
+
+    out = []
+    values = problem.values
+    for members, rels in _groups(problem, hidden):
+        floors = [1.0 if withheld[i] and cells[i] and values[i] >= 1 else 0.0 for i in members]
+        # A figure whose floor rose (hidden, now withheld) narrows its group: check it all.
+        again = not risen.isdisjoint(members)
+        checked = [
+            k for k, i in enumerate(members) if floors[k] == 1.0 and (again or i not in safe)
+        ]
+        if not checked:
+            continue
+        local = {i: k for k, i in enumerate(members)}
+        rows = []
+        for r in rels:
+            idx, coef, exact = problem.relations[r]
+            terms: dict[int, float] = {}
+            constant = 0.0
+            for i, c in zip(idx.tolist(), coef.tolist(), strict=True):
+                if i in local:
+                    terms[local[i]] = terms.get(local[i], 0.0) + c
+                else:
+                    constant += c * values[i]
+            rows.append(Row(terms, constant, exact))
+        failures = []
+        try:
+            region = Polytope(floors, rows)
+        except NotSolved:
+            region = None
+        for k in checked:
+            i = members[k]
+            need = threshold if primary[i] else 1
+            if region is None:
+                failures.append((i, list(rels)))
+                continue
+            try:
+                low = math.ceil(region.low(k) - 1e-6)
+                holding = region.binding() if low > floors[k] else []
+                high = region.high(k, enough=low + need)
+                if high == math.inf or math.floor(high + 1e-6) - low >= need:
+                    safe.add(i)
+                    continue
+                holding = holding + region.binding()
+                short = float(need - (math.floor(high + 1e-6) - low))
+            except NotSolved:
+                holding = list(range(len(rels)))
+                short = float(need)
+            failures.append((i, sorted({rels[r] for r in holding}), short))
+        if failures:
+            out.append((members, failures))
+    return out
+
+
+def _complement(
+    problem: _Problem,
+    failure: tuple[int, list[int], float],
+    hidden: Sequence[bool],
+    cost: Sequence[int],
+    order: Sequence[int],
+    values: Sequence[float],
+    group: Sequence[int],
+) -> int | None:
+    """The figure to withhold next for an unsafe figure of a linked group: a shown figure in
+    a relation that holds it (else in any relation of the group), from the cheapest
+    class (`figure_costs`); within it one that gives enough room on its own (the smallest),
+    else the largest."""
+    _, holding, short = failure
+    for relations in (holding, sorted({r for i in group for r in problem.relations_of[i]})):
+        shown = {
+            int(i)
+            for r in relations
+            for i in problem.relations[r][0]
+            if not hidden[int(i)] and values[int(i)] > 0
+        }
+        if shown:
+            return min(shown, key=lambda i: _preference(i, short, cost, values, order))
+    return None
+
+
+def _preference(
+    i: int, short: float, cost: Sequence[int], values: Sequence[float], order: Sequence[int]
+) -> tuple:
+    """How a candidate complementary figure ranks (lowest first): its cost class, then one
+    that makes up the shortfall `short` on its own (the smallest such), else the largest."""
+    enough = values[i] - 1 >= short
+    return (cost[i], not enough, values[i] if enough else -values[i], order[i])
+
+
+# Withholding a figure of this class or above (the out-of-county story, totals, headline
+# figures) to protect a breakdown's cell is dearer than leaving the cell's column out.
+LEAVE_OUT_FROM = 3
+
+
+# Metrics rows the summary's tiles and key messages quote for all children: a figure printed
+# in one is withheld last of all.
+HEADLINE_ROWS = frozenset(
+    {
+        "episodes",
+        "children",
+        "children_repeat",
+        "rhi_due",
+        "rhi_offered",
+        "rhi_completed",
+        "rhi_offered_rate",
+        "rhi_completed_rate",
+        "rhi_timely_rate",
+        "rhi_target_met_rate",
+        "rhi_face_to_face_rate",
+        "rhi_independent_rate",
+    }
+)
+# The out-of-county story (issue #12): what the public section states for children placed
+# out of county is kept before other cohorts' figures.
+STORY_COHORT = "looked_after_out_of_area"
+STORY_ROWS = frozenset(
+    {
+        "rhi_offered",
+        "rhi_completed",
+        "rhi_offered_rate",
+        "rhi_completed_rate",
+        "rhi_timely_rate",
+        "rhi_target_met_rate",
+        "rhi_face_to_face_rate",
+        "rhi_independent_rate",
+    }
+)
+
+
+def row_class(row: tuple[str, str, str]) -> int:
+    """What withholding a metrics row costs: 4 for a headline row for all children, 3 for
+    the decline rate for all children and the out-of-county story's rows, else 0 (the
+    figures it prints decide)."""
+    _, cohort, metric = row
+    if cohort == "all" and metric in HEADLINE_ROWS:
+        return 4
+    if cohort == "all" and metric == "rhi_decline_rate":
+        return 3
+    if cohort == STORY_COHORT and metric in STORY_ROWS:
+        return 3
+    return 0
+
+
+def figure_costs(model: Any, problem: _Problem) -> list[int]:
+    """Each figure's cost class: its own (`loss_class`), or more when withholding it would
+    blank a row that costs more (a rate's numerator blanks the rate)."""
+    cost = [loss_class(k) for k in problem.keys]
+    for p, row in model.rows.items():
+        weight = row_class(row)
+        if weight:
+            for i in problem.places[p]:
+                cost[i] = max(cost[i], weight)
+    # Two names for one figure (a cell that is a metric's count) cost the same.
+    pairs = [
+        (int(idx[0]), int(idx[1]))
+        for idx, coef, exact in problem.relations
+        if exact and len(idx) == 2 and coef[0] == -coef[1]
+    ]
+    changed = True
+    while changed:
+        changed = False
+        for a, b in pairs:
+            if cost[a] != cost[b]:
+                cost[a] = cost[b] = max(cost[a], cost[b])
+                changed = True
+    return cost
 
 
 def _shortfall(

@@ -64,6 +64,7 @@ class Observations:
         self.known: dict[Key, float] = {}
         self.seen_withheld: set[Key] = set()
         self.floor_one: set[Key] = set()  # shown alone as [c]: at least 1
+        self.unread: list[str] = []  # prose lines with a number no reader accounts for
 
     def shown(self, key: Key, value: float) -> None:
         self.known[key] = value
@@ -95,10 +96,16 @@ def read_metrics_csv(obs: Observations, text: str, metrics: pd.DataFrame) -> Non
                 obs.shown(key, number)
 
 
-def read_breakdown_table(obs: Observations, breakdown: Any, table_rows: list[list[Any]]) -> None:
-    """A breakdown sheet of the workbook: rows in the frame's order, then 'Total'."""
+def read_breakdown_table(
+    obs: Observations, breakdown: Any, table_rows: list[list[Any]], header: list[Any]
+) -> None:
+    """A breakdown sheet of the workbook: rows in the frame's order, then 'Total'; columns
+    by their headers (a column left out of the public outputs is simply not there)."""
+    from pipeline.render.workbook import COHORT_LABELS
+
     frame = breakdown.frame
-    columns = [c for c in frame.columns if c not in ("category", "label")]
+    by_label = {label: cohort for cohort, label in COHORT_LABELS.items()}
+    columns = [by_label.get(str(h), str(h)) for h in header[1:]]
     categories = [str(c) for c in frame["category"].tolist()]
     for r, row in enumerate(table_rows):
         cat = "total" if r >= len(categories) else categories[r]
@@ -161,6 +168,35 @@ def read_spc_table(
             terms = [(("month", m, "episodes"), 1.0) for m in months[: len(rows)]]
             extra.append((terms, mean * len(rows)))
     return extra
+
+
+def _twice(matrix: np.ndarray) -> np.ndarray:
+    """Two independent copies of a constraint matrix, side by side on the diagonal."""
+    rows, cols = matrix.shape
+    out = np.zeros((2 * rows, 2 * cols))
+    out[:rows, :cols] = matrix
+    out[rows:, cols:] = matrix
+    return out
+
+
+def _components(n: int, matrices: list[np.ndarray]) -> np.ndarray:
+    """A label per unknown: unknowns that share a row of any matrix share a label."""
+    parent = list(range(n))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for matrix in matrices:
+        for row in matrix:
+            members = np.flatnonzero(row)
+            for j in members[1:]:
+                a, b = find(int(members[0])), find(int(j))
+                if a != b:
+                    parent[b] = a
+    return np.array([find(j) for j in range(n)])
 
 
 class _Tables(HTMLParser):
@@ -263,33 +299,45 @@ def attack(
             rows_eq.append(row)
             rhs_eq.append(rhs)
     bounds = [(1.0 if k in obs.floor_one else 0.0, None) for k in unknown]
-    a_eq = np.array(rows_eq) if rows_eq else None
-    a_ub = np.array(rows_ub) if rows_ub else None
+    a_eq = np.array(rows_eq) if rows_eq else np.zeros((0, n))
+    a_ub = np.array(rows_ub) if rows_ub else np.zeros((0, n))
+    b_eq, b_ub = np.array(rhs_eq), np.array(rhs_ub)
+    group = _components(n, [a_eq, a_ub])
     findings = []
     # Withheld cells: counts printed [c] in their own place (a count row, a breakdown cell, a
     # month). A rate's numerator printed only beside a withheld base is not a cell of its own.
     for key in sorted(obs.floor_one - set(obs.known)):
         if key not in column:
             continue
-        i = column[key]
-        ends = []
-        for sense in (1.0, -1.0):
-            c = np.zeros(n)
-            c[i] = sense
-            res = linprog(
-                c,
-                A_ub=a_ub,
-                b_ub=rhs_ub or None,
-                A_eq=a_eq,
-                b_eq=rhs_eq or None,
-                bounds=bounds,
-                method="highs",
-            )
-            ends.append(sense * res.fun if res.status == 0 else math.inf)
-        low, high = ends
+        # Only the unknowns linked to this one matter: a smaller program, the same answer.
+        cols = np.flatnonzero(group == group[column[key]])
+        i = int(np.flatnonzero(cols == column[key])[0])
+        eq = np.flatnonzero(np.abs(a_eq[:, cols]).sum(axis=1) > 0)
+        ub = np.flatnonzero(np.abs(a_ub[:, cols]).sum(axis=1) > 0)
+        # One program with two copies of the unknowns, maximising the figure in the first
+        # copy less the figure in the second: the copies are independent, so its solution
+        # holds both ends of the interval at once.
+        k = len(cols)
+        sub_eq = a_eq[np.ix_(eq, cols)]
+        sub_ub = a_ub[np.ix_(ub, cols)]
+        c = np.zeros(2 * k)
+        c[i], c[k + i] = -1.0, 1.0
+        res = linprog(
+            c,
+            A_ub=_twice(sub_ub) if ub.size else None,
+            b_ub=np.concatenate([b_ub[ub], b_ub[ub]]) if ub.size else None,
+            A_eq=_twice(sub_eq) if eq.size else None,
+            b_eq=np.concatenate([b_eq[eq], b_eq[eq]]) if eq.size else None,
+            bounds=[bounds[j] for j in cols] * 2,
+            method="highs",
+        )
+        ends = [res.x[k + i], res.x[i]] if res.status == 0 else [bounds[cols[i]][0], math.inf]
+        # Counts are whole numbers: the attacker rounds the ends inwards.
+        low = math.ceil(ends[0] - 1e-6)
+        high = ends[1] if ends[1] == math.inf else math.floor(ends[1] + 1e-6)
         truth = model.values[key]
         primary = 1 <= truth < threshold
-        if high - low < 1e-6 or (primary and high - low < threshold - 1e-6):
+        if high - low < 1 or (primary and high - low < threshold):
             findings.append(Finding(key, truth, low, high, primary))
     return findings
 
@@ -303,6 +351,7 @@ __all__ = [
     "read_html_table",
     "read_metrics_csv",
     "read_outputs",
+    "read_prose",
     "read_spc_table",
 ]
 
@@ -323,16 +372,177 @@ def read_outputs(
     spc_by_sheet = {sheet: key for key, sheet in SPC_SHEETS.items()}
     extra: list = []
     for sheet in book.worksheets:
-        rows = [list(r) for r in sheet.iter_rows(min_row=4, values_only=True)]
+        rows = [list(r) for r in sheet.iter_rows(min_row=3, values_only=True)]
+        header, rows = (rows[0], rows[1:]) if rows else ([], [])
         name = sheet.title
         if name in by_sheet:
-            read_breakdown_table(obs, by_sheet[name], rows)
+            read_breakdown_table(obs, by_sheet[name], rows, header)
         elif name in spc_by_sheet:
             extra += read_spc_table(obs, spc_by_sheet[name], months, rows)
     titles = {b.title: b for b in breakdowns}
-    for table in html_tables((out_dir / "board-report.html").read_text(encoding="utf-8")):
+    paper = (out_dir / "board-report.html").read_text(encoding="utf-8")
+    quarters = sorted(set(metrics["quarter"].astype("str")))
+    obs.unread = read_prose(obs, prose_lines(paper), quarters)
+    for table in html_tables(paper):
         caption = re.sub(r"^Table \d+[.:]?\s*", "", table["caption"].strip())
         breakdown = titles.get(caption)
         if breakdown is not None and table["rows"]:
             read_html_table(obs, breakdown, table["rows"][0], table["rows"][1:])
     return obs, extra
+
+
+# ---------------------------------------------------------------------------------------
+# The paper's prose: every number a sentence states
+
+
+def prose_lines(html: str) -> list[str]:
+    """The paper's text outside tables and charts, one line per block of text."""
+    import html as entities
+
+    text = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", html, flags=re.S)
+    text = re.sub(r"<table.*?</table>", "\n", text, flags=re.S)
+    text = re.sub(r"<svg.*?</svg>", "\n", text, flags=re.S)
+    text = re.sub(r"<[^>]+>", "\n", text)
+    lines = [re.sub(r"\s+", " ", line).strip() for line in entities.unescape(text).split("\n")]
+    return [line for line in lines if line]
+
+
+_N = r"(\d[\d,]*)"
+
+# Sentences that state counts, and the quantities they state, in order: (pattern, [(cohort,
+# count name) or ("cell", breakdown, category, cohort)]). Quarter "q" is the reported one,
+# "q-1" the one before, "q-4" a year earlier.
+PROSE: list[tuple[str, list[tuple[str, ...]]]] = [
+    (
+        rf"{_N} of the {_N} interviews that count towards the timescale",
+        [("q", "all", "target_met"), ("q", "all", "in_timeliness")],
+    ),
+    (
+        rf"offered after {_N} of the {_N} episodes",
+        [("q", "all", "rhi_offered"), ("q", "all", "rhi_due")],
+    ),
+    (
+        rf"recorded {_N} missing and away episodes involving {_N} children, \d+ (?:more|fewer) "
+        rf"than in the previous quarter \({_N}\) and \d+ (?:more|fewer) than a year earlier "
+        rf"\({_N}\)",
+        [
+            ("q", "all", "episodes"),
+            ("q", "all", "children"),
+            ("q-1", "all", "episodes"),
+            ("q-4", "all", "episodes"),
+        ],
+    ),
+    (
+        rf"completed after \d+% of returns \({_N} of {_N}\)",
+        [("q", "all", "rhi_completed"), ("q", "all", "rhi_due")],
+    ),
+    (
+        rf"out of county, an interview was offered after {_N} of {_N} returns",
+        [
+            ("q", "looked_after_out_of_area", "rhi_offered"),
+            ("q", "looked_after_out_of_area", "rhi_due"),
+        ],
+    ),
+    (
+        rf"^{_N} interviews with children placed out of county were completed",
+        [("q", "looked_after_out_of_area", "rhi_completed")],
+    ),
+    (
+        rf"there were {_N} missing and away episodes involving {_N} children",
+        [("q", "all", "episodes"), ("q", "all", "children")],
+    ),
+    (rf"{_N} episodes? (?:was|were) still open", [("q", "all", "episodes_ongoing")]),
+    (
+        rf"Of {_N} returns this quarter, {_N} were offered",
+        [("q", "all", "rhi_due"), ("q", "all", "rhi_offered")],
+    ),
+    (rf"{_N} offers were declined", [("q", "all", "rhi_declined")]),
+    (rf"\. {_N} interviews were completed", [("q", "all", "rhi_completed")]),
+    (
+        rf"{_N} returns? of children placed out of county (?:was|were) not offered an interview "
+        "because of where the child was placed",
+        [("cell", "not_offered_reasons", "out_of_area", "looked_after_out_of_area")],
+    ),
+    (rf"interviews offered: {_N}", [("q", "looked_after_out_of_area", "rhi_offered")]),
+    (rf"interviews completed: {_N}", [("q", "looked_after_out_of_area", "rhi_completed")]),
+    (rf"In total, {_N} return home interviews were completed", [("q", "all", "rhi_completed")]),
+    (rf"^{_N} children had \d+ or more episodes", [("q", "all", "children_repeat")]),
+    (rf"placed in county \({_N}\)", [("q", "looked_after_in_area", "episodes")]),
+    (rf"placed out of county \({_N}\)", [("q", "looked_after_out_of_area", "episodes")]),
+    (rf"not looked after \({_N}\)", [("q", "not_looked_after", "episodes")]),
+]
+
+# Numbers in the prose that are not counts of children or episodes: dates, quarters,
+# percentages, times, thresholds and targets, table and figure numbers, file facts, and a
+# rate's base printed beside it (the same figure as the rate's denominator in metrics.csv).
+NOT_COUNTS = [
+    r"\d+(?:\.\d+)?%",
+    r"\b(?:19|20)\d\d(?:-\d\d)?\b",
+    r"\bQ[1-4]\b",
+    r"\b(?:Quarter|Figure|figure|Table|Appendix) [A-Z]?\d+\b",
+    r"\d+ warnings?",
+    r"\d+ percentage points?",
+    r"\d+(?:\.\d+)? (?:hours?|days?|months?|quarters?|workers?|targets?)\b",
+    r"\d+-hour",
+    r"\b\d+ (?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\b",
+    r"fewer than \d+",
+    r"\d+ or more",
+    r"\(of \d+\)|of \d+\)",
+    r"\d+ rows",
+    r"SHA-256",
+    r"2\.66",
+    r"\d+\.\d+\.\d+",
+    r"Up \d+ on last quarter \(\d+\)|Down \d+ on last quarter \(\d+\)",
+    r"\d+ (?:more|fewer) than",
+]
+
+
+# The summary's count tiles: label -> the count they show for all children.
+TILES = {
+    "Missing and away episodes": "episodes",
+    "Children who went missing": "children",
+    "Children with 3 or more episodes": "children_repeat",
+}
+
+
+def read_prose(obs: Observations, lines: list[str], quarters: list[str]) -> list[str]:
+    """Record every count the prose states; return the lines holding a number neither a
+    known sentence nor `NOT_COUNTS` accounts for (the audit fails on any)."""
+    q = quarters[-1]
+    offsets = {"q": q}
+    if len(quarters) >= 2:
+        offsets["q-1"] = quarters[-2]
+    if len(quarters) >= 5:
+        offsets["q-4"] = quarters[-5]
+    unread = []
+    tile: str | None = None
+    for line in lines:
+        # A summary tile: its label, its figure alone on a line, then the change on last
+        # quarter with last quarter's figure in brackets.
+        if tile is not None and re.fullmatch(_N, line):
+            obs.shown(("n", q, "all", tile), float(line.replace(",", "")))
+            continue
+        last = re.search(r"on last quarter \(" + _N + r"\)", line)
+        if tile is not None and last and "q-1" in offsets:
+            obs.shown(("n", offsets["q-1"], "all", tile), float(last.group(1).replace(",", "")))
+            tile = None
+            continue
+        tile = TILES.get(line, tile if re.fullmatch(_N, line) else None)
+        rest = line
+        for pattern, keys in PROSE:
+            for match in re.finditer(pattern, rest):
+                for text, where in zip(match.groups(), keys, strict=True):
+                    if where[0] == "cell":
+                        key: Key = where
+                    elif where[0] in offsets:
+                        key = ("n", offsets[where[0]], where[1], where[2])
+                    else:
+                        continue
+                    obs.shown(key, float(text.replace(",", "")))
+            rest = re.sub(pattern, " ", rest)
+        for pattern in NOT_COUNTS:
+            rest = re.sub(pattern, " ", rest)
+        if re.search(r"\d", rest):
+            unread.append(line)
+    return unread

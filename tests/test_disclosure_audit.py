@@ -1,12 +1,14 @@
 """The attack: linear programs over the public outputs (tests/disclosure_audit.py).
 
-On the sample run (metrics.csv, tables.xlsx and the paper's HTML tables as written) and on
-random small extracts (hypothesis; cohorts of 1 to 20 episodes, whose metrics.csv and
-workbook tables are built in memory by the real writers), no withheld figure may be exactly
-recoverable. Run first on the code before the disclosure stage, the sample's outputs gave 8
-exactly recoverable cells (host authority practitioner = 1, carer or staff = 3, face to face
-in county = 15, ...) and 23 primary cells narrower than the threshold; the hand-built
-regression cases are in test_disclosure.py.
+On the sample run (metrics.csv, tables.xlsx, the paper's HTML tables and the numbers its
+prose states, as written) and on random small extracts (hypothesis; cohorts of 1 to 20
+episodes, whose metrics.csv and workbook tables are built in memory by the real writers), no
+withheld figure may be exactly recoverable and no primary one (1 to 4) narrowed to an
+interval less than 5 wide. Run first on the code before the disclosure stage, the sample's
+outputs gave 8 exactly recoverable cells (host authority practitioner = 1, carer or staff =
+3, face to face in county = 15, ...) and 23 primary cells narrower than the threshold; on the
+one-relation-at-a-time stage, 0 and 15, and the extracts kept below as examples failed; the
+hand-built regression cases are in test_disclosure.py.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from disclosure_audit import (
     read_outputs,
     read_spc_table,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from metrics_fixtures import random_table
 
@@ -95,17 +97,23 @@ def test_the_attack_reads_every_public_file(sample_run):
     assert obs.floor_one and not (obs.floor_one & set(obs.known))
 
 
+def test_every_number_the_sample_paper_states_is_read_by_the_attack(sample_run):
+    # The prose is part of the attack: each number a sentence, title or tile states is a
+    # count the attacker records (tests/disclosure_audit.py, PROSE and TILES) or a date,
+    # percentage, time or threshold (NOT_COUNTS). A new sentence quoting a count fails here
+    # until the attack reads it.
+    obs, _ = sample_run
+    assert obs.unread == []
+    # The out-of-county story is told in figures: the completed interviews are stated.
+    assert ("n", "2026-27-Q1", "looked_after_out_of_area", "rhi_completed") in obs.known
+
+
 def test_no_withheld_figure_of_the_sample_is_exactly_recoverable(sample_run):
     _, findings = sample_run
-    exact = [f for f in findings if f.high - f.low < 1e-6]
+    exact = [f for f in findings if f.high - f.low < 1]
     assert exact == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the run-path heuristic leaves some primary cells of the sample in intervals "
-    "narrower than suppress_below (docs/privacy.md, 'What a reader can still infer')",
-)
 def test_every_primary_cell_of_the_sample_has_a_protection_interval(sample_run):
     _, findings = sample_run
     assert [f for f in findings if f.primary] == []
@@ -163,20 +171,28 @@ def _public_views(episodes, audience: str = "public"):
     csv_text = metrics_csv_bytes(results.metrics, audience=audience).decode("utf-8")
     read_metrics_csv(obs, csv_text, metrics)
     for b in decisions.published(parts):
-        read_breakdown_table(obs, b, breakdown_table(results, b, results.metrics).rows)
+        table = breakdown_table(results, b, results.metrics)
+        read_breakdown_table(obs, b, table.rows, table.columns)
     extra = []
     for table in spc_tables(results, results.metrics):
         extra += read_spc_table(obs, table.table_name.removeprefix("tbl_spc_"), months, table.rows)
-    shown = decisions.published(parts)
+    # The attacker knows every breakdown's structure, columns left out included.
+    internal_only = {"interviews_per_practitioner"} if audience == "public" else set()
+    shown = [b for b in parts if b.id not in internal_only]
     return obs, extra, metrics, shown, monthly, cfg
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="on extracts this small (cohorts of 1 to 20 episodes) the run-path heuristic still "
-    "leaves cells an LP can pin down through several relations at once (docs/privacy.md)",
-)
 @AUDIT
+# Extracts on which main's one-relation-at-a-time choice (before the linear-programming pass)
+# failed this audit: e.g. 40 episodes, seed 2: 68 cells exactly recoverable (who declined:
+# child = 1; decline reason not recorded = 2) and 115 primary cells narrower than 5; 60/5: 36
+# and 111 (interviewer role totals = 3); 80/9: 24 and 113; 30/3 and 20/11: 124 and 30
+# primary cells narrower than 5.
+@example(n=40, seed=2)
+@example(n=60, seed=5)
+@example(n=80, seed=9)
+@example(n=30, seed=3)
+@example(n=20, seed=11)
 @given(
     n=st.integers(min_value=4, max_value=80),
     seed=st.integers(min_value=0, max_value=10_000),
@@ -196,7 +212,9 @@ def test_no_withheld_figure_of_a_small_extract_is_exactly_recoverable(n, seed):
         independent_roles=list(cfg.independent_roles),
         extra=extra,
     )
-    assert [f for f in findings if f.high - f.low < 1e-6] == []
+    # No withheld figure exactly recoverable, and every primary one (1 to 4) in an interval
+    # at least 5 wide.
+    assert findings == []
 
 
 def test_internal_outputs_hide_nothing():

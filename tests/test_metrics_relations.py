@@ -84,3 +84,28 @@ def test_cohort_columns_without_not_looked_after_give_only_a_bound():
         if r.terms[0][0] == ("cell", "rhi_mode", "telephone", "all") and len(r.terms) == 3
     ]
     assert [r.exact for r in across] == [False]
+
+
+def test_child_counts_add_up_across_cohorts_only_when_no_child_is_in_two():
+    # Children with 3 or more episodes: looked after 15 = in county 10 + out of county 5
+    # (no child in both: an equation a reader may use); all 18 != looked after 15 + not
+    # looked after 2 = 17 (a child is in two cohorts: no equation, only "at most all").
+    rows = [
+        (Q, cohort, "children_repeat", NAN, NAN, value)
+        for cohort, value in {
+            "all": 18,
+            "looked_after": 15,
+            "looked_after_in_area": 10,
+            "looked_after_out_of_area": 5,
+            "not_looked_after": 2,
+        }.items()
+    ]
+    metrics = pd.DataFrame(
+        rows, columns=["quarter", "cohort", "metric", "numerator", "denominator", "value"]
+    )
+    model = build_model(metrics, [], None, quarter=Q, registry=REGISTRY)
+    n = lambda c: ("n", Q, c, "children_repeat")  # noqa: E731
+    sums = {(r.terms[0][0], tuple(k for k, _ in r.terms[1:])) for r in model.relations if r.exact}
+    assert sums == {(n("looked_after"), (n("looked_after_in_area"), n("looked_after_out_of_area")))}
+    bounds = {(r.terms[0][0], r.terms[1][0]) for r in model.relations if not r.exact}
+    assert (n("all"), n("not_looked_after")) in bounds

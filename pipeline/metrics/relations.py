@@ -86,6 +86,10 @@ EPISODE_COUNTS = frozenset(
     }
 )
 
+# Counts of children: a child can be in two cohorts, so these add up across cohorts only
+# when no child is counted twice (`Model.relate_if_equal`).
+CHILD_COUNTS = frozenset({"children", "children_repeat"})
+
 # (subset, superset): a count that can be no larger than another, within a quarter and cohort.
 SUBSETS: tuple[tuple[str, str], ...] = (
     ("in_timeliness", "rhi_completed"),
@@ -215,6 +219,16 @@ class Model:
         terms = ((total, 1.0), *((p, -1.0) for p in parts))
         self.relations.append(Relation(tuple(terms), exact=gap == 0 and not at_most))
 
+    def relate_if_equal(self, total: Key, parts: Sequence[Key]) -> None:
+        """total = sum(parts), only when it holds in this run's figures (child counts, which
+        need not add up: a reader who takes them as adding up is right only then)."""
+        keys = [total, *parts]
+        if any(k not in self.values for k in keys):
+            return
+        if self.values[total] == sum(self.values[p] for p in parts):
+            terms = ((total, 1.0), *((p, -1.0) for p in parts))
+            self.relations.append(Relation(tuple(terms), exact=True))
+
 
 def count_name(metric: str, part: str, spec: Any) -> str:
     """The count behind a metric's `part` ("value" of a count, or "numerator"/"denominator"):
@@ -300,9 +314,13 @@ def build_model(
             if name in EPISODE_COUNTS:
                 for total, parts in COHORT_SUMS:
                     model.relate(n(q, total, name), [n(q, p, name) for p in parts])
-            elif name == "children":
-                # A child can be in two cohorts: each cohort's children are at most all's, and
-                # in or out of county at most looked after's.
+            elif name in CHILD_COUNTS:
+                # A child can be in two cohorts, so child counts need not add up; a reader
+                # may take them as adding up anyway, and is right when no child is in two:
+                # then the sum is an equation. Each cohort's children are also at most all's,
+                # and in or out of county at most looked after's.
+                for total, parts in COHORT_SUMS:
+                    model.relate_if_equal(n(q, total, name), [n(q, p, name) for p in parts])
                 for part in cohorts:
                     if part != "all":
                         model.relate(n(q, "all", name), [n(q, part, name)], at_most=True)
