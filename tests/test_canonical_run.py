@@ -92,10 +92,11 @@ def test_default_quarter_is_the_latest_ended_by_the_as_at_date(folder):
 
 def test_public_audience_suppresses_these_small_numbers(folder):
     m = _run(folder, "--as-at", "2026-07-01")
-    # 5 episodes is at the threshold and shown; 1 ongoing and 4 due are suppressed (and
-    # both are, so neither can be worked out from the total); zero pending is shown.
+    # 1 ongoing and 4 due are suppressed (primary). 5 episodes is at the threshold, but
+    # with 5 = 1 + 4 shown a reader would know each lies in 1 to 4, an interval narrower
+    # than 5 (docs/privacy.md), so the total is withheld too; zero pending is shown.
     q = "2026-27-Q1"
-    assert m[(q, "all", "episodes")]["value"] == "5"
+    assert m[(q, "all", "episodes")]["value"] == "[c]"
     assert m[(q, "all", "episodes_ongoing")]["value"] == "[c]"
     assert m[(q, "all", "rhi_due")]["value"] == "[c]"
     assert m[(q, "all", "rhi_offered_rate")]["value"] == "[c]"
