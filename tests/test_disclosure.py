@@ -273,6 +273,10 @@ DECIDING = {
     "hidden_breakdown_totals",
     "primary_mask",
     "is_public",
+    "protect",
+    "protection",
+    "Polytope",
+    "capacity_withheld",
 }
 
 
