@@ -3,6 +3,7 @@ text, errors reported back, and nothing heavy imported before it forks."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -88,7 +89,6 @@ def test_the_engine_module_forks_before_anything_heavy_is_imported() -> None:
 
 def test_ctrl_c_during_a_run_stops_both_processes_with_one_sentence(tmp_path: Path) -> None:
     import os
-    import signal
     import time
 
     root = Path(__file__).resolve().parents[1]
@@ -97,7 +97,12 @@ def test_ctrl_c_during_a_run_stops_both_processes_with_one_sentence(tmp_path: Pa
     process = subprocess.Popen(
         command, cwd=root, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    time.sleep(0.4)  # the engine is starting or rendering; the run takes over a second
+    # Interrupt once the engine has been forked and ignores SIGINT (both processes then
+    # handle Ctrl-C as the run intends), however slow the machine is.
+    deadline = time.monotonic() + 60
+    while not _engine_ignores_ctrl_c(process.pid) and process.poll() is None:
+        assert time.monotonic() < deadline, "the run never started its PDF engine"
+        time.sleep(0.01)
     if process.poll() is not None:
         pytest.skip("the run finished before it could be interrupted")
     os.killpg(process.pid, signal.SIGINT)
@@ -105,6 +110,22 @@ def test_ctrl_c_during_a_run_stops_both_processes_with_one_sentence(tmp_path: Pa
     assert process.returncode == 130
     assert err.decode() == "rhi-report: stopped; no outputs were changed.\n"
     assert list(tmp_path.iterdir()) == []  # no out folder, no staging folder left behind
+
+
+def _engine_ignores_ctrl_c(pid: int) -> bool:
+    """True when process `pid` has a child (the PDF engine) that ignores SIGINT."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            status = (stat.parent / "status").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[1]) != pid:  # the parent's pid is the stat line's fourth field
+            continue
+        ignored = next(line for line in status.splitlines() if line.startswith("SigIgn:"))
+        if int(ignored.split()[1], 16) & (1 << (signal.SIGINT - 1)):
+            return True
+    return False
 
 
 def _gone(pid: int) -> bool:

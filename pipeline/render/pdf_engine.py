@@ -40,7 +40,13 @@ class PdfEngine:
         self._process = context.Process(
             target=_engine_main, args=(child_conn, self._conn), daemon=True
         )
-        self._process.start()
+        # A Ctrl-C between the fork and the engine's ignoring SIGINT would make the engine
+        # print a traceback of its own: it is born with SIGINT blocked and unblocks it then.
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self._process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         child_conn.close()
         self._busy = False
 
@@ -123,6 +129,7 @@ def _engine_main(conn: Any, parent_end: Any) -> None:
     # Ctrl-C is the main process's to handle: it stops the engine with `close()`, and the
     # engine must not print a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # `close()` ends the engine with SIGTERM, whatever handler the main process had set.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from pipeline.render import pdf_writer
