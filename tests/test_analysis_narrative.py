@@ -527,3 +527,46 @@ def test_assurance_names_the_headline_target_face_to_face() -> None:
         "The monthly figures say the face-to-face 72-hour target (90%) will not be reached "
         "without a change in how interviews are arranged."
     )
+
+
+def test_the_headline_change_comes_before_the_target_so_it_reads_as_the_figures() -> None:
+    # 10 of 28 face to face in time (36%), 8 of 25 (32%) last quarter: up; 36% against a
+    # 90% target is 0.54 short (amber only within 0.1): well short. The change is said
+    # first, so "up from 32%" cannot be read as the target's.
+    config = Config(targets={"rhi_target_met_rate": 0.9})
+    got = messages(table(previous={("rhi_target_met_rate", "all"): (8, 25, 0.32)}), config=config)
+    assert got[0].startswith(
+        "10 of the 28 interviews that count towards the timescale (36%) were held face to "
+        "face within 72 hours of the child's return, up from 32% in the previous quarter and "
+        "well short of the council's target of 90%."
+    )
+
+
+def test_independence_for_all_children_is_a_key_message_with_its_target() -> None:
+    # 23 of the 30 completed interviews independent: 23/30 = 76.7% -> 77%, against a 90%
+    # target: short of it. The out-of-county sentence still follows.
+    config = Config(targets={"rhi_independent_rate": 0.9})
+    independent = {("rhi_independent_rate", "all"): (23, 30, 23 / 30)}
+    got = messages(table(independent), config=config)
+    assert (
+        "23 of the 30 completed interviews (77%) were carried out by an independent worker, "
+        "short of the target of 90%." in got
+    )
+    assert got.index(
+        "23 of the 30 completed interviews (77%) were carried out by an "
+        "independent worker, short of the target of 90%."
+    ) < next(i for i, s in enumerate(got) if "placed out of county" in s)
+    # 27 of 30 = 90%: meets it; with no target set, no rating is said
+    met = messages(table({("rhi_independent_rate", "all"): (27, 30, 0.9)}), config=config)
+    assert (
+        "27 of the 30 completed interviews (90%) were carried out by an independent worker, "
+        "meeting the target of 90%." in met
+    )
+    plain = messages(table(independent))
+    assert (
+        "23 of the 30 completed interviews (77%) were carried out by an independent worker."
+        in plain
+    )
+    # withheld by disclosure control: no sentence, and no number of it
+    hidden = messages(table(independent, suppressed={("rhi_independent_rate", "all")}))
+    assert not any("30 completed interviews" in s for s in hidden)

@@ -111,11 +111,10 @@ def test_summary_is_one_short_paragraph_naming_the_best_option():
     assert section.blocks[0].text == (
         "A model that replays this quarter's returns suggests today's dedicated workers could "
         "have held 80% of the interviews children did not decline face to face, by an "
-        "independent worker, within 72 hours (85% in county, [c] out of county); of the "
-        "interviews actually completed, 50% were; 2 workers, also out of county: 84%. The "
-        "replay leaves out much of "
-        "the work, so read these as upper bounds; the options and assumptions are on the "
-        "Capacity sheet of tables.xlsx."
+        "independent worker, within 72 hours (85% in county, [c] out of county). In fact 50% "
+        "of the interviews completed were held that way. With 2 workers, also out of county, "
+        "the model gives 84%. The replay leaves out much of the work, so read these as upper "
+        "bounds; the options and assumptions are on the Capacity sheet of tables.xlsx."
     )
 
 

@@ -64,6 +64,7 @@ RATES: dict[str, tuple[str, str]] = {
     "completed_rate": ("rhi_completed_rate", "all"),
     "timely_rate": ("rhi_timely_rate", "all"),
     "target_met_rate": ("rhi_target_met_rate", "all"),
+    "independent_rate": ("rhi_independent_rate", "all"),
     "ooc_offered_rate": ("rhi_offered_rate", OOC),
     "ooc_completed_rate": ("rhi_completed_rate", OOC),
     "ooc_independent_rate": ("rhi_independent_rate", OOC),
@@ -95,6 +96,7 @@ TARGETS: dict[str, str] = {
     "offered": "rhi_offered_rate",
     "completed": "rhi_completed_rate",
     "target_met": "rhi_target_met_rate",
+    "independent": "rhi_independent_rate",
 }
 
 # Keys rendered once per SPC series with a signal, and once when there is none.

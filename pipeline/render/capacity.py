@@ -268,15 +268,17 @@ def capacity_summary(results: Any, num: Numberer | None = None) -> Section | Non
     def share(r: Any, place: str) -> str:
         return share_text(results, r, place)
 
+    # Short sentences, each with one figure and what it is of: the replay's share is of the
+    # interviews wanted, the service's of the interviews completed.
     text = (
         "A model that replays this quarter's returns suggests today's dedicated workers "
         f"could have held {share(current, 'all')} of the interviews children did not decline "
         f"face to face, by an independent worker, within {_hours(capacity.timeliness_hours)} "
         f"({share(current, 'in_county')} in county, {share(current, 'out_of_county')} out of "
-        f"county); of the interviews actually completed, {share(actual, 'all')} were"
+        f"county). In fact {share(actual, 'all')} of the interviews completed were held that way"
     )
     if best.option.id != current.option.id:
-        text += f"; {best.option.label.lower()}: {share(best, 'all')}"
+        text += f". With {best.option.label.lower()}, the model gives {share(best, 'all')}"
     gap = capacity.gap("all")
     flattered = not (math.isnan(gap) or gap <= 0 or _hidden(results, actual, "all"))
     text += (
