@@ -71,7 +71,7 @@ DEFAULT_LABELS: dict[str, str] = {
     # categories made here
     OTHER: "Other",
     NOT_RECORDED: "Not recorded",
-    NO_RECORD: "No interview record",
+    NO_RECORD: "Nothing recorded about an interview",
     OTHER_PRACTITIONERS: "Other practitioners",
     "under_24_hours": "Under 24 hours",
     "1_to_7_days": "1 to 7 days",

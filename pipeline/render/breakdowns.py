@@ -81,7 +81,13 @@ ORDINAL = frozenset(
     }
 )
 # Catch-all categories, listed last whatever their count.
-_LAST = ("other", "not recorded", "no interview record", "no reason given", "unknown")
+_LAST = (
+    "other",
+    "not recorded",
+    "nothing recorded about an interview",
+    "no reason given",
+    "unknown",
+)
 
 
 def _ordinal(breakdown: Any) -> bool:
