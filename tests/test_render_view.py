@@ -303,3 +303,32 @@ def test_workload_per_practitioner_is_only_in_the_internal_paper() -> None:
     assert not any(b.kind in ("table", "chart") and "ractitioner" in repr(b) for b in public.blocks)
     internal = workload("internal")
     assert any(b.kind in ("table", "chart") for b in internal.blocks)
+
+
+def test_a_rate_on_few_cases_is_not_judged_better_or_worse() -> None:
+    # Internal paper, so nothing is withheld. Out-of-county independence 1 of 5 (20%)
+    # against 0 of 4 (0%) last quarter: up 20 points, but on fewer than 10 cases (the
+    # small-base rule) one child moves a rate that far, so it is not called better.
+    from render_fixtures import NAN, Q1, Q4, metrics_rows
+
+    results = small_results("internal")
+    few = metrics_rows(
+        [
+            (Q4.id, "looked_after_out_of_area", "rhi_independent_rate", 0, 4, 0.0, False),
+            (Q1.id, "looked_after_out_of_area", "rhi_independent_rate", 1, 5, 0.2, False),
+            (Q1.id, "all", "children_repeat", NAN, NAN, 3, False),
+        ]
+    )
+    rest = results.metrics[
+        ~results.metrics["metric"].isin(["rhi_independent_rate", "children_repeat"])
+    ]
+    import pandas as pd
+
+    results = replace(results, metrics=pd.concat([rest, few], ignore_index=True), disclosure=None)
+    tiles = {t.label: t for t in build_view(results).tiles}
+    tile = tiles["Out-of-county interviews held independently"]
+    assert tile.change == "Up 20 percentage points on last quarter (0%); too few cases to judge"
+    assert (tile.arrow, tile.judgement) == ("up", "")
+    # On 40 and 80 cases a rate is judged: face to face 18/40 = 45% against 30/80 = 38%.
+    face = tiles["Return home interviews completed face to face within 72 hours"]
+    assert face.change == "Up 7 percentage points on last quarter (38%), better"

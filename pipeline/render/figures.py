@@ -35,8 +35,9 @@ COHORT_PHRASE = {
     "looked_after": "looked after",
 }
 
-# A rate on fewer cases than this is shown with its base ("0% (of 5)") and never made the
-# headline of a chart: one interview moves it by 10 points or more.
+# A rate on fewer cases than this is shown with its base ("0% (of 5)"), never made the
+# headline of a chart, and its change on last quarter is not called better or worse: one
+# interview moves it by 10 points or more.
 SMALL_BASE = 10
 
 

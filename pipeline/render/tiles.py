@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from pipeline.metrics import present
 from pipeline.periods import Quarter
-from pipeline.render.figures import OUT, Figures, _completed_word, _default_shown, _is_rate
+from pipeline.render.figures import (
+    OUT,
+    Figures,
+    _completed_word,
+    _default_shown,
+    _is_rate,
+    _small_base,
+)
 from pipeline.results import Results
 
 
@@ -46,8 +53,12 @@ HEADLINES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _change(fig: Figures, quarter: Quarter, cohort: str, metric: str) -> tuple[str, str, str]:
-    """The change on last quarter in words, the arrow to draw and the judgement."""
+def _change(
+    fig: Figures, quarter: Quarter, cohort: str, metric: str, below: int
+) -> tuple[str, str, str]:
+    """The change on last quarter in words, the arrow to draw and the judgement. A rate on
+    fewer than `below` cases in either quarter is not judged better or worse: one child more
+    or less moves it by many points (1 of 5 against 0 of 4 is 20 points)."""
     prev = quarter.previous()
     spec = fig.registry[metric]
     if fig.not_recorded(quarter, cohort, metric):
@@ -79,9 +90,15 @@ def _change(fig: Figures, quarter: Quarter, cohort: str, metric: str) -> tuple[s
         return f"No change on last quarter ({before_text})", "same", "no change"
     word, arrow = ("Up", "up") if diff > 0 else ("Down", "down")
     judgement = ""
-    if spec.direction is not None:
+    few = fig.small_base(quarter, cohort, metric, below) or fig.small_base(
+        prev, cohort, metric, below
+    )
+    if spec.direction is not None and not few:
         judgement = "better" if (diff > 0) == (spec.direction == "up") else "worse"
     tail = f", {judgement}" if judgement else ""
+    if few and spec.direction is not None:
+        tail = "; too few cases to judge"
+
     return f"{word} {amount} on last quarter ({before_text}){tail}", arrow, judgement
 
 
@@ -111,12 +128,13 @@ def tiles(
 ) -> list[Tile]:
     """The summary page's headline figures: (metric, cohort, label or "") in order."""
     out = []
+    below = _small_base(results)
     headline = results.config.headline_target_metric
     for name, cohort, label in headlines:
         metric = headline if name == HEADLINE else name
         if metric not in fig.registry or fig.row(results.quarter, cohort, metric) is None:
             continue
-        change, arrow, judgement = _change(fig, results.quarter, cohort, metric)
+        change, arrow, judgement = _change(fig, results.quarter, cohort, metric, below)
         status, word, symbol = _rag(results, fig, metric, cohort)
         if metric == "rhi_completed_rate":
             label = f"Return home interviews {_completed_word(results)}"
