@@ -22,19 +22,31 @@ _SNIFF_BYTES = 4096
 _RESAVE = "Open it in Excel and save it again with Save As, choosing 'CSV UTF-8 (Comma delimited)'."
 
 
+def kind_of(mode: int) -> str:
+    """What a file system entry is, in words: "a folder", "a named pipe (FIFO)", "a device",
+    "a socket", "a symbolic link" (for an lstat mode), or "a file"."""
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISLNK, "a symbolic link"),
+    )
+    return next((word for test, word in kinds if test(mode)), "a file")
+
+
 def _kind(mode: int) -> str | None:
-    """What a non-regular file system entry is, in words (None for a regular file)."""
+    """What a non-regular input is, in words, with why it cannot be read (None for a
+    regular file)."""
     if stat.S_ISREG(mode):
         return None
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO), which would wait for ever for something to write to it"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+    kind = kind_of(mode)
+    if kind == "a named pipe (FIFO)":
+        return f"{kind}, which would wait for ever for something to write to it"
+    if kind == "a device":
         return "a device, not a file"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+    return kind if kind in ("a folder", "a socket") else "not a regular file"
 
 
 def check_regular_file(path: Path, what: str) -> None:

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.errors import UsageError
+from pipeline.files import kind_of
 
 STAGING_PREFIX = ".rhi-report-staging-"
 COMMIT_NAME = ".rhi-report-commit"
@@ -69,21 +70,6 @@ def storage_problem(out_dir: Path, exc: OSError) -> UsageError | None:
     )
 
 
-def _kind(mode: int) -> str:
-    """What a file system entry is, in words, for a message."""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    return "a file"
-
-
 def _nearest_existing(path: Path) -> Path:
     """The path itself or its closest ancestor that exists (as a name, even if a dangling link)."""
     for candidate in (path, *path.parents):
@@ -97,7 +83,7 @@ def _make_folder(out_dir: Path) -> bool:
     if out_dir.is_dir():
         return False
     if os.path.lexists(out_dir):
-        kind = _kind(os.lstat(out_dir).st_mode)
+        kind = kind_of(os.lstat(out_dir).st_mode)
         raise UsageError(
             f"{out_dir}: is {kind}, not a folder, so the outputs cannot be written there. "
             "Give --out a folder (it is created if missing), or move that file away."
@@ -106,7 +92,7 @@ def _make_folder(out_dir: Path) -> bool:
     if not blocker.is_dir():
         raise UsageError(
             f"{out_dir}: cannot be created, because {blocker} is "
-            f"{_kind(os.lstat(blocker).st_mode)}, not a folder. Give --out a folder that can "
+            f"{kind_of(os.lstat(blocker).st_mode)}, not a folder. Give --out a folder that can "
             "be created."
         )
     try:
@@ -199,7 +185,7 @@ def check_targets(out_dir: Path, names: Iterable[str], protected: Iterable[Path]
         mode = os.stat(target).st_mode if os.path.exists(target) else os.lstat(target).st_mode
         if not stat.S_ISREG(mode):
             raise UsageError(
-                f"{target}: is {_kind(mode)}, where the output {name} goes. Move it away, or "
+                f"{target}: is {kind_of(mode)}, where the output {name} goes. Move it away, or "
                 "give another folder with --out; the earlier outputs were left as they were."
             )
 
