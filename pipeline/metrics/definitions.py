@@ -351,28 +351,26 @@ def rhi_independent_rate(g: Grouped) -> Figure:
 def median_hours_return_to_notification(g: Grouped) -> Figure:
     """The median time in hours from the child's return to the council receiving the police
     notification, over the interview records of ended episodes with both times recorded and
-    the notification no earlier than the return (with an even number, the mean of the middle
-    two)."""
+    the notification no earlier than the return."""
     return Figure.median(*g.median(g.flags.hours_return_to_notification))
 
 
 def median_hours_notification_to_assignment(g: Grouped) -> Figure:
     """The median time in hours from the police notification to the interview being assigned
     to a practitioner, over the interview records of ended episodes with both times recorded
-    and the assignment no earlier than the notification (with an even number, the mean of the
-    middle two)."""
+    and the assignment no earlier than the notification."""
     return Figure.median(*g.median(g.flags.hours_notification_to_assignment))
 
 
 def median_hours_assignment_to_completion(g: Grouped) -> Figure:
     """The median time in hours from the interview being assigned to it being held, over the
     interview records of ended episodes with both times recorded and the interview no earlier
-    than the assignment (with an even number, the mean of the middle two)."""
+    than the assignment."""
     return Figure.median(*g.median(g.flags.hours_assignment_to_completion))
 
 
 def median_hours_return_to_completion(g: Grouped) -> Figure:
     """The median time in hours from the child's return to the interview being held, over the
     interview records of ended episodes with both times recorded and the interview no earlier
-    than the return (with an even number, the mean of the middle two)."""
+    than the return."""
     return Figure.median(*g.median(g.flags.hours_return_to_completion))

@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from pipeline.periods import month_label
-from pipeline.render.blocks import Block, Numberer
+from pipeline.render.blocks import MOSTLY_WITHHELD, Block, Numberer
 from pipeline.render.breakdowns import breakdown_blocks
 from pipeline.render.figures import Figures, _completed_word, _recorded_cohorts, _small_base
 from pipeline.render.sections import (
@@ -142,7 +142,7 @@ class Components:
             out.extend(self._parts[int(m.group(1))])
             pos = m.end()
         out.extend(_words(html[pos:]))
-        return out
+        return _said_once(out)
 
     # -- components ----------------------------------------------------------------------
 
@@ -288,6 +288,20 @@ class Components:
     def month(self, month: str) -> str:
         """'April 2026' for '2026-04'."""
         return month_label(month)
+
+
+def _said_once(blocks: list[Block]) -> list[Block]:
+    """The blocks with the note that most numbers are withheld kept only where it first
+    stands in the section: said again before each of its tables, it reads as padding."""
+    out: list[Block] = []
+    said = False
+    for block in blocks:
+        repeat = block.kind == "text" and block.text == MOSTLY_WITHHELD
+        if repeat and said:
+            continue
+        said = said or repeat
+        out.append(block)
+    return out
 
 
 def _words(html: str) -> list[Block]:

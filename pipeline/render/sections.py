@@ -101,10 +101,14 @@ def episodes_by_cohort_chart(results: Results, fig: Figures, num: Numberer) -> l
         f"The largest group of episodes was of children {COHORT_PHRASE[cohorts[top]]} "
         f"({series.labels[top]})"
         if top is not None
-        else "Missing episodes by cohort"
+        else "Missing episodes by group of children"
     )
     return [
-        num.chart(bar_chart("fig-episodes-cohort", title, cats, [series], first_header="Cohort"))
+        num.chart(
+            bar_chart(
+                "fig-episodes-cohort", title, cats, [series], first_header="Group of children"
+            )
+        )
     ]
 
 
@@ -234,10 +238,17 @@ def timely_by_cohort_chart(results: Results, fig: Figures, num: Numberer) -> lis
     elif not rate.hidden(0):
         title = f"{rate.labels[0]} of interviews were {held}"
     else:
-        title = f"Interviews {held} by cohort"
+        title = f"Interviews {held}, by group of children"
     return [
         num.chart(
-            bar_chart("fig-timely-cohort", title, cats, [rate], percent=True, first_header="Cohort")
+            bar_chart(
+                "fig-timely-cohort",
+                title,
+                cats,
+                [rate],
+                percent=True,
+                first_header="Group of children",
+            )
         )
     ]
 
@@ -246,7 +257,8 @@ def hours_by_step_chart(results: Results, fig: Figures, num: Numberer) -> list[B
     """The median hours of each step from return to interview, titled with the longest."""
     q = results.quarter
     hours = f"{float(results.config.timeliness_hours):g}"
-    step_cohorts = ["all", IN, OUT]
+    # Every group the timeliness table beside it shows, so the chart leaves none out.
+    step_cohorts = COHORTS4
     segments = [
         Series(
             label,
@@ -274,8 +286,9 @@ def hours_by_step_chart(results: Results, fig: Figures, num: Numberer) -> list[B
                 segments,
                 reference=float(results.config.timeliness_hours),
                 reference_label=f"{hours} hours",
-                axis_label="Median hours",
-                first_header="Cohort",
+                # The bars' labels and the table say "2.2 days" past two days.
+                axis_label="Median time in hours (24 hours = 1 day)",
+                first_header="Group of children",
             )
         )
     ]
@@ -636,19 +649,23 @@ def spc_blocks(results: Results, num: Numberer) -> list[Block]:
                     ),
                 )
             )
+            # With the limits withheld no month's signal is published either: a column of
+            # nothing but [c] would say nothing, so it is left out.
+            signals = not results.disclosure.spc_withheld(key)
             rows = [
                 [
                     months_full[i],
                     labels[i],
-                    SUPPRESSED
-                    if hidden[i] or results.disclosure.spc_withheld(key)
-                    else ("Yes" if special[i] else "No"),
+                    *(
+                        [SUPPRESSED if hidden[i] else ("Yes" if special[i] else "No")]
+                        if signals
+                        else []
+                    ),
                 ]
                 for i in range(len(values))
             ]
-            blocks.append(
-                num.table(DataTable(title_base, ["Month", "Value", "Special cause"], rows))
-            )
+            headers = ["Month", "Value", *(["Special cause"] if signals else [])]
+            blocks.append(num.table(DataTable(title_base, headers, rows)))
             reading = summary.replace("; they are not drawn, but the limits", "; the limits")
             if reading:
                 blocks.append(Block("text", text=reading))

@@ -259,6 +259,7 @@ def _prepared_tables(results: Results, quality: dict[str, Any]) -> dict[str, tup
                 "Actions for the Board to agree, with owners and dates",
                 ["Action", "Owner", "By"],
                 [[a.action, a.owner, a.due] for a in cfg.board_actions],
+                css="words",
             ),
             "",
         )
