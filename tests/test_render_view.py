@@ -332,3 +332,71 @@ def test_a_rate_on_few_cases_is_not_judged_better_or_worse() -> None:
     # On 40 and 80 cases a rate is judged: face to face 18/40 = 45% against 30/80 = 38%.
     face = tiles["Return home interviews completed face to face within 72 hours"]
     assert face.change == "Up 7 percentage points on last quarter (38%), better"
+
+
+def _xmr_3_2_15() -> object:
+    """The XmR result for 3, 2, 15 worked by hand: mean 20 / 3 = 6.67; moving ranges 1 and
+    13, mean 7; limits 6.67 -/+ 2.66 x 7 = -11.95 and 25.29; no signals."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        values=[3.0, 2.0, 15.0],
+        mean=[20 / 3] * 3,
+        lower=[-11.95] * 3,
+        upper=[25.29] * 3,
+        special=[False] * 3,
+        text={},
+    )
+
+
+def test_a_mostly_withheld_control_chart_is_a_table_without_a_column_of_withheld_signals() -> None:
+    # April 3 and May 2 are under 5, so withheld; 2 of 3 months hidden is most of them, so
+    # no chart is drawn and the months go in a table. The mean (20 / 3) would give the two
+    # withheld months' sum back (20 - 15 = 5), so the limits and signals are withheld too,
+    # and a "Special cause" column would hold nothing but [c]: it is left out.
+    import pandas as pd
+
+    results = small_results("public")
+    monthly = pd.DataFrame(
+        {"month": ["2026-04", "2026-05", "2026-06"], "episodes": [3.0, 2.0, 15.0]}
+    )
+    results = replace(results, monthly=monthly, disclosure=None)
+    results.analysis.spc = {"episodes": _xmr_3_2_15()}
+    from pipeline.disclosure import WITHHELD_LIMITS
+
+    view = build_view(results)
+    trends = next(s for s in view.sections if s.id == "trends")
+    assert any(WITHHELD_LIMITS in b.text for b in trends.blocks if b.kind == "text")
+    table = next(
+        b.table for b in trends.blocks if b.kind == "table" and "episodes" in b.table.caption
+    )
+    assert table.headers == ["Month", "Value"]
+    assert [row[1:] for row in table.rows] == [["[c]"], ["[c]"], ["15"]]
+
+
+def test_the_hours_by_step_chart_has_a_bar_for_every_group_its_table_shows() -> None:
+    # The timeliness table beside it has all children, in county, out of county and not
+    # looked after: the chart leaves none of them out.
+    view = build_view(random_results("internal"))
+    chart = next(c for c in view.charts if c.id == "fig-hours")
+    assert [row[0] for row in chart.table.rows] == [
+        "All children",
+        "In county",
+        "Out of county",
+        "Not looked after",
+    ]
+
+
+def test_the_note_that_most_numbers_are_withheld_is_said_once_a_section() -> None:
+    from pipeline.render.blocks import MOSTLY_WITHHELD, Block
+    from pipeline.render.components import _said_once
+
+    note, other = Block("text", text=MOSTLY_WITHHELD), Block("text", text="Other words.")
+    table = Block("table")
+    assert _said_once([other, note, table, note, table, other, note]) == [
+        other,
+        note,
+        table,
+        table,
+        other,
+    ]
