@@ -400,3 +400,20 @@ def test_the_note_that_most_numbers_are_withheld_is_said_once_a_section() -> Non
         table,
         other,
     ]
+
+
+def test_the_out_of_county_story_speaks_of_publishing_only_in_a_public_paper() -> None:
+    # Internal: nothing is withheld, so the figures are simply given, each share on few
+    # cases with its base; public: it says which can be published and which cannot.
+    from pipeline.render.figures import Figures, _registry
+    from pipeline.render.sections import out_of_county_story
+
+    internal = random_results("internal")
+    story = out_of_county_story(internal, Figures(internal.metrics, _registry(internal)))
+    assert story.startswith(
+        "For children placed out of county in April to June 2026, the figures are "
+    )
+    assert "published" not in story
+    public = random_results("public")
+    story = out_of_county_story(public, Figures(public.metrics, _registry(public)))
+    assert "the figures that can be published are" in story or story.startswith("Not published")

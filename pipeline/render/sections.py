@@ -318,6 +318,7 @@ def out_of_county_story(results: Results, fig: Figures) -> str:
     figures, and plainly what cannot (figures withheld by the disclosure stage)."""
     q = results.quarter
     hours = f"{float(results.config.timeliness_hours):g}"
+    below = _small_base(results)
     shown, withheld = [], []
     for metric, words in OUT_OF_COUNTY_STORY:
         words = words.format(hours=hours)
@@ -326,7 +327,8 @@ def out_of_county_story(results: Results, fig: Figures) -> str:
         if fig.suppressed(q, OUT, metric):
             withheld.append(words)
         else:
-            shown.append(f"{words}: {fig.text(q, OUT, metric)}")
+            # A share of a few interviews carries its base: "0% (of 5)".
+            shown.append(f"{words}: {fig.rate_text(q, OUT, metric, below)}")
     parts = []
     if shown:
         # "That can be published" only where some are not: an internal report withholds none.
