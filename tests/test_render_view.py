@@ -417,3 +417,18 @@ def test_the_out_of_county_story_speaks_of_publishing_only_in_a_public_paper() -
     public = random_results("public")
     story = out_of_county_story(public, Figures(public.metrics, _registry(public)))
     assert "the figures that can be published are" in story or story.startswith("Not published")
+
+
+def test_the_trend_follows_the_councils_headline_target() -> None:
+    # By default the target is face to face within the timescale: the trend draws that
+    # rate; with the rate in any mode as the headline, it draws that one instead.
+    def headers(**config: object) -> list[str]:
+        results = random_results("internal")
+        results = replace(results, config=results.config.model_copy(update=config))
+        view = build_view(results)
+        return next(c for c in view.charts if c.id == "fig-trend-rates").table.headers
+
+    assert "Face to face within timescale" in headers()
+    assert "Within timescale" not in headers()
+    timely = headers(headline_target_metric="rhi_timely_rate")
+    assert "Within timescale" in timely and "Face to face within timescale" not in timely
