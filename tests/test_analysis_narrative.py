@@ -570,3 +570,28 @@ def test_independence_for_all_children_is_a_key_message_with_its_target() -> Non
     # withheld by disclosure control: no sentence, and no number of it
     hidden = messages(table(independent, suppressed={("rhi_independent_rate", "all")}))
     assert not any("30 completed interviews" in s for s in hidden)
+
+
+def test_out_of_county_timeliness_is_a_key_message_when_it_can_be_written() -> None:
+    # Out of county: none of 5 counted interviews face to face within 72 hours, median
+    # return to interview 194.4 hours = 8.1 days (shown in days past 48 hours).
+    ooc = {
+        ("rhi_target_met_rate", OOC): (0, 5, 0.0),
+        ("median_hours_return_to_completion", OOC): (N, N, 194.4),
+    }
+    got = messages(table(ooc))
+    assert (
+        "None of the 5 interviews with children placed out of county that count towards the "
+        "timescale was held face to face within 72 hours; the median time from return to "
+        "interview was 8.1 days." in got
+    )
+    # 2 of 6 (the rate in any mode as the headline): "were"; no median, no clause
+    timely = Config(headline_target_metric="rhi_timely_rate")
+    got = messages(table({("rhi_timely_rate", OOC): (2, 6, 2 / 6)}), config=timely)
+    assert (
+        "2 of the 6 interviews with children placed out of county that count towards the "
+        "timescale were held within 72 hours." in got
+    )
+    # withheld in a public paper: no sentence
+    hidden = messages(table(ooc, suppressed={("rhi_target_met_rate", OOC)}))
+    assert not any("count towards the timescale was" in s for s in hidden)

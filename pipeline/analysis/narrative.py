@@ -68,6 +68,8 @@ RATES: dict[str, tuple[str, str]] = {
     "ooc_offered_rate": ("rhi_offered_rate", OOC),
     "ooc_completed_rate": ("rhi_completed_rate", OOC),
     "ooc_independent_rate": ("rhi_independent_rate", OOC),
+    "ooc_timely_rate": ("rhi_timely_rate", OOC),
+    "ooc_target_met_rate": ("rhi_target_met_rate", OOC),
 }
 
 # Median times: name -> (metric, cohort), shown as present.hours does ("16 hours", "2.2 days").
