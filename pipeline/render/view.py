@@ -166,8 +166,13 @@ def build_view(
 
     notes = []
     if not internal:
+        small = (
+            f"1 to {cfg.suppress_below - 1} (zero is shown)"
+            if cfg.suppress_below > 2
+            else f"fewer than {cfg.suppress_below}"
+        )
         notes.append(
-            f"[c] means a figure is not shown because it is fewer than {cfg.suppress_below}, "
+            f"[c] means a figure is not shown because it is {small}, "
             "or because it would let such a figure be worked out, to protect the children's "
             "privacy. Rates and times built on such a figure are not shown either."
         )
@@ -175,12 +180,12 @@ def build_view(
     if "not_recorded" in metrics.columns and bool(metrics["not_recorded"].any()):
         notes.append(NOT_RECORDED_NOTE)
     notes.append(
-        "The figures behind every chart are in a table beside it and in the workbook "
-        f"{workbook}; each figure's caption says where."
+        f"The figures behind every chart are in the workbook {workbook} (in the web version, "
+        "also under each chart); each caption names the sheet."
     )
     notes.append(
-        "Percentages are whole numbers, rounded half away from zero. 'No cases' means there was "
-        "nothing to count, so no rate can be given."
+        "Percentages are whole numbers, rounded half away from zero; 'no cases' means there "
+        "was nothing to count. A percentage followed by '(of 5)' is of fewer than 10 cases."
     )
     revised = revisions_note(results)
     if revised:
