@@ -104,9 +104,8 @@ def test_public_quality_appendix_never_prints_messages() -> None:
     # the default config, so the canonical name stays
     from pipeline.quality.rules import RULES
 
-    assert public["summary"] == [
-        [RULES["end_before_start"].description, "episodes.csv", "end", "warning", "2"]
-    ]
+    rule = RULES["end_before_start"]
+    assert public["summary"] == [[rule.description, rule.treatment, "episodes.csv, end", "2"]]
     assert "end_before_start" not in repr(public["summary"])
     assert public["detail"] == []
     assert "C-77" not in repr(public)

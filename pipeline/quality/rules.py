@@ -116,7 +116,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "rhi_unknown_episode",
             "warning",
-            "An RHI row names an episode ID that is not in the episodes extract.",
+            "An interview record names an episode ID that is not in the episodes extract.",
             "The RHI row is dropped: it counts in no figure.",
         ),
         Rule(
@@ -160,8 +160,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "ongoing_with_rhi_outcome",
             "warning",
-            "An RHI row says completed, declined or pending for an episode that has no end "
-            "date (the child is recorded as still missing).",
+            "An interview record says completed, declined or pending for an episode that has "
+            "no end date (the child is recorded as still missing).",
             "The episode is counted as ongoing, which is not yet owed an RHI; its RHI row is "
             "treated as not offered and leaves every RHI figure until the end date is entered.",
         ),
@@ -201,8 +201,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "rhi_id_without_leading_zeros",
             "warning",
-            "An RHI row's episode ID is not in the episodes extract as written, but is the "
-            "same number as exactly one episode ID there that has leading zeros (123 for "
+            "An interview record's episode ID is not in the episodes extract as written, but "
+            "is the same number as exactly one episode ID there that has leading zeros (123 for "
             "000123): Excel stores such an ID as a number and drops the zeros.",
             "The RHI row is matched to that episode.",
         ),

@@ -47,15 +47,16 @@ def quality_view(results: Results) -> dict[str, Any]:
     for f in findings:
         key = (f.severity, f.file, f.rule, f.column or "")
         counts[key] = counts.get(key, 0) + 1
+    # A run that finishes has warnings only (a fatal finding stops it), so the table says
+    # what each check found and what the run did about it rather than a severity.
     summary = [
         [
             RULES[rule].description if rule in RULES else rule.replace("_", " ").capitalize(),
-            file,
-            headers.get((file, column), column) if column else "whole file",
-            severity,
+            RULES[rule].treatment if rule in RULES else "",
+            f"{file}, {headers.get((file, column), column) if column else 'whole file'}",
             present.count(float(n)),
         ]
-        for (severity, file, rule, column), n in sorted(counts.items())
+        for (_severity, file, rule, column), n in sorted(counts.items())
     ]
     detail = _detail_examples(findings) if results.audience == "internal" else []
     return {"count": len(findings), "summary": summary, "detail": detail}

@@ -243,7 +243,7 @@ def _prepared_tables(results: Results, quality: dict[str, Any]) -> dict[str, tup
         "quality_summary": (
             DataTable(
                 "Data-quality warnings by rule",
-                ["Check", "File", "Column", "Severity", "Rows"],
+                ["Check", "What the report did", "File and column", "Rows"],
                 quality["summary"],
             ),
             "B1",
