@@ -241,7 +241,7 @@ def _prepared_tables(results: Results, quality: dict[str, Any]) -> dict[str, tup
     cfg = results.config
     out: dict[str, tuple[DataTable, str]] = {
         "quality_summary": (
-            DataTable(
+            worded_table(
                 "Data-quality warnings by rule",
                 ["Check", "What the report did", "File and column", "Rows"],
                 quality["summary"],
@@ -260,11 +260,10 @@ def _prepared_tables(results: Results, quality: dict[str, Any]) -> dict[str, tup
         )
     if cfg.board_actions:
         out["actions"] = (
-            DataTable(
+            worded_table(
                 "Actions for the Board to agree, with owners and dates",
                 ["Action", "Owner", "By"],
                 [[a.action, a.owner, a.due] for a in cfg.board_actions],
-                css="words",
             ),
             "",
         )
