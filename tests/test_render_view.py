@@ -431,3 +431,37 @@ def test_the_trend_follows_the_councils_headline_target() -> None:
     assert "Within timescale" not in headers()
     timely = headers(headline_target_metric="rhi_timely_rate")
     assert "Within timescale" in timely and "Face to face within timescale" not in timely
+
+
+def test_a_control_chart_with_few_months_published_is_one_sentence() -> None:
+    # 3, 2, 1 are under 5 and withheld; only June (15) can be published: 1 of 4 months is
+    # fewer than a third, too few for a chart or a table of months.
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    results = small_results("public")
+    monthly = pd.DataFrame(
+        {"month": ["2026-03", "2026-04", "2026-05", "2026-06"], "episodes": [3.0, 2.0, 1.0, 15.0]}
+    )
+    results = replace(results, monthly=monthly, disclosure=None)
+    # mean 21 / 4 = 5.25; moving ranges 1, 1, 14, mean 5.33; limits 5.25 -/+ 14.19
+    results.analysis.spc = {
+        "episodes": SimpleNamespace(
+            values=[3.0, 2.0, 1.0, 15.0],
+            mean=[5.25] * 4,
+            lower=[-8.94] * 4,
+            upper=[19.44] * 4,
+            special=[False] * 4,
+            text={},
+        )
+    }
+    trends = next(s for s in build_view(results).sections if s.id == "trends")
+    texts = [b.text for b in trends.blocks if b.kind == "text"]
+    assert (
+        "Only 1 of the 4 months' figures can be published, too few to chart or to read as a "
+        "series; the quarter's figures are in the tables above." in texts
+    )
+    assert not any(
+        b.kind == "table" and "episodes" in b.table.caption.lower() for b in trends.blocks
+    )

@@ -646,6 +646,24 @@ def spc_blocks(results: Results, num: Numberer) -> list[Block]:
             # A line through a few scattered months tells the reader nothing: give the
             # months that can be published as a table, with the same reading.
             blocks.append(Block("h3", text=title_base))
+            reading = summary.replace("; they are not drawn, but the limits", "; the limits")
+            published = len(values) - sum(hidden)
+            if 3 * published < len(values):
+                # A few scattered months are not a series: a table of them would mostly be
+                # [c], and a lone month invites reading it as typical.
+                blocks.append(
+                    Block(
+                        "text",
+                        text=(
+                            f"Only {published} of the {len(values)} months' figures can be "
+                            "published, too few to chart or to read as a series; the quarter's "
+                            "figures are in the tables above."
+                        ),
+                    )
+                )
+                if reading:
+                    blocks.append(Block("text", text=reading))
+                continue
             blocks.append(
                 Block(
                     "text",
@@ -672,7 +690,6 @@ def spc_blocks(results: Results, num: Numberer) -> list[Block]:
             ]
             headers = ["Month", "Value", *(["Special cause"] if signals else [])]
             blocks.append(num.table(DataTable(title_base, headers, rows)))
-            reading = summary.replace("; they are not drawn, but the limits", "; the limits")
             if reading:
                 blocks.append(Block("text", text=reading))
             continue
