@@ -465,3 +465,34 @@ def test_a_control_chart_with_few_months_published_is_one_sentence() -> None:
     assert not any(
         b.kind == "table" and "episodes" in b.table.caption.lower() for b in trends.blocks
     )
+
+
+def test_the_timeliness_opening_explains_a_median_over_the_timescale() -> None:
+    # 18 of 35 counted interviews within 72 hours (51%), 16 of 35 face to face (46%), but
+    # the median return to interview is 86.4 hours = 3.6 days, as it includes interviews
+    # with an agreed exception: the opening says why the two do not contradict each other.
+    from render_fixtures import NAN, Q1, metrics_rows
+
+    from pipeline.render.figures import Figures, _registry
+    from pipeline.render.sections import timeliness_text
+
+    results = small_results("internal")
+    rows = metrics_rows(
+        [
+            (Q1.id, "all", "rhi_timely_rate", 18, 35, 18 / 35, False),
+            (Q1.id, "all", "rhi_target_met_rate", 16, 35, 16 / 35, False),
+            (Q1.id, "all", "median_hours_return_to_completion", NAN, 38, 86.4, False),
+        ]
+    )
+    results = replace(results, metrics=rows, disclosure=None)
+    text = timeliness_text(results, Figures(rows, _registry(results)))
+    assert text.endswith(
+        "Interviews with an agreed exception to the timescale are left out of these rates, "
+        "but the median times below include them, so the median time from return to "
+        "interview (3.6 days) can be longer than 72 hours even though 51% of the interviews "
+        "counted were within it."
+    )
+    # a median within the timescale needs no explaining
+    rows.loc[rows["metric"] == "median_hours_return_to_completion", "value"] = 50.0
+    text = timeliness_text(results, Figures(rows, _registry(results)))
+    assert text.endswith("but the median times below include them.")

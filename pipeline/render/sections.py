@@ -192,10 +192,24 @@ def _timeliness_text(fig: Figures, q: Quarter, hours: str, face: bool) -> str:
             f"quarter {timely} of completed interviews were held within {hours} hours, and "
             f"{met} were both within the timescale and face to face."
         )
-    return (
+    text = (
         f"{lead} Interviews with an agreed exception to the timescale are left out of these "
-        "rates, but the median times below include them."
+        "rates, but the median times below include them"
     )
+    # A median over 72 hours beside a rate over half reads as a contradiction: say why.
+    median = fig.value(q, "all", "median_hours_return_to_completion")
+    rate = fig.value(q, "all", "rhi_timely_rate")
+    shown = not (
+        fig.suppressed(q, "all", "median_hours_return_to_completion")
+        or fig.suppressed(q, "all", "rhi_timely_rate")
+    )
+    if shown and median is not None and rate is not None and median > float(hours) and rate >= 0.5:
+        text += (
+            ", so the median time from return to interview "
+            f"({fig.text(q, 'all', 'median_hours_return_to_completion')}) can be longer than "
+            f"{hours} hours even though {timely} of the interviews counted were within it"
+        )
+    return text + "."
 
 
 def timely_by_cohort_chart(results: Results, fig: Figures, num: Numberer) -> list[Block]:
