@@ -331,6 +331,8 @@ def test_declines(result: dict[str, Breakdown]) -> None:
     assert counts(b) == {"no_contact_wanted": 1, "other": 1}
     assert b.frame["label"].tolist() == ["Did not want contact", "Something else"]
     assert "just didn" not in b.frame.to_string()
+    # The free text made an 'Other' row (1), so the note says what 'Other' holds.
+    assert b.note == "Reasons not on the council's list of decline reasons are counted as 'Other'."
 
 
 def test_mode_and_role(result: dict[str, Breakdown]) -> None:
@@ -369,6 +371,8 @@ def test_risks(result: dict[str, Breakdown]) -> None:
 
 def test_exceptions(result: dict[str, Breakdown]) -> None:
     assert counts(result["timeliness_exceptions"]) == {"chose_social_worker": 1}
+    # Every exception is on the council's list: no 'Other' row, so no note about one.
+    assert result["timeliness_exceptions"].note == ""
 
 
 def test_practitioners_are_never_named(result: dict[str, Breakdown]) -> None:

@@ -290,8 +290,13 @@ def breakdowns(
         additive: bool = True,
         extras: Sequence[str] = (),
         note: str = "",
+        other_note: str = "",
     ) -> None:
         frame = _frame(codes, _subset(masks, keep), cohorts, fixed, names, extras)
+        # What 'Other' holds is said only when there is an 'Other' row to explain.
+        others = frame.loc[frame["category"] == OTHER, "all"] if "all" in frame else []
+        if other_note and len(others) and int(others.sum()) > 0:
+            note = f"{note} {other_note}".strip()
         out.append(Breakdown(id_, title, dimension, additive, frame, note))
 
     everything = np.ones(len(e), dtype=bool)
@@ -391,7 +396,7 @@ def breakdowns(
         declined,
         ALL,
         [],
-        note="Reasons not on the council's list of decline reasons are counted as 'Other'.",
+        other_note="Reasons not on the council's list of decline reasons are counted as 'Other'.",
     )
     add(
         "rhi_mode",
@@ -420,7 +425,9 @@ def breakdowns(
         completed & _clean(e["exception"]).notna().to_numpy(dtype=bool),
         ALL,
         [],
-        note="Exceptions not on the council's list of agreed exceptions are counted as 'Other'.",
+        other_note=(
+            "Exceptions not on the council's list of agreed exceptions are counted as 'Other'."
+        ),
     )
     ids = e["interviewer_id"] if "interviewer_id" in e else pd.Series(pd.NA, index=e.index)
     frame, note = _practitioners(ids, completed)
