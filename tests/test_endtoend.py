@@ -457,3 +457,13 @@ def test_unknown_report_is_a_usage_error(tmp_path, capsys):
     assert _run("--out", str(tmp_path), "--report", "boardpaper") == 2
     assert "There is no report profile 'boardpaper'" in capsys.readouterr().err
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
+
+
+def test_the_capacity_sheet_points_to_an_assumptions_sheet_that_is_there(public):
+    # The Capacity sheet's note sends the reader to 'Capacity assumptions': it must exist,
+    # and the note must not send the public to a project file they cannot open.
+    book = load_workbook(public / "tables.xlsx", read_only=True)
+    assert "Capacity assumptions" in book.sheetnames
+    cells = [str(c) for row in book["Capacity"].iter_rows(values_only=True) for c in row if c]
+    assert any("sheet 'Capacity assumptions'" in c for c in cells)
+    assert not any("docs/" in c for c in cells)

@@ -23,7 +23,13 @@ SECTION_ID = "capacity"
 TITLE = "What it would take"
 CHART_ID = "fig-capacity"
 SHEET = "Capacity"
-PLACES = (("in_county", "In county"), ("out_of_county", "Out of county"), ("all", "All"))
+# "In county" in the replay holds every child not placed out of county, so it includes
+# children not looked after, living at home.
+PLACES = (
+    ("in_county", "In county or at home"),
+    ("out_of_county", "Out of county"),
+    ("all", "All"),
+)
 DAY_NAMES = {
     "mon": "Monday",
     "tue": "Tuesday",
@@ -125,7 +131,7 @@ def option_rows(results: Any) -> list[list[str]]:
 
 HEADERS = [
     "Workforce",
-    "In county",
+    "In county or at home",
     "Out of county",
     "All",
     "Worker time used",
@@ -148,9 +154,9 @@ def _gap_text(results: Any) -> str:
     if gap > 0:
         return (
             f"The replay of today's workforce does {_points(gap)} better than the service "
-            "did: what the replay leaves out (time to assign, children and families not "
-            "available, follow-up work, leave and sickness) costs that much, so read each "
-            "option's figure as an upper bound."
+            "did. It leaves out time to assign, children and families not being available, "
+            "follow-up work, leave and sickness, so read each option's figure as an upper "
+            "bound."
         )
     return (
         f"The replay of today's workforce does no better than the service did "
@@ -166,8 +172,9 @@ def _calibration_text(results: Any) -> str:
     happened = share_text(results, actual, "all")
     text = (
         f"Calibration: replayed, today's workforce could have held {replayed} of the wanted "
-        f"interviews face to face within {_hours(capacity.timeliness_hours)}; this quarter "
-        f"{happened} of completed interviews were held that way by an independent worker."
+        f"interviews face to face, by an independent worker, within "
+        f"{_hours(capacity.timeliness_hours)}; this quarter {happened} of the completed "
+        "interviews that count towards the timescale were actually held that way."
     )
     gap = _gap_text(results)
     return f"{text} {gap}" if gap else text
@@ -207,7 +214,8 @@ def _intro(results: Any) -> str:
         "notification arrived), against each workforce below. Children decline and do not "
         "engage at this quarter's own rates, leaving "
         f"{_count(results, 'wanted', wanted)} interviews wanted. The figures "
-        "are the share of those that could have been held face to face within the timescale; "
+        "are the share of those that could have been held face to face, by an independent "
+        "worker, within the timescale; "
         "the assumptions are in the methodology appendix."
     )
 
@@ -225,7 +233,7 @@ def capacity_chart(results: Any) -> Any:
     best = _best(results)
     title = (
         f"Of these options, {best.option.label.lower()} would hold the most interviews face "
-        f"to face within {_hours(capacity.timeliness_hours)} "
+        f"to face by an independent worker within {_hours(capacity.timeliness_hours)} "
         f"({share_text(results, best, 'all')} of those wanted)"
     )
     return bar_chart(CHART_ID, title, categories, series, percent=True, first_header="Workforce")
@@ -239,7 +247,8 @@ def capacity_section(results: Any, num: Numberer) -> Section | None:
     section.blocks.append(
         num.table(
             DataTable(
-                "Interviews that could be held face to face within the timescale, by workforce",
+                "Interviews that could be held face to face by an independent worker within "
+                "the timescale, by workforce",
                 HEADERS,
                 option_rows(results),
                 note=(
@@ -269,16 +278,28 @@ def capacity_summary(results: Any, num: Numberer | None = None) -> Section | Non
         return share_text(results, r, place)
 
     # Short sentences, each with one figure and what it is of: the replay's share is of the
-    # interviews wanted, the service's of the interviews completed.
+    # interviews wanted, the service's of the completed interviews in the timeliness measure.
     text = (
         "A model that replays this quarter's returns suggests today's dedicated workers "
-        f"could have held {share(current, 'all')} of the interviews children did not decline "
-        f"face to face, by an independent worker, within {_hours(capacity.timeliness_hours)} "
-        f"({share(current, 'in_county')} in county, {share(current, 'out_of_county')} out of "
-        f"county). In fact {share(actual, 'all')} of the interviews completed were held that way"
+        "could have held face to face, by an independent worker and within "
+        f"{_hours(capacity.timeliness_hours)}, {share(current, 'all')} of the interviews "
+        f"children did not decline ({share(current, 'in_county')} in county or at home, "
+        f"{share(current, 'out_of_county')} out of county). For comparison, "
+        f"{share(actual, 'all')} of this quarter's completed interviews that count towards the "
+        "timescale were actually held that way"
     )
-    if best.option.id != current.option.id:
-        text += f". With {best.option.label.lower()}, the model gives {share(best, 'all')}"
+    # The fewest workers that come close to the best, not only the best: a board choosing
+    # between options should see the cheapest that does nearly as well.
+    close = _smallest_close_to_best(results)
+    if close.option.id != current.option.id:
+        text += f". With {close.option.label.lower()}, the model gives {share(close, 'all')}"
+        if close.option.id != best.option.id:
+            text += f"; no option gives more than {share(best, 'all')}"
+    elif best.option.id != current.option.id:
+        text += (
+            f". No option does much better: the most is {share(best, 'all')}, with "
+            f"{best.option.label.lower()}"
+        )
     gap = capacity.gap("all")
     flattered = not (math.isnan(gap) or gap <= 0 or _hidden(results, actual, "all"))
     text += (
@@ -364,16 +385,16 @@ def workbook_table(results: Any) -> Any:
     return Table(
         SHEET,
         f"What it would take: workforce options replayed, {results.quarter.label}",
-        "Share of wanted interviews that could be held face to face within the timescale; "
+        "Share of wanted interviews that could be held face to face by an independent worker "
+        "within the timescale; "
         "[z] not applicable (no cases, or a workforce setting for what actually happened). "
-        "The assumptions are on the sheet 'Capacity assumptions'; docs/capacity.md explains "
-        "the model.",
+        "The assumptions are on the sheet 'Capacity assumptions'.",
         [
             "Workforce",
             "Dedicated workers",
             "Visits out of county",
             "Share commissioned from host authorities",
-            "In county",
+            "In county or at home",
             "Out of county",
             "All",
             "Worker time used",

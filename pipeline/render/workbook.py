@@ -436,7 +436,13 @@ def build_tables(results: Any) -> tuple[list[Table], Table]:
     from pipeline.render import capacity, revisions
 
     tables += [
-        t for t in (capacity.workbook_table(results), revisions.workbook_table(results)) if t
+        t
+        for t in (
+            capacity.workbook_table(results),
+            capacity.assumptions_table(results),
+            revisions.workbook_table(results),
+        )
+        if t
     ]
     notes = Table(
         "Notes",
