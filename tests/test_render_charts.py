@@ -127,6 +127,22 @@ def test_stacked_chart_hides_a_bar_with_a_suppressed_segment() -> None:
     ]
 
 
+def test_stacked_chart_draws_the_published_segments_before_a_withheld_one() -> None:
+    # Out of county: its first step (20 hours) is published, its second withheld: the bar
+    # stops after 20 hours with "[c]" beside it, and the withheld 60 hours is never drawn.
+    chart = stacked_bar_chart(
+        "fig-h2",
+        "Assignment took longest",
+        ["All", "Out of county"],
+        [
+            Series("Return to notification", [10, 20], ["10 hours", "20 hours"]),
+            Series("Assignment to interview", [50, 60], ["50 hours", "[c]"], [False, True]),
+        ],
+    )
+    assert ">20 hours<" in chart.svg and ">[c]<" in chart.svg
+    assert ">60 hours<" not in chart.svg
+
+
 def test_spc_chart_marks_special_cause_by_shape_and_in_words() -> None:
     xs = ["Apr", "May", "Jun", "Jul"]
     chart = spc_chart(

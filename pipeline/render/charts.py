@@ -700,9 +700,9 @@ def stacked_bar_chart(
 ) -> Chart:
     """Horizontal stacked bars: each category's bar is the sum of its segments, left to right.
 
-    A hidden segment makes the whole bar for that category undrawn (a stack with a gap would
-    misplace the segments after it); its label says why. An optional dashed reference line
-    (e.g. the 72-hour standard) is drawn and labelled.
+    A hidden segment ends the bar for that category there (a stack with a gap would misplace
+    the segments after it): the segments before it are drawn and its label says why. An
+    optional dashed reference line (e.g. the 72-hour standard) is drawn and labelled.
     """
     _check(categories, segments)
 
@@ -720,20 +720,11 @@ def stacked_bar_chart(
             drawn: list[tuple[float, float, float, int, str]] = []  # x, width, y, segment, text
             for i in range(n):
                 y = n - 1 - i
-                if any(s.hidden(i) for s in segments):
-                    reason = next(s.labels[i] for s in segments if s.hidden(i))
-                    ax.annotate(
-                        reason,
-                        (0, y),
-                        xytext=(4, 0),
-                        textcoords="offset points",
-                        va="center",
-                        ha="left",
-                        color=TEXT,
-                    )
-                    continue
+                # The segments before the first withheld one are drawn (each was published on
+                # its own); the withheld one and those after it are not, and the label says why.
+                stop = next((j for j, s in enumerate(segments) if s.hidden(i)), k)
                 left = 0.0
-                for j, s in enumerate(segments):
+                for j, s in enumerate(segments[:stop]):
                     width = float(s.values[i])  # type: ignore[arg-type]
                     ax.barh(
                         y,
@@ -747,6 +738,16 @@ def stacked_bar_chart(
                     )
                     drawn.append((left, width, y, j, s.labels[i]))
                     left += width
+                if stop < k:
+                    ax.annotate(
+                        segments[stop].labels[i],
+                        (left, y),
+                        xytext=(4, 0),
+                        textcoords="offset points",
+                        va="center",
+                        ha="left",
+                        color=TEXT,
+                    )
                 top = max(top, left)
             xmax = top * 1.12 if top else 1
             overhangs: list[tuple[float, float]] = []
