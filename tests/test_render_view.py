@@ -496,3 +496,24 @@ def test_the_timeliness_opening_explains_a_median_over_the_timescale() -> None:
     rows.loc[rows["metric"] == "median_hours_return_to_completion", "value"] = 50.0
     text = timeliness_text(results, Figures(rows, _registry(results)))
     assert text.endswith("but the median times below include them.")
+
+
+def test_a_table_of_looked_after_groups_says_where_children_not_looked_after_are() -> None:
+    # Mode, interviewer and risks compare in and out of county only: those two columns do
+    # not add up to All children, and the table's note says why.
+    view = build_view(random_results("internal"))
+    tables = [b.table for s in view.sections for b in s.blocks if b.kind == "table"]
+    partial = [
+        t
+        for t in tables
+        if {"All children", "In county", "Out of county"} <= set(t.headers)
+        and "Not looked after" not in t.headers
+    ]
+    assert partial  # the interviews by mode, at least
+    for table in partial:
+        assert table.note == (
+            "In county and out of county are looked-after children; children not looked after "
+            "are counted in All children only."
+        )
+    full = [t for t in tables if "Not looked after" in t.headers]
+    assert all("counted in All children only" not in t.note for t in full)

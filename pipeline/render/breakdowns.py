@@ -151,5 +151,16 @@ def breakdown_blocks(
         chart_id = f"fig-{_slug(breakdown.id)}"
         chart = bar_chart(chart_id, title, labels, chosen, first_header=table.headers[0])
         blocks.append(num.chart(chart))
-    blocks.append(num.table(replace(table, note="")))
+    # Columns for children placed in and out of county without one for children not looked
+    # after would not add up to All children: say where those children are.
+    partial = {"In county", "Out of county"} <= set(table.headers) and (
+        "Not looked after" not in table.headers
+    )
+    note = (
+        "In county and out of county are looked-after children; children not looked after "
+        "are counted in All children only."
+        if partial and "All children" in table.headers
+        else ""
+    )
+    blocks.append(num.table(replace(table, note=note)))
     return blocks
