@@ -382,7 +382,7 @@ def test_practitioners_are_never_named(result: dict[str, Breakdown]) -> None:
     assert b.frame["label"].tolist() == [
         "Practitioner 1",
         "Practitioner 2",
-        "Other practitioners",
+        "Other interviewers",
         "Not recorded",
     ]
     assert b.frame["all"].tolist() == [5, 5, 1, 1]
@@ -391,7 +391,7 @@ def test_practitioners_are_never_named(result: dict[str, Breakdown]) -> None:
     # one practitioner (W2) grouped: singular, no "(s)"
     assert b.note == (
         "Practitioners are numbered by the number of interviews they completed. 1 "
-        "practitioner with fewer than 5 completed interviews is shown as 'Other practitioners'."
+        "practitioner with fewer than 5 completed interviews is shown as 'Other interviewers'."
     )
 
 

@@ -32,7 +32,7 @@ def test_practitioner_chart_title_names_the_count_not_a_practitioner() -> None:
         dimension="interviewer",
     )
     s = Series("All children", [19, 9, 10], ["19", "9", "10"], [False] * 3)
-    title = breakdown_title(b, ["Practitioner 1", "Practitioner 2", "Other practitioners"], [s])
+    title = breakdown_title(b, ["Practitioner 1", "Practitioner 2", "Other interviewers"], [s])
     assert title == "Completed interviews per practitioner: the most by one practitioner was 19"
 
 

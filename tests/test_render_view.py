@@ -157,7 +157,7 @@ def test_full_view_numbers_figures_and_tables_in_order() -> None:
     for block in workload.blocks:
         if block.table is not None:
             for row in block.table.rows:
-                assert row[0].startswith(("Practitioner", "Other practitioners", "Total"))
+                assert row[0].startswith(("Practitioner", "Other interviewers", "Total"))
 
 
 def _xmr_12_3_15() -> object:

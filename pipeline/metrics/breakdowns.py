@@ -72,7 +72,7 @@ DEFAULT_LABELS: dict[str, str] = {
     OTHER: "Other",
     NOT_RECORDED: "Not recorded",
     NO_RECORD: "Nothing recorded about an interview",
-    OTHER_PRACTITIONERS: "Other practitioners",
+    OTHER_PRACTITIONERS: "Other interviewers",
     "under_24_hours": "Under 24 hours",
     "1_to_7_days": "1 to 7 days",
     "over_7_days": "Over 7 days",
