@@ -120,10 +120,18 @@ def provenance_rows(results: Results) -> list[tuple[str, str]]:
     The files' SHA-256 fingerprints are for analysts and auditors: they are in
     manifest.json, not on the paper's pages.
     """
-    rows = [(f"Input: {i.name}", f"{present.count(float(i.rows))} rows") for i in results.inputs]
-    rows.append(("Reporting quarter", f"{results.quarter.label} ({results.quarter.id})"))
+    rows = [
+        (f"{i.name.capitalize()} extract", f"{present.count(float(i.rows))} rows")
+        for i in results.inputs
+    ]
+    rows.append(("Reporting quarter", results.quarter.label))
     rows.append(("Data as at", _long_date(results.as_at)))
-    rows.append(("Audience", results.audience))
+    edition = (
+        "public (small numbers withheld)"
+        if results.audience == "public"
+        else "internal (every figure shown; not for publication)"
+    )
+    rows.append(("Edition", edition))
     try:
         from importlib.metadata import version
 
