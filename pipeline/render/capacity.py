@@ -415,7 +415,7 @@ def assumptions_table(results: Any) -> Any:
     return Table(
         "Capacity assumptions",
         f"What it would take: the replay's assumptions, {results.quarter.label}",
-        "Settings of the capacity: block of the config, and this quarter's rates.",
+        "The settings of the replay (the config's capacity block), and this quarter's rates.",
         ["Number", "Assumption"],
         [[i, line] for i, line in enumerate(lines, start=1)],
         ["count", "text"],
