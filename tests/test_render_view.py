@@ -326,7 +326,9 @@ def test_a_rate_on_few_cases_is_not_judged_better_or_worse() -> None:
     results = replace(results, metrics=pd.concat([rest, few], ignore_index=True), disclosure=None)
     tiles = {t.label: t for t in build_view(results).tiles}
     tile = tiles["Out-of-county interviews held independently"]
-    assert tile.change == "Up 20 percentage points on last quarter (0%); too few cases to judge"
+    assert tile.change == (
+        "Up 20 percentage points on last quarter (0% of 4); too few cases to judge"
+    )
     assert (tile.arrow, tile.judgement) == ("up", "")
     # On 40 and 80 cases a rate is judged: face to face 18/40 = 45% against 30/80 = 38%.
     face = tiles["Return home interviews completed face to face within 72 hours"]
@@ -517,3 +519,26 @@ def test_a_table_of_looked_after_groups_says_where_children_not_looked_after_are
         )
     full = [t for t in tables if "Not looked after" in t.headers]
     assert all("counted in All children only" not in t.note for t in full)
+
+
+def test_counts_taken_when_the_data_was_taken_are_not_compared_with_last_quarter() -> None:
+    # 5 episodes still open now against 0 last quarter: last quarter's episodes have had
+    # three more months to close, so "up 5" would mislead; no arrow, no judgement.
+    from render_fixtures import NAN, Q1, Q4, metrics_rows
+
+    from pipeline.render.figures import Figures, _registry
+    from pipeline.render.tiles import _change
+
+    results = small_results("internal")
+    rows = metrics_rows(
+        [
+            (Q4.id, "all", "episodes_ongoing", NAN, NAN, 0, False),
+            (Q1.id, "all", "episodes_ongoing", NAN, NAN, 5, False),
+        ]
+    )
+    fig = Figures(rows, _registry(results))
+    assert _change(fig, Q1, "all", "episodes_ongoing", 10) == (
+        "Counted when the data was taken, so not compared with last quarter",
+        "",
+        "",
+    )

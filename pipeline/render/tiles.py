@@ -53,6 +53,11 @@ HEADLINES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# Counts of what was still open when the extract was taken: they depend on the as-at date,
+# not on the quarter alone, so a change on last quarter would mislead.
+AS_AT_COUNTS = frozenset({"episodes_ongoing", "rhi_pending"})
+
+
 def _change(
     fig: Figures, quarter: Quarter, cohort: str, metric: str, below: int
 ) -> tuple[str, str, str]:
@@ -63,10 +68,19 @@ def _change(
     spec = fig.registry[metric]
     if fig.not_recorded(quarter, cohort, metric):
         return "Not recorded: the extracts do not hold the data", "", ""
+    if metric in AS_AT_COUNTS:
+        # Last quarter's episodes have had months longer to close than this quarter's.
+        return "Counted when the data was taken, so not compared with last quarter", "", ""
     if fig.row(prev, cohort, metric) is None:
         return "No figure for last quarter", "", ""
     now, before = fig.value(quarter, cohort, metric), fig.value(prev, cohort, metric)
+    # A rate on few cases carries its base: "(0% of 4)".
     before_text = fig.text(prev, cohort, metric)
+    if fig.small_base(prev, cohort, metric, below):
+        row = fig.row(prev, cohort, metric)
+        assert row is not None
+        before_text += f" of {present.count(float(row['denominator']))}"
+
     if fig.suppressed(quarter, cohort, metric) or fig.suppressed(prev, cohort, metric):
         return f"Change not shown (small numbers); last quarter {before_text}", "", ""
     if now is None or before is None:
