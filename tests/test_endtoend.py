@@ -398,7 +398,10 @@ def _table_rows(html: str, caption: str) -> list[list[str]]:
 def test_director_report_shows_the_workforce_options_and_the_calibration_row(public):
     import yaml
 
-    caption = "Interviews that could be held face to face within the timescale, by workforce"
+    caption = (
+        "Interviews that could be held face to face by an independent worker within the "
+        "timescale, by workforce"
+    )
     rows = _table_rows((public / "director-quarterly.html").read_text(encoding="utf-8"), caption)
     config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     options = config["capacity"]["options"]
