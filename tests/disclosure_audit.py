@@ -467,6 +467,24 @@ PROSE: list[tuple[str, list[tuple[str, ...]]]] = [
     (rf"interviews completed: {_N}", [("q", "looked_after_out_of_area", "rhi_completed")]),
     (rf"In total, {_N} return home interviews were completed", [("q", "all", "rhi_completed")]),
     (rf"^{_N} children had \d+ or more episodes", [("q", "all", "children_repeat")]),
+    (
+        rf"{_N} of the {_N} completed interviews \(\d+%\) (?:was|were) carried out by an "
+        "independent worker",
+        [("q", "all", "independent"), ("q", "all", "rhi_completed")],
+    ),
+    (
+        rf"^{_N} of the {_N} interviews? with children placed out of county that count "
+        "towards the timescale",
+        [
+            ("q", "looked_after_out_of_area", "target_met"),
+            ("q", "looked_after_out_of_area", "in_timeliness"),
+        ],
+    ),
+    (
+        rf"^None of the {_N} interviews? with children placed out of county that count "
+        "towards the timescale",
+        [("q", "looked_after_out_of_area", "in_timeliness")],
+    ),
     (rf"placed in county \({_N}\)", [("q", "looked_after_in_area", "episodes")]),
     (rf"placed out of county \({_N}\)", [("q", "looked_after_out_of_area", "episodes")]),
     (rf"not looked after \({_N}\)", [("q", "not_looked_after", "episodes")]),
@@ -487,6 +505,8 @@ NOT_COUNTS = [
     r"\b\d+ (?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December)\b",
     r"fewer than \d+",
+    r"\d+ to \d+ \(zero is shown\)",
+    r"Only \d+ of the\b",  # "Only 3 of the 15 months' figures can be published"
     r"\d+ or more",
     r"\(of \d+\)|of \d+\)",
     r"\d+ rows",

@@ -103,7 +103,7 @@ def test_every_number_the_sample_paper_states_is_read_by_the_attack(sample_run):
     # percentage, time or threshold (NOT_COUNTS). A new sentence quoting a count fails here
     # until the attack reads it.
     obs, _ = sample_run
-    assert obs.unread == []
+    assert obs.unread == [], "\n".join(obs.unread)
     # The out-of-county story is told in figures: the completed interviews are stated.
     assert ("n", "2026-27-Q1", "looked_after_out_of_area", "rhi_completed") in obs.known
 
