@@ -289,7 +289,11 @@ def write_doc(rows: list[tuple[str, str, str, bool]]) -> None:
     doc = ROOT / "docs" / "performance.md"
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
     marker = "## Latest results"
-    head = text.split(marker, 1)[0].rstrip() + "\n\n"
+    head, _, rest = text.partition(marker)
+    head = head.rstrip() + "\n\n"
+    # Sections after the results (e.g. the disclosure stage's costs) are kept as they are.
+    after = rest.find("\n## ")
+    tail = rest[after:] if after >= 0 else ""
     table = "\n".join(
         f"| {name} | {value} | {budget} | {'pass' if ok else 'FAIL'} |"
         for name, value, budget, ok in rows
@@ -299,7 +303,7 @@ def write_doc(rows: list[tuple[str, str, str, bool]]) -> None:
         "| measurement | result | budget | status |\n|---|---|---|---|\n"
         f"{table}\n"
     )
-    doc.write_text(head + body, encoding="utf-8")
+    doc.write_text(head + body + tail, encoding="utf-8")
 
 
 if __name__ == "__main__":
