@@ -40,7 +40,7 @@ WIDTH_IN = 6.4  # fits the A4 text block (170 mm) at 100%
 MARKERS = ("o", "s", "^", "D")
 # Distinct fill patterns, so stacked segments differ by more than colour: each segment and its
 # key share colour and pattern, and each segment is labelled with its value where it fits.
-HATCHES = ("", "///", "...", "xx")
+HATCHES = ("", "///", "---", "xx")
 
 
 def _luminance(colour: str) -> float:
