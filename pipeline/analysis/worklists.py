@@ -7,8 +7,15 @@ results, and no public output is written from them (tested).
 
 "Now" for a worklist is the end of the as-at day (midnight after it): a child returned at
 09:00 on the as-at day has been back 15 hours. The reported quarter is the episodes that
-started in it, as for every metric; the still-missing and overdue lists cover every open
-case in the extract, whatever quarter it started in, because each needs action now.
+started in it, as for every metric; the lists of open cases (still missing, no interview
+due within the timescale, pending beyond it) cover every such case in the extract, whatever
+quarter it started in, because each needs action now; returns with no interview record are
+those of the quarter and since (earlier ones are history). Their notes say how many started
+in the quarter, so that they can be set against the quarter's counts.
+
+The owner of a row is its RHI worker (the interview record's `interviewer_id`), "Not
+allocated" where none is recorded. The extracts hold no allocated social worker or team
+(docs/spec/inputs.md), so no list can show one; the notes say so.
 """
 
 from __future__ import annotations
@@ -35,6 +42,12 @@ GROUPS = {
     "not_looked_after": "Not looked after",
     "looked_after_area_not_recorded": "Looked after, area not recorded",
 }
+OWNER = "RHI worker"
+NOT_ALLOCATED = "Not allocated"
+OWNER_NOTE = (
+    "RHI worker is the worker ID on the interview record ('Not allocated' where none is "
+    "recorded); the extracts do not hold the child's allocated social worker or team."
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,16 @@ class Worklist:
     note: str
     frame: pd.DataFrame
     child_level: bool = True
+    # What the report says when the list has no rows.
+    empty: str = "None this quarter."
+    # A sentence about the list's figures, for the text above it ("" when none).
+    lede: str = ""
+
+    @property
+    def sheet_note(self) -> str:
+        """The note as a workbook sheet gives it: a sheet is read on its own, so it says what
+        the owner column holds (the report says it once, above the lists)."""
+        return f"{self.note} {OWNER_NOTE}" if OWNER in self.frame.columns else self.note
 
 
 @dataclass(frozen=True)
@@ -58,6 +81,8 @@ class Worklists:
     """Every worklist of the reported quarter, in the order the director's report shows them."""
 
     items: list[Worklist] = field(default_factory=list)
+    # What needs doing this week, from the lists' counts (the report's page 2).
+    actions: list[str] = field(default_factory=list)
 
     def get(self, key: str) -> Worklist | None:
         """The worklist called `key`, or None."""
@@ -100,8 +125,50 @@ def _in_quarter(episodes: pd.DataFrame, quarter: Quarter) -> pd.Series:
     return (start >= pd.Timestamp(quarter.start)) & (start < pd.Timestamp(quarter.end))
 
 
-def still_missing(episodes: pd.DataFrame, as_at: date, labels: dict[str, str]) -> Worklist:
-    """Every episode with no return recorded, longest missing first."""
+def _owner(e: pd.DataFrame) -> pd.Series:
+    """Each row's RHI worker (worker ID), or "Not allocated" where none is recorded."""
+    worker = e["interviewer_id"]
+    return worker.astype("str").where(worker.notna() & (worker != ""), NOT_ALLOCATED)
+
+
+def _scope(starts: pd.Series, quarter: Quarter, counted: str = "") -> str:
+    """Which quarter a list's episodes started in, in words: a list of open cases covers
+    every quarter, so its count can be set against the quarter's only with this. `counted`
+    names where the quarter's are counted, in brackets after them."""
+    n = len(starts)
+    if n == 0:
+        return ""
+    before = int((starts < pd.Timestamp(quarter.start)).sum())
+    after = int((starts >= pd.Timestamp(quarter.end)).sum())
+    inside = n - before - after
+    where = f" ({counted})" if counted else ""
+    if n == 1:
+        when = "in the quarter" + where if inside else "before the quarter" if before else None
+        return f"It started {when or 'after the quarter ended'}."
+    if inside == n:
+        return f"All {n} started in the quarter{where}."
+    parts = [
+        f"{k} {words}"
+        for k, words in (
+            (inside, f"started in the quarter{where}"),
+            (before, "started before it"),
+            (after, "started after it ended"),
+        )
+        if k
+    ]
+    said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"Of these {n}, {said}."
+
+
+def _sentence(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def still_missing(
+    episodes: pd.DataFrame, quarter: Quarter, as_at: date, labels: dict[str, str]
+) -> Worklist:
+    """Every episode with no return recorded, whatever quarter it started in, longest
+    missing first."""
     e = episodes[episodes["end"].isna()].sort_values(["start", "episode_id"], kind="stable")
     frame = pd.DataFrame(
         {
@@ -111,45 +178,149 @@ def still_missing(episodes: pd.DataFrame, as_at: date, labels: dict[str, str]) -
             "Hours missing": _hours(_now(as_at), e["start"]),
             "Group": _label(_cohort_codes(e), GROUPS),
             "Reported to police": _yes_no(e["reported_to_police"]),
+            OWNER: _owner(e),
         }
     )
     return Worklist(
         "still_missing",
         "Children still missing",
-        "Episodes with no return recorded at the end of the as-at date, longest first. Close "
-        "any that have ended in the case record.",
+        _sentence(
+            "Every episode with no return recorded at the end of the as-at date, whatever "
+            "quarter it started in, longest first.",
+            _scope(e["start"], quarter, "the summary's episodes still open"),
+            "Close any that have ended in the case record.",
+        ),
         frame.reset_index(drop=True),
+        empty="No child is recorded as still missing.",
     )
 
 
-def no_offer(episodes: pd.DataFrame, quarter: Quarter, labels: dict[str, str]) -> Worklist:
-    """Returns in the quarter with no interview offered, or no interview record at all."""
-    mask = _in_quarter(episodes, quarter) & episodes["end"].notna()
-    mask &= episodes["outcome"].fillna("not_offered") == "not_offered"
-    e = episodes[mask].sort_values(["end", "episode_id"], kind="stable")
-    record = e["has_rhi_row"].fillna(False).astype(bool)
-    reason = _label(e["not_offered_reason"], labels, "No reason recorded")
+def _returned(episodes: pd.DataFrame) -> pd.DataFrame:
+    return episodes[episodes["end"].notna()]
+
+
+def no_record(episodes: pd.DataFrame, quarter: Quarter, as_at: date, hours: float) -> Worklist:
+    """Returns with no interview record at all whose timescale has run out, of episodes that
+    started in the quarter or since (earlier quarters' are history, reported then), newest
+    first."""
+    e = _returned(episodes[episodes["start"] >= pd.Timestamp(quarter.start)])
+    e = e[~e["has_rhi_row"].fillna(False).astype(bool)]
+    waited = _hours(_now(as_at), e["end"])
+    e = e.assign(_waited=waited)[waited > hours].sort_values(
+        ["end", "episode_id"], ascending=[False, True], kind="stable"
+    )
     frame = pd.DataFrame(
         {
             "Child": e["child_id"].astype("str"),
             "Episode": e["episode_id"].astype("str"),
             "Returned": e["end"],
-            "Interview record": np.where(record, "Yes", "No"),
-            "Reason": reason.where(record, "No interview record"),
+            "Hours since return": e["_waited"],
             "Group": _label(_cohort_codes(e), GROUPS),
+            OWNER: _owner(e),
         }
     )
     return Worklist(
-        "no_offer",
-        "Returns with no interview offered or no record",
-        "Children who returned in the quarter and were not offered a return home interview, "
-        "or have no interview record at all.",
+        "no_record",
+        "Returns with no interview record",
+        _sentence(
+            f"Children who returned more than {hours:g} hours before the end of the as-at "
+            "date and have no interview record at all, from episodes that started in the "
+            "quarter or since, newest first: offer an interview, or record why none was "
+            "offered.",
+            _scope(e["start"], quarter, "counted as 'Nothing recorded about an interview'"),
+            f"Returns still inside the {hours:g} hours are in the list of interviews due.",
+        ),
+        frame.reset_index(drop=True),
+        empty="No return is without an interview record.",
+    )
+
+
+def not_offered(
+    episodes: pd.DataFrame, quarter: Quarter, as_at: date, labels: dict[str, str]
+) -> Worklist:
+    """Returns in the quarter recorded as not offered an interview, with the reason, newest
+    first."""
+    e = _returned(episodes[_in_quarter(episodes, quarter)])
+    e = e[e["has_rhi_row"].fillna(False).astype(bool) & (e["outcome"] == "not_offered")]
+    e = e.sort_values(["end", "episode_id"], ascending=[False, True], kind="stable")
+    frame = pd.DataFrame(
+        {
+            "Child": e["child_id"].astype("str"),
+            "Episode": e["episode_id"].astype("str"),
+            "Returned": e["end"],
+            "Hours since return": _hours(_now(as_at), e["end"]),
+            "Reason": _label(e["not_offered_reason"], labels, "No reason recorded"),
+            "Group": _label(_cohort_codes(e), GROUPS),
+            OWNER: _owner(e),
+        }
+    )
+    return Worklist(
+        "not_offered",
+        "Returns in the quarter not offered an interview, with the reason",
+        _sentence(
+            "Children who returned from an episode that started in the quarter and whose "
+            "interview record says none was offered, newest first: check the reason still "
+            "holds (a child who could not be contacted can be tried again). These are the "
+            "returns counted by reason in 'Why return home interviews were not offered'.",
+        ),
         frame.reset_index(drop=True),
     )
 
 
+def _owed(episodes: pd.DataFrame, as_at: date) -> pd.DataFrame:
+    """Returns whose interview is still owed at the end of the as-at date: offered and still
+    pending, or with no interview record at all (nothing held, declined or decided yet),
+    with the hours since the return."""
+    e = _returned(episodes)
+    record = e["has_rhi_row"].fillna(False).astype(bool)
+    e = e[(e["outcome"] == "pending") | ~record]
+    return e.assign(_waited=_hours(_now(as_at), e["end"]), _record=record[e.index])
+
+
+def _status(e: pd.DataFrame) -> pd.Series:
+    return pd.Series(
+        np.where(e["_record"], "Offered, not yet held", "No interview record"),
+        index=e.index,
+        dtype="str",
+    )
+
+
+def due_soon(episodes: pd.DataFrame, quarter: Quarter, as_at: date, hours: float) -> Worklist:
+    """Interviews still owed whose timescale has not yet run out at the end of the as-at
+    date, soonest deadline first."""
+    e = _owed(episodes, as_at)
+    e = e[(e["_waited"] <= hours) & (e["_waited"] >= 0)]
+    e = e.assign(_deadline=e["end"] + pd.Timedelta(hours=hours)).sort_values(
+        ["_deadline", "episode_id"], kind="stable"
+    )
+    frame = pd.DataFrame(
+        {
+            "Child": e["child_id"].astype("str"),
+            "Episode": e["episode_id"].astype("str"),
+            "Returned": e["end"],
+            f"Deadline ({hours:g} hours)": e["_deadline"],
+            "Hours left": hours - e["_waited"],
+            "Status": _status(e),
+            OWNER: _owner(e),
+        }
+    )
+    return Worklist(
+        "due_soon",
+        f"Interviews due in the next {hours:g} hours",
+        _sentence(
+            f"Children whose interview is still owed (offered and pending, or no interview "
+            f"record yet) and whose {hours:g} hours from the return had not run out at the "
+            "end of the as-at date, soonest deadline first, whatever quarter the episode "
+            "started in.",
+            _scope(e["start"], quarter),
+        ),
+        frame.reset_index(drop=True),
+        empty=f"No interview was due within the next {hours:g} hours at the end of the as-at date.",
+    )
+
+
 def pending_overdue(
-    episodes: pd.DataFrame, as_at: date, hours: float, labels: dict[str, str]
+    episodes: pd.DataFrame, quarter: Quarter, as_at: date, hours: float
 ) -> Worklist:
     """Interviews still pending more than `hours` after the return, longest waiting first."""
     e = episodes[(episodes["outcome"] == "pending") & episodes["end"].notna()]
@@ -164,17 +335,19 @@ def pending_overdue(
             "Returned": e["end"],
             "Hours since return": e["_waited"],
             "Offered": e["offered_at"],
-            "Worker": e["interviewer_id"]
-            .astype("str")
-            .where(e["interviewer_id"].notna(), "Not recorded"),
+            OWNER: _owner(e),
         }
     )
     return Worklist(
         "pending_overdue",
         f"Interviews pending beyond {hours:g} hours",
-        f"Interviews offered but not yet held, more than {hours:g} hours after the child "
-        "returned, at the end of the as-at date.",
+        _sentence(
+            f"Interviews offered but not yet held, more than {hours:g} hours after the child "
+            "returned, at the end of the as-at date, whatever quarter the episode started in.",
+            _scope(e["start"], quarter, "among the quarter's pending interviews"),
+        ),
         frame.reset_index(drop=True),
+        empty=f"No interview was pending beyond {hours:g} hours.",
     )
 
 
@@ -197,16 +370,21 @@ def repeat_missing(
                 if code.strip()
             }
         )
+        held = int((outcome == "completed").sum())
+        # No interview, no risk could be recorded: say so rather than "None recorded".
+        none = "None recorded" if held else "No interview held"
+        workers = sorted(set(mine["interviewer_id"].dropna().astype("str")) - {""})
         rows.append(
             {
                 "Child": str(child),
                 "Episodes": int(n),
-                "Completed": int((outcome == "completed").sum()),
+                "Completed": held,
                 "Declined": int((outcome == "declined").sum()),
                 "Pending": int((outcome == "pending").sum()),
                 "Not offered": int((outcome == "not_offered").sum()),
-                "Risks identified": "; ".join(labels.get(r, r) for r in risks) or "None recorded",
+                "Risks identified": "; ".join(labels.get(r, r) for r in risks) or none,
                 "Group": "; ".join(sorted(set(_label(_cohort_codes(mine), GROUPS)))),
+                OWNER: "; ".join(workers) or NOT_ALLOCATED,
             }
         )
     frame = pd.DataFrame(rows, columns=_REPEAT_COLUMNS)
@@ -214,8 +392,10 @@ def repeat_missing(
     return Worklist(
         "repeat_missing",
         f"Children missing {threshold} or more times",
-        f"Children with {threshold} or more episodes starting in the quarter, what happened "
-        "to their interviews and the risks the interviews identified.",
+        _sentence(
+            f"Children with {threshold} or more episodes starting in the quarter, what "
+            "happened to their interviews and the risks the interviews identified.",
+        ),
         frame.reset_index(drop=True),
     )
 
@@ -229,6 +409,7 @@ _REPEAT_COLUMNS = [
     "Not offered",
     "Risks identified",
     "Group",
+    OWNER,
 ]
 
 
@@ -254,18 +435,21 @@ def out_of_county(episodes: pd.DataFrame, quarter: Quarter, labels: dict[str, st
             "Outcome": _label(outcome, {**labels, "ongoing": "Still missing"}),
             "Interviewer role": recorded(e["interviewer_role"]),
             "Mode": recorded(e["mode"]),
+            OWNER: _owner(e),
         }
     )
     return Worklist(
         "out_of_county",
         "Children placed out of county",
-        "Episodes in the quarter of looked-after children placed out of county, with who held "
-        "the interview and how. The extracts do not hold the host area.",
+        _sentence(
+            "Episodes in the quarter of looked-after children placed out of county, with who "
+            "held the interview and how. The extracts do not hold the host area.",
+        ),
         frame.reset_index(drop=True),
     )
 
 
-def exceptions(episodes: pd.DataFrame, quarter: Quarter) -> Worklist:
+def exceptions(episodes: pd.DataFrame, quarter: Quarter, labels: dict[str, str]) -> Worklist:
     """Interviews in the quarter with an agreed exception to the timescale."""
     e = episodes[_in_quarter(episodes, quarter) & episodes["exception"].notna()]
     e = e[e["exception"].astype("str").str.strip() != ""].sort_values(
@@ -275,17 +459,21 @@ def exceptions(episodes: pd.DataFrame, quarter: Quarter) -> Worklist:
         {
             "Child": e["child_id"].astype("str"),
             "Episode": e["episode_id"].astype("str"),
-            "Exception": e["exception"].astype("str"),
+            # The configured words for the council's codes; other free text as written.
+            "Exception": _label(e["exception"], labels),
             "Returned": e["end"],
             "Interview held": e["completed_at"],
             "Hours to interview": _hours(e["completed_at"], e["end"]),
+            OWNER: _owner(e),
         }
     )
     return Worklist(
         "exceptions",
         "Exceptions audit",
-        "Interviews with an agreed exception to the timescale (left out of the timeliness "
-        "rates): check each exception was agreed for a good reason.",
+        _sentence(
+            "Interviews with an agreed exception to the timescale (left out of the timeliness "
+            "rates): check each exception was agreed for a good reason.",
+        ),
         frame.reset_index(drop=True),
     )
 
@@ -308,6 +496,7 @@ def declines(
             "Reason": _label(e["decline_reason"], labels),
             "Group": group,
             "Age": age,
+            OWNER: _owner(e),
         }
     ).reset_index(drop=True)
     counts = e.groupby("child_id", sort=True)["episode_id"].count()
@@ -327,7 +516,9 @@ def declines(
         Worklist(
             "declines",
             "Declines audit",
-            "Every declined interview in the quarter: who declined and the reason given.",
+            _sentence(
+                "Every declined interview in the quarter: who declined and the reason given.",
+            ),
             each,
         ),
         Worklist(
@@ -388,7 +579,36 @@ def timeliness_by_day(episodes: pd.DataFrame, quarter: Quarter, config: Config) 
         f"{config.timeliness_hours:g} hours of those counted in the timeliness measure.",
         frame,
         child_level=False,
+        lede=weekend_sentence(rows, float(config.timeliness_hours)),
     )
+
+
+def weekend_sentence(rows: pd.DataFrame, hours: float) -> str:
+    """Whether interviews after a weekend return were within the timescale more or less often
+    than after a weekday return, from the weekday table's own counts."""
+    weekend = rows.loc[["Saturday", "Sunday"]]
+    weekday = rows.drop(index=["Saturday", "Sunday"])
+    end_in, end_of = int(weekend["timely"].sum()), int(weekend["measured"].sum())
+    day_in, day_of = int(weekday["timely"].sum()), int(weekday["measured"].sum())
+    if end_of == 0 or day_of == 0:
+        which = "a weekend" if end_of == 0 else "a weekday"
+        return (
+            f"No interview after a return on {which} was in the timeliness measure this "
+            "quarter, so the two cannot be compared."
+        )
+    # Compared as fractions, exactly: end_in / end_of against day_in / day_of.
+    left, right = end_in * day_of, day_in * end_of
+    verdict = "more often" if left > right else "less often" if left < right else "as often"
+    few = (
+        " With fewer than 10 interviews on one side, the difference may be chance."
+        if min(end_of, day_of) < 10 and verdict != "as often"
+        else ""
+    )
+    return (
+        f"This quarter, interviews after a return at the weekend were held within {hours:g} "
+        f"hours {verdict} than after a return on a weekday: {end_in} of {end_of} against "
+        f"{day_in} of {day_of}.{few}"
+    ).replace("as often than", "as often as")
 
 
 def timeliness_by_worker(episodes: pd.DataFrame, quarter: Quarter, config: Config) -> Worklist:
@@ -401,8 +621,10 @@ def timeliness_by_worker(episodes: pd.DataFrame, quarter: Quarter, config: Confi
     frame = pd.DataFrame(
         {
             "Worker": rows.index.astype("str"),
-            "Returns assigned": rows["due"].to_numpy(),
-            "Returns per week": (rows["due"] / weeks).to_numpy(dtype="float64"),
+            # The extracts record one worker per interview record, not who the return was
+            # assigned to: this counts the returns whose record names the worker.
+            "Returns naming the worker": rows["due"].to_numpy(),
+            "Per week": (rows["due"] / weeks).to_numpy(dtype="float64"),
             "Interviews held": rows["held"].to_numpy(),
             "Within timescale": rows["timely"].to_numpy(),
             "In the measure": rows["measured"].to_numpy(),
@@ -412,9 +634,12 @@ def timeliness_by_worker(episodes: pd.DataFrame, quarter: Quarter, config: Confi
     return Worklist(
         "workload_by_worker",
         "Workload and timeliness by RHI worker",
-        f"Returns in the quarter assigned to each worker (by worker ID), per week over the "
-        f"quarter's {weeks:.1f} weeks, the interviews they held and how many of those in the "
-        f"timeliness measure were within {config.timeliness_hours:g} hours.",
+        f"Returns in the quarter whose interview record names the worker (by worker ID), and "
+        f"per week over the quarter's {weeks:.1f} weeks; the interviews they held and how many "
+        f"of those in the timeliness measure were within {config.timeliness_hours:g} hours. "
+        "The extracts record the worker on the interview record, not who the return was "
+        "assigned to, so returns assigned to a worker but not yet recorded against them are "
+        "not counted.",
         frame,
         child_level=False,
     )
@@ -442,23 +667,31 @@ def data_quality(findings: Sequence[Finding], episodes: pd.DataFrame) -> Worklis
         ep, worker = ("", None)
         if f.row is not None and "episode" in f.file.lower():
             ep, worker = by_row.get(int(f.row), ("", None))
+        # Not an episode's row (an interview record of no known episode, a whole file):
+        # nobody to name.
+        owner = ""
+        if ep:
+            owner = NOT_ALLOCATED if worker is None or pd.isna(worker) else str(worker)
         rows.append(
             {
                 "File": f.file,
                 "Row": "" if f.row is None else str(f.row),
                 "Column": f.column or "",
                 "Episode": ep,
-                "Worker": "" if worker is None or pd.isna(worker) else str(worker),
+                OWNER: owner,
                 "Problem": f.message,
             }
         )
-    frame = pd.DataFrame(rows, columns=["File", "Row", "Column", "Episode", "Worker", "Problem"])
+    frame = pd.DataFrame(rows, columns=["File", "Row", "Column", "Episode", OWNER, "Problem"])
     return Worklist(
         "data_quality",
         "Data-quality worklist",
-        "The records to correct in the case management system, by worker where one is "
-        "recorded; the row is the spreadsheet row of the extract.",
+        _sentence(
+            "The records to correct in the case management system, by RHI worker where the "
+            "row is an episode's; the row is the spreadsheet row of the extract.",
+        ),
         frame,
+        empty="No record needs correcting.",
     )
 
 
@@ -486,25 +719,95 @@ def worklists(
     as_at: date,
     config: Config,
 ) -> Worklists:
-    """Every worklist of the director's report, from the joined episode table."""
+    """Every worklist of the director's report, from the joined episode table, and what
+    needs doing this week from their counts."""
     labels = _labels(config)
+    hours = float(config.timeliness_hours)
     each, repeaters, by_group = declines(episodes, quarter, labels)
-    return Worklists(
-        [
-            still_missing(episodes, as_at, labels),
-            no_offer(episodes, quarter, labels),
-            pending_overdue(episodes, as_at, float(config.timeliness_hours), labels),
-            repeat_missing(episodes, quarter, int(config.repeat_threshold), labels),
-            out_of_county(episodes, quarter, labels),
-            exceptions(episodes, quarter),
-            each,
-            repeaters,
-            by_group,
-            timeliness_by_day(episodes, quarter, config),
-            timeliness_by_worker(episodes, quarter, config),
-            data_quality(findings, episodes),
-        ]
-    )
+    items = [
+        still_missing(episodes, quarter, as_at, labels),
+        due_soon(episodes, quarter, as_at, hours),
+        pending_overdue(episodes, quarter, as_at, hours),
+        no_record(episodes, quarter, as_at, hours),
+        not_offered(episodes, quarter, as_at, labels),
+        repeat_missing(episodes, quarter, int(config.repeat_threshold), labels),
+        out_of_county(episodes, quarter, labels),
+        exceptions(episodes, quarter, labels),
+        each,
+        repeaters,
+        by_group,
+        timeliness_by_day(episodes, quarter, config),
+        timeliness_by_worker(episodes, quarter, config),
+        data_quality(findings, episodes),
+    ]
+    return Worklists(items, this_week(Worklists(items), hours, int(config.repeat_threshold)))
 
 
-__all__ = ["WEEKDAYS", "Worklist", "Worklists", "worklists"]
+def _n(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def this_week(lists: Worklists, hours: float, threshold: int) -> list[str]:
+    """What needs doing this week, one sentence per worklist with rows, from their counts
+    (in the order of urgency the worklists are shown in)."""
+
+    def rows(key: str) -> pd.DataFrame:
+        found = lists.get(key)
+        return found.frame if found is not None else pd.DataFrame()
+
+    out = []
+    missing = rows("still_missing")
+    if len(missing):
+        children = missing["Child"].nunique()
+        out.append(
+            f"{_n(children, 'child is', 'children are')} recorded as still missing "
+            f"({_n(len(missing), 'episode', 'episodes')}): check each is being looked for, or "
+            "record the return if the child is back."
+        )
+    due = rows("due_soon")
+    if len(due):
+        first = due[f"Deadline ({hours:g} hours)"].iloc[0].strftime("%d/%m/%Y %H:%M")
+        out.append(
+            f"Hold the {_n(len(due), 'interview', 'interviews')} due in the next {hours:g} "
+            f"hours, the first by {first}."
+        )
+    else:
+        out.append(f"No interview falls due in the next {hours:g} hours.")
+    late = rows("pending_overdue")
+    if len(late):
+        out.append(
+            f"Hold or close the {_n(len(late), 'interview', 'interviews')} offered but still "
+            f"pending beyond {hours:g} hours."
+        )
+    blank = rows("no_record")
+    if len(blank):
+        out.append(
+            f"Offer an interview, or record why none was offered, for the "
+            f"{_n(len(blank), 'return', 'returns')} with no interview record."
+        )
+    refused = rows("not_offered")
+    if len(refused):
+        out.append(
+            f"Check the reason still holds for the {_n(len(refused), 'return', 'returns')} in "
+            "the quarter not offered an interview."
+        )
+    repeat = rows("repeat_missing")
+    if len(repeat):
+        unseen = int((repeat["Completed"] == 0).sum())
+        out.append(
+            f"Review the plans for the {_n(len(repeat), 'child', 'children')} missing "
+            f"{threshold} or more times this quarter; {unseen} had no interview held."
+        )
+    again = rows("repeat_decliners")
+    if len(again):
+        out.append(
+            f"Consider a different offer (another worker, place or way of talking) for the "
+            f"{_n(len(again), 'child', 'children')} who declined more than once."
+        )
+    fix = rows("data_quality")
+    if len(fix):
+        out.append(f"Correct the {_n(len(fix), 'record', 'records')} in the data-quality worklist.")
+    return out
+
+
+__all__ = ["WEEKDAYS", "Worklist", "Worklists", "this_week", "weekend_sentence", "worklists"]

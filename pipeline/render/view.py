@@ -127,6 +127,21 @@ def build_view(
     figures = QuarterFigures(results, fig)
     sections: list[Section] = []
     section_ids = frozenset(spec.id for spec in profile.sections)
+    data["sections"] = section_ids
+    # The worklists' sentences (worked out upstream), only for a report that shows them.
+    lists = results.worklists if internal and "worklists" in section_ids else None
+    data["worklist_actions"] = list(lists.actions) if lists is not None else []
+    data["worklist_ledes"] = (
+        {w.id: w.lede for w in results.worklists.items if w.lede}
+        if internal and results.worklists is not None
+        else {}
+    )
+    # A list with no rows is one sentence in place of its table.
+    data["worklist_empty"] = (
+        {w.id: w.empty for w in results.worklists.items if w.frame.empty}
+        if internal and results.worklists is not None
+        else {}
+    )
     for spec in profile.sections:
         missing = not_recorded_text(fig, spec.id)
         if missing is not None:

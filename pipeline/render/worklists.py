@@ -38,7 +38,7 @@ def worklist_table(worklist: Any) -> DataTable:
     frame = worklist.frame
     rows = [[_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
     if not rows:
-        rows = [["None this quarter.", *[""] * (len(frame.columns) - 1)]]
+        rows = [[worklist.empty, *[""] * (len(frame.columns) - 1)]]
     return worded_table(
         worklist.title, [str(c) for c in frame.columns], rows, worklist.note, css="worklist"
     )
@@ -79,7 +79,7 @@ def worklist_sheets(worklists: Any) -> list[Table]:
                 # Plain words, as every sheet name (no underscore, no leading number).
                 f"Worklist {w.id.replace('_', ' ')}"[:31],
                 w.title,
-                w.note,
+                w.sheet_note,
                 [str(c) for c in w.frame.columns],
                 rows,
                 kinds,
