@@ -496,7 +496,6 @@ def declines(
             "Reason": _label(e["decline_reason"], labels),
             "Group": group,
             "Age": age,
-            OWNER: _owner(e),
         }
     ).reset_index(drop=True)
     counts = e.groupby("child_id", sort=True)["episode_id"].count()

@@ -36,7 +36,8 @@ class Section:
     id: str
     title: str
     blocks: list[Block] = field(default_factory=list)
-    style: str = "part"  # "part", "summary" or "appendix" (how the page lays it out)
+    # "part", "summary", "summary_runs_on" or "appendix" (how the page lays it out)
+    style: str = "part"
     anchor: str = ""  # the HTML id the contents links to (the id when "")
 
 

@@ -38,8 +38,9 @@ class SectionSpec(_Strict):
 
     id: str
     title: str
-    # "part" (a numbered section), "summary" (the first page) or "appendix".
-    style: Literal["part", "summary", "appendix"] = "part"
+    # "part" (a numbered section), "summary" (the first page), "summary_runs_on" (a summary
+    # longer than a page, which the next section follows without a page break) or "appendix".
+    style: Literal["part", "summary", "summary_runs_on", "appendix"] = "part"
     anchor: str = ""  # the HTML id the contents links to; "" uses the section id
     # The breakdowns shown here; None places each breakdown by its subject (the default).
     breakdowns: list[str] | None = None
