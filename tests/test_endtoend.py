@@ -383,6 +383,39 @@ def test_director_report_speaks_from_its_own_unsuppressed_figures(public):
     assert "that can be published" not in director
 
 
+def test_director_page_two_carries_this_weeks_actions_from_the_worklists(public, internal):
+    import re
+
+    pages = _pdf_text(public / "director-quarterly.pdf").split("\f")
+    box = " ".join(pages[1].split())
+    assert "This week: actions from the worklists" in box
+    # Each count in the box is the number of rows of the list it names.
+    html = (public / "director-quarterly.html").read_text(encoding="utf-8")
+    missing = _table_rows(html, "Children still missing</caption>")
+    children = len({row[0] for row in missing})
+    assert f"{children} children are recorded as still missing ({len(missing)} episodes)" in box
+    late = _table_rows(html, "Interviews pending beyond 72 hours</caption>")
+    assert f"the {len(late)} interviews offered but still pending beyond 72 hours" in box
+    blank = _table_rows(html, "Returns with no interview record</caption>")
+    assert f"for the {len(blank)} returns with no interview record" in box
+    # The quarter's returns not offered with a reason are those Table 'Why ... not offered'
+    # counts by reason (every row but 'Nothing recorded' and the total).
+    reasons = _table_rows(html, "Why return home interviews were not offered</caption>")
+    given = sum(
+        int(r[1]) for r in reasons if r[0] not in ("Nothing recorded about an interview", "Total")
+    )
+    refused = _table_rows(
+        html, "Returns in the quarter not offered an interview, with the reason</caption>"
+    )
+    assert len(refused) == given
+    assert re.search(rf"for the {given} returns? in the quarter not offered", box)
+    # The findings are listed once (the data-quality worklist), not again in Appendix B; the
+    # board paper, internal too, has neither the box nor the worklist, so it keeps its B2.
+    assert "Data-quality findings in full" not in html
+    board = (internal / "board-report.html").read_text(encoding="utf-8")
+    assert "This week: actions" not in board and "Data-quality findings in full" in board
+
+
 def _table_rows(html: str, caption: str) -> list[list[str]]:
     """The body rows of the HTML table with `caption`, as the text of each cell."""
     import re
