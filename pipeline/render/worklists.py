@@ -69,6 +69,9 @@ def worklist_sheets(worklists: Any) -> list[Table]:
         rows = [
             [_cell(v)[0] for v in values] for values in w.frame.itertuples(index=False, name=None)
         ]
+        if not rows:
+            # An empty sheet says so, as the report does, rather than showing bare headers.
+            rows = [[w.empty, *[""] * (len(w.frame.columns) - 1)]]
         # A column's number format is that of its numbers ("-" is written as text anyway).
         kinds = []
         for column in w.frame.columns:
