@@ -8,7 +8,7 @@ earlier outputs untouched; no output ever overwrites an input.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -207,6 +207,9 @@ def _run(
         check_regular_file(commentary, "commentary file")
     # Every report's profile is checked before any extract is read: a typo fails at once.
     profiles = load_profiles(list(reports or config.reports), config)
+    if engine is not None:
+        # One engine per report's PDF, forked from the first once WeasyPrint is ready there.
+        engine.reserve(len(profiles))
     dataset, raws = load_and_validate(config, episodes=episodes, interviews=interviews, as_at=as_at)
     pause_point("validated")
     starts = dataset.episodes["start"]
@@ -379,22 +382,22 @@ def _display_path(path: Path, base: Path) -> str:
         return path.name
 
 
-def _editions(results, profiles, metrics, parts, monthly) -> list[tuple[Any, Any]]:
+def _editions(results, profiles, metrics, parts, monthly) -> Iterator[tuple[Any, Any]]:
     """Each report's profile with the results it is written from: the run's, or for an
     internal report in a public run the same figures decided again for the internal audience
     (the disclosure stage decides; no figure is computed twice) with its own key messages and
     board asks written from them, and with the child-level worklists only an internal report
-    may show."""
+    may show. Each is worked out when asked for, so the first report's PDF can go to the
+    engine before the others' figures are decided."""
     from dataclasses import replace
 
     from pipeline.disclosure import disclose
 
     internal = None
-    out = []
     for profile in profiles:
         audience = profile.audience_for(results.audience)
         if audience == results.audience and audience != "internal":
-            out.append((profile, results))
+            yield profile, results
             continue
         if internal is None:
             decisions = disclose(
@@ -417,8 +420,7 @@ def _editions(results, profiles, metrics, parts, monthly) -> list[tuple[Any, Any
                 worklists=_worklists(results),
             )
             _narrate_internal(internal, decisions.flags(metrics))
-        out.append((profile, internal))
-    return out
+        yield profile, internal
 
 
 def _narrate_internal(internal, disclosed: Any) -> None:
@@ -460,7 +462,7 @@ def write_outputs(
     out_dir: Path,
     engine=None,
     protected: Sequence[Path] = (),
-    editions: Callable[[Any], list[tuple[Any, Any]]] | None = None,
+    editions: Callable[[Any], Iterable[tuple[Any, Any]]] | None = None,
     compare_with: Path | None = None,
 ) -> list[str]:
     """Render every file into a staging folder inside `out_dir`, then replace the earlier
@@ -476,7 +478,8 @@ def write_outputs(
     run's input files (extracts, config, commentary): an output that would overwrite one is
     refused before anything is replaced. `editions` gives the reports to write from the
     results with their revisions, each a (profile, results) pair (the board paper alone when
-    None): the first report's PDF goes to the engine, the others are laid out here meanwhile.
+    None): each report's PDF goes to an engine reserved for it (`PdfEngine.reserve`), the
+    first to the engine itself; a report without one is laid out here.
     """
     from pipeline.outdir import OutFolder, storage_problem
     from pipeline.render.csvs import write_data_quality_csv, write_metrics_csv
@@ -517,18 +520,30 @@ def write_outputs(
 
 def _render_reports(results, staging: Path, engine, editions) -> tuple[list[str], Any]:
     """Write each report's HTML and PDF (and an internal report's workbook) into `staging`;
-    the file names, and each report's profile, audience and files for the manifest."""
-    from pipeline.render.report import render
+    the file names, and each report's profile, audience and files for the manifest.
+
+    Every report's PDF is handed to its engine first, then their charts are drawn and sent,
+    and only then are the HTML pages and workbooks written: the engines, which take longest,
+    start as early as they can."""
+    from pipeline.render.report import PendingReport, render
     from pipeline.render.workbook import WORKBOOK, write_workbook
     from pipeline.render.worklists import worklist_sheets
 
     if editions is None:
         return render(results, staging, engine), None
-    names: list[str] = []
-    reports = []
+    pending = []
     for number, (profile, edition) in enumerate(editions):
         book = f"{profile.file}.xlsx" if profile.worklist_workbook else WORKBOOK
-        files = render(edition, staging, engine if number == 0 else None, profile, book)
+        job = engine.job(number) if engine is not None else None
+        pending.append(
+            (profile, edition, book, PendingReport(edition, staging, job, profile, book))
+        )
+    for *_, report in pending:
+        report.send_charts()
+    names: list[str] = []
+    reports = []
+    for profile, edition, book, report in pending:
+        files = report.finish()
         if profile.worklist_workbook:
             files.append(write_workbook(edition, staging, book, worklist_sheets(edition.worklists)))
         names += files

@@ -1,5 +1,6 @@
-"""The PDF engine process: same bytes as rendering in-process, charts handed over after the
-text, errors reported back, and nothing heavy imported before it forks."""
+"""The PDF engine process: same bytes as rendering in-process (also from the engines it forks
+for further reports), charts handed over after the text, errors reported back, no engine
+left behind, and nothing heavy imported before it forks."""
 
 from __future__ import annotations
 
@@ -53,6 +54,105 @@ def test_the_engine_reports_a_paper_that_fails_the_accessibility_standard(
     assert not (tmp_path / "x.pdf").exists()
 
 
+def _children(pid: int) -> list[int]:
+    """The processes forked by `pid` that run its program (not, say, a helper program that
+    loading a library runs): the engines it forked."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            same = (stat.parent / "cmdline").read_bytes() == Path(
+                f"/proc/{pid}/cmdline"
+            ).read_bytes()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[1]) == pid and same:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _forked_engines(engine: PdfEngine, count: int) -> list[int]:
+    """The pids of the engines `engine` has forked, once there are `count` of them."""
+    import time
+
+    deadline = time.monotonic() + 60
+    while len(found := _children(engine._process.pid)) < count:
+        assert time.monotonic() < deadline, "the engine never forked its further engines"
+        time.sleep(0.01)
+    return found
+
+
+def test_a_reserved_engine_renders_each_report_with_the_same_bytes(tmp_path: Path) -> None:
+    # Two different papers (public and internal editions), each rendered in this process
+    # and through the engines: the first by the engine, the second by the one it forks.
+    for audience in ("public", "internal"):
+        render(random_results(audience), tmp_path / f"here-{audience}")
+    engine = _engine()
+    try:
+        engine.reserve(2)
+        first, second = engine.job(0), engine.job(1)
+        assert first is engine and second is not None and engine.job(2) is None
+        render(random_results("public"), tmp_path / "there-public", first)
+        render(random_results("internal"), tmp_path / "there-internal", second)
+        engine.wait()
+    finally:
+        engine.close()
+    for audience in ("public", "internal"):
+        for name in ("board-report.html", "board-report.pdf"):
+            there = (tmp_path / f"there-{audience}" / name).read_bytes()
+            assert there == (tmp_path / f"here-{audience}" / name).read_bytes(), (audience, name)
+    public = (tmp_path / "here-public" / "board-report.pdf").read_bytes()
+    assert public != (tmp_path / "here-internal" / "board-report.pdf").read_bytes()
+
+
+def test_a_forked_engine_reports_its_failure_and_no_engine_is_left(tmp_path: Path) -> None:
+    engine = _engine()
+    try:
+        engine.reserve(2)
+        second = engine.job(1)
+        assert second is not None
+        (forked,) = _forked_engines(engine, 1)
+        second.submit("<title>t</title><p>no lang</p>", [], tmp_path / "x.pdf")
+        with pytest.raises(RenderError, match="accessibility standard"):
+            engine.wait()
+    finally:
+        engine.close()
+    assert not (tmp_path / "x.pdf").exists()
+    assert _gone(engine._process.pid) and _gone(forked)
+
+
+def test_closing_a_busy_engine_stops_the_engines_it_forked(tmp_path: Path) -> None:
+    engine = _engine()
+    try:
+        engine.reserve(3)
+        forked = _forked_engines(engine, 2)
+        # The second engine waits for a chart that never comes: it is busy when closed.
+        second = engine.job(1)
+        assert second is not None
+        second.submit(
+            "<html lang='en'><title>t</title><img src='charts/a.svg' alt='a'></html>",
+            ["a"],
+            tmp_path / "x.pdf",
+        )
+    finally:
+        engine.close()
+    # `close` returns once the first engine has ended, and it ends after the others.
+    assert all(_gone(pid) for pid in forked)
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_reserving_after_the_first_paper_is_sent_gives_no_further_engine(tmp_path: Path) -> None:
+    engine = _engine()
+    try:
+        engine.submit("<html lang='en'><title>t</title><p>p</p></html>", [], tmp_path / "x.pdf")
+        engine.reserve(2)
+        assert engine.job(1) is None
+        engine.wait()
+    finally:
+        engine.close()
+    assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
+
+
 def test_a_closed_engine_that_was_never_used_stops_quietly() -> None:
     engine = _engine()
     engine.close()
@@ -87,7 +187,10 @@ def test_the_engine_module_forks_before_anything_heavy_is_imported() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_ctrl_c_during_a_run_stops_both_processes_with_one_sentence(tmp_path: Path) -> None:
+@pytest.mark.parametrize("forked", [False, True])
+def test_ctrl_c_during_a_run_stops_every_process_with_one_sentence(
+    tmp_path: Path, forked: bool
+) -> None:
     import os
     import time
 
@@ -103,6 +206,12 @@ def test_ctrl_c_during_a_run_stops_both_processes_with_one_sentence(tmp_path: Pa
     while not _engine_ignores_ctrl_c(process.pid) and process.poll() is None:
         assert time.monotonic() < deadline, "the run never started its PDF engine"
         time.sleep(0.01)
+    # Or, for the second case, once the engine has forked the director's report's engine.
+    engines = [pid for pid in _children(process.pid) if _ignores_ctrl_c(pid)]
+    while forked and process.poll() is None and len(engines) < 2:
+        assert time.monotonic() < deadline, "the engine never forked the second report's"
+        engines = engines[:1] + _children(engines[0])
+        time.sleep(0.01)
     if process.poll() is not None:
         pytest.skip("the run finished before it could be interrupted")
     os.killpg(process.pid, signal.SIGINT)
@@ -110,22 +219,22 @@ def test_ctrl_c_during_a_run_stops_both_processes_with_one_sentence(tmp_path: Pa
     assert process.returncode == 130
     assert err.decode() == "rhi-report: stopped; no outputs were changed.\n"
     assert list(tmp_path.iterdir()) == []  # no out folder, no staging folder left behind
+    assert all(_gone(pid) for pid in engines)
 
 
 def _engine_ignores_ctrl_c(pid: int) -> bool:
     """True when process `pid` has a child (the PDF engine) that ignores SIGINT."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            status = (stat.parent / "status").read_text()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        if int(fields[1]) != pid:  # the parent's pid is the stat line's fourth field
-            continue
-        ignored = next(line for line in status.splitlines() if line.startswith("SigIgn:"))
-        if int(ignored.split()[1], 16) & (1 << (signal.SIGINT - 1)):
-            return True
-    return False
+    return any(_ignores_ctrl_c(child) for child in _children(pid))
+
+
+def _ignores_ctrl_c(pid: int) -> bool:
+    """True when process `pid` ignores SIGINT."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    ignored = next(line for line in status.splitlines() if line.startswith("SigIgn:"))
+    return bool(int(ignored.split()[1], 16) & (1 << (signal.SIGINT - 1)))
 
 
 def _gone(pid: int) -> bool:
@@ -137,29 +246,41 @@ def _gone(pid: int) -> bool:
     return state in ("Z", "X")
 
 
-def test_the_engine_ends_when_the_main_process_is_killed() -> None:
+@pytest.mark.parametrize("reports", [1, 2])
+def test_the_engines_end_when_the_main_process_is_killed(reports: int) -> None:
+    import inspect
     import os
     import signal
+    import textwrap
     import time
 
-    # A main process that starts an engine, says its pid, and waits to be killed.
-    code = (
-        "import sys, time\n"
-        "from pipeline.render.pdf_engine import start_pdf_engine\n"
-        "engine = start_pdf_engine()\n"
-        "print(engine._process.pid, flush=True)\n"
-        "time.sleep(60)\n"
+    # A main process that starts an engine (reserving one more for a second report), says
+    # the pids of the engines once they exist, and waits to be killed.
+    code = textwrap.dedent(
+        f"""
+        import time
+        from pathlib import Path
+        from pipeline.render.pdf_engine import start_pdf_engine
+        engine = start_pdf_engine()
+        engine.reserve({reports})
+        pid = engine._process.pid
+        while len(_children(pid)) < {reports - 1}:
+            time.sleep(0.01)
+        print(pid, *_children(pid), flush=True)
+        time.sleep(60)
+        """
     )
+    code = inspect.getsource(_children) + code
     main = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert main.stdout is not None
-    engine_pid = int(main.stdout.readline())
-    assert not _gone(engine_pid)
+    engines = [int(pid) for pid in main.stdout.readline().split()]
+    assert len(engines) == reports and not any(_gone(pid) for pid in engines)
     os.kill(main.pid, signal.SIGKILL)  # no clean-up of any kind runs
     main.wait()
     deadline = time.monotonic() + 20
-    while not _gone(engine_pid) and time.monotonic() < deadline:
+    while not all(_gone(pid) for pid in engines) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _gone(engine_pid)
+    assert all(_gone(pid) for pid in engines)
 
 
 def test_an_engine_that_died_before_its_job_is_reported_by_wait(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from pipeline.render.view import ReportView, build_view
 from pipeline.results import Results
 
 if TYPE_CHECKING:
-    from pipeline.render.pdf_engine import PdfEngine
+    from pipeline.render.pdf_engine import PdfJob
 
 HTML_NAME = "board-report.html"
 PDF_NAME = "board-report.pdf"
@@ -149,38 +149,71 @@ def file_names(profile: Profile) -> tuple[str, str]:
     return f"{profile.file}.html", f"{profile.file}.pdf"
 
 
+class PendingReport:
+    """A report on its way to its files: its view built and, with a PDF engine, its PDF
+    submitted. `send_charts()` draws the charts and hands them to the engine; `finish()`
+    writes the HTML (and, without an engine, the PDF) and gives the file names."""
+
+    def __init__(
+        self,
+        results: Results,
+        out_dir: Path,
+        engine: PdfJob | None = None,
+        profile: Profile | None = None,
+        workbook: str = "tables.xlsx",
+    ) -> None:
+        self.view = build_view(results, profile, workbook)
+        profile = self.view.profile
+        self.html_name, self.pdf_name = file_names(profile) if profile else (HTML_NAME, PDF_NAME)
+        self.out_dir = out_dir
+        self.engine = engine
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if engine is not None:
+            # The engine lays out the text while the charts are drawn and handed over.
+            engine.submit(
+                render_html(self.view, mode="pdf"),
+                [c.id for c in self.view.charts],
+                out_dir / self.pdf_name,
+            )
+
+    def send_charts(self) -> None:
+        """Draw the charts (each once) and hand them to the engine, in the order of the
+        report, so each arrives before its page is laid out."""
+        if self.engine is not None:
+            for chart in self.view.charts:
+                self.engine.send_chart(chart.id, chart.svg)
+
+    def finish(self) -> list[str]:
+        """Write the HTML, and without an engine the PDF; the two file names."""
+        html = render_html(self.view, mode="html")
+        (self.out_dir / self.html_name).write_text(html, encoding="utf-8", newline="\n")
+        if self.engine is None:
+            (self.out_dir / self.pdf_name).write_bytes(render_pdf(self.view))
+        return [self.html_name, self.pdf_name]
+
+
 def render(
     results: Results,
     out_dir: Path,
-    engine: PdfEngine | None = None,
+    engine: PdfJob | None = None,
     profile: Profile | None = None,
     workbook: str = "tables.xlsx",
 ) -> list[str]:
     """Write a report's HTML and PDF into `out_dir` (the board paper's, board-report.html
     and board-report.pdf, when `profile` is None); return their file names.
 
-    With an `engine`, the PDF is handed to it and this returns as soon as the HTML is
-    written: call `engine.wait()` before using the PDF.
+    With an `engine` (a PDF engine or one of its jobs), the PDF is handed to it and this
+    returns as soon as the HTML is written: call `engine.wait()` before using the PDF.
     """
-    view = build_view(results, profile, workbook)
-    html_name, pdf_name = file_names(view.profile) if view.profile else (HTML_NAME, PDF_NAME)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if engine is not None:
-        # The engine lays out the text while the charts are drawn and handed over in order.
-        engine.submit(
-            render_html(view, mode="pdf"), [c.id for c in view.charts], out_dir / pdf_name
-        )
-        for chart in view.charts:
-            engine.send_chart(chart.id, chart.svg)
-    (out_dir / html_name).write_text(render_html(view, mode="html"), encoding="utf-8", newline="\n")
-    if engine is None:
-        (out_dir / pdf_name).write_bytes(render_pdf(view))
-    return [html_name, pdf_name]
+    report = PendingReport(results, out_dir, engine, profile, workbook)
+    report.send_charts()
+    return report.finish()
 
 
 __all__ = [
     "HTML_NAME",
     "PDF_NAME",
+    "PendingReport",
     "RenderError",
     "css_string",
     "environment",
