@@ -184,19 +184,22 @@ def _engine_main(conn: Any, parent_end: Any) -> None:
     from pipeline.render import pdf_writer
 
     engines: list[int] = []
+    fds: list[int] = []
     job = None
     try:
         # Any failure here shows again, with its message, on the real render.
         with contextlib.suppress(Exception):
             pdf_writer.prepare()
-        # Further engines asked for meanwhile are forked now, ready to lay out at once.
         while job is None and conn.poll():
-            job = _take(conn, engines)
+            job = _take(conn, fds)
         # The warm-up page saves the paper a little, but costs more than it saves if the
         # paper is already waiting.
         if job is None:
             with contextlib.suppress(Exception):
                 pdf_writer.warm_up()
+        # Further engines asked for meanwhile are forked now, ready (and warmed up) to lay
+        # out at once.
+        _fork_engines(conn, fds, engines)
         # One paper, then the process ends: the cycle collector's passes over WeasyPrint's
         # many small objects would cost about a tenth of the layout, for a few megabytes
         # saved. (Forked by the `rhi-report` command, the engine has had it off from the
@@ -205,7 +208,8 @@ def _engine_main(conn: Any, parent_end: Any) -> None:
         gc.freeze()
         gc.disable()
         while job is None:
-            job = _take(conn, engines)
+            job = _take(conn, fds)
+            _fork_engines(conn, fds, engines)
     except (EOFError, OSError):  # the main process has gone: nothing to render for
         return
     _render(conn, job)
@@ -215,32 +219,39 @@ def _engine_main(conn: Any, parent_end: Any) -> None:
             os.waitpid(pid, 0)
 
 
-def _take(conn: Any, engines: list[int]) -> Any:
+def _take(conn: Any, fds: list[int]) -> Any:
     """Read one message from the main process: a PDF to make is returned; a request for
-    further engines is met by forking them (their pids added to `engines`), returning None."""
+    further engines adds the ends of their pipes to `fds` (to be forked), returning None."""
     message = conn.recv()
     if message[0] != "engines":
         return message
     with socket.fromfd(conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        _, fds, _, _ = socket.recv_fds(s, 1, message[1])
-    if not engines:
+        fds += socket.recv_fds(s, 1, message[1])[1]
+    return None
+
+
+def _fork_engines(conn: Any, fds: list[int], engines: list[int]) -> None:
+    """Fork one engine for each pipe end in `fds` (emptied), adding their pids to `engines`."""
+    if fds and not engines:
         # Stopped (by `close()`, or by the main process's end), this engine first stops the
         # ones it forked and waits for them: when the main process has seen it end, none of
         # them can still be writing into the staging folder it then removes.
         signal.signal(signal.SIGTERM, lambda signum, frame: _stop_engines(engines))
-    for number, fd in enumerate(fds):
+    while fds:
+        fd = fds.pop(0)
         # SIGTERM waits until the new engine's pid is known here, so it is always stopped.
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
         try:
             parent = os.getpid()
             pid = os.fork()
             if pid == 0:
-                _forked_engine_main(fd, conn, fds[number + 1 :], parent, previous)
+                _forked_engine_main(fd, conn, fds, parent, previous)
             engines.append(pid)
+        except OSError:
+            pass  # no process to be had: that PDF's job reads end-of-file, and the run says so
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         os.close(fd)
-    return None
 
 
 def _stop_engines(engines: list[int]) -> None:
