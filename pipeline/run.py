@@ -538,6 +538,8 @@ def _render_reports(results, staging: Path, engine, editions) -> tuple[list[str]
         pending.append(
             (profile, edition, book, PendingReport(edition, staging, job, profile, book))
         )
+    if engine is not None:
+        engine.favour_the_longest()
     for *_, report in pending:
         report.send_charts()
     names: list[str] = []

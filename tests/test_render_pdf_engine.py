@@ -177,6 +177,44 @@ def test_charts_arriving_in_any_order_are_kept_until_asked_for() -> None:
     assert charts.get("b") == "<svg>b</svg>"
 
 
+def test_an_engine_asked_to_yield_lowers_its_own_priority_and_keeps_reading(monkeypatch) -> None:
+    import pipeline.render.pdf_engine as pdf_engine
+
+    lowered: list[int] = []
+    monkeypatch.setattr(pdf_engine.os, "nice", lowered.append)
+    pipe = _Pipe([("yield", 5), ("chart", "a", "<svg>a</svg>")])
+    assert _Charts(pipe).get("a") == "<svg>a</svg>"
+    assert lowered == [5]
+
+
+class _Sent:
+    """Stands in for the main process's end of a pipe: keeps what is sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[object, ...]] = []
+
+    def send(self, message: tuple[object, ...]) -> None:
+        self.sent.append(message)
+
+
+def test_only_the_engines_of_shorter_documents_are_asked_to_yield() -> None:
+    from pipeline.render.pdf_engine import PdfJob
+
+    engine = PdfEngine.__new__(PdfEngine)  # its jobs only: no process is started
+    short, long, idle = PdfJob(_Sent()), PdfJob(_Sent()), PdfJob(_Sent())
+    engine._jobs = [short, long, idle]
+    short.submit("<p>short</p>", [], Path("a.pdf"))
+    long.submit("<p>" + "long " * 100 + "</p>", [], Path("b.pdf"))
+    engine.favour_the_longest()
+    assert short._conn.sent[-1] == ("yield", 5)
+    assert [m[0] for m in long._conn.sent] == ["job"]
+    assert idle._conn.sent == []  # no PDF to make: nothing to yield
+    # One PDF alone has nothing to yield to.
+    engine._jobs = [short]
+    engine.favour_the_longest()
+    assert [m[0] for m in short._conn.sent] == ["job", "yield"]
+
+
 def test_the_engine_module_forks_before_anything_heavy_is_imported() -> None:
     code = (
         "import sys, pipeline.render.pdf_engine; "
