@@ -161,3 +161,48 @@ def test_a_chart_the_paper_uses_but_nobody_drew_is_refused() -> None:
 def test_a_chart_that_is_not_svg_fails_the_build() -> None:
     with pytest.raises(RenderError, match="fig-a"):
         write_pdf(_page("fig-a"), {"fig-a": lambda: "not svg at all"})
+
+
+# Imports WeasyPrint in a fresh process (`how`), then prints the shared libraries it loaded,
+# whether ctypes' own library search is in place again, and how many programs were run.
+_LOADED = """
+import ctypes.util, subprocess, sys
+original = ctypes.util.find_library
+runs = []
+popen_init = subprocess.Popen.__init__
+def counted(self, *args, **kwargs):
+    runs.append(args[0] if args else kwargs.get("args"))
+    popen_init(self, *args, **kwargs)
+subprocess.Popen.__init__ = counted
+{how}
+from weasyprint.text import ffi
+names = sorted({{line.split()[-1].rsplit("/", 1)[-1] for line in open("/proc/self/maps")
+                if ".so" in line}})
+print(ctypes.util.find_library is original, len(runs))
+print(" ".join(names))
+print(ffi.harfbuzz_subset is None, ffi.harfbuzz_vector is None)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="Linux only")
+def test_weasyprint_imported_from_the_linker_list_loads_the_same_libraries() -> None:
+    import sys
+
+    def loaded(how: str) -> list[str]:
+        out = subprocess.run(
+            [sys.executable, "-c", _LOADED.format(how=how)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return out.splitlines()
+
+    plain = loaded("import weasyprint")
+    ours = loaded("from pipeline.render.pdf_writer import _import_weasyprint\n_import_weasyprint()")
+    # The same libraries, the same optional HarfBuzz parts found or not.
+    assert ours[1:] == plain[1:]
+    assert any(name.startswith("libpango-1.0.so") for name in ours[1].split())
+    # ctypes is given back its own search; one program (ldconfig) ran instead of dozens.
+    restored, runs = ours[0].split()
+    assert restored == "True" and runs == "1"
+    assert int(plain[0].split()[1]) > 10

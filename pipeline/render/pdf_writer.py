@@ -154,10 +154,84 @@ def weasyprint_errors_fail() -> Iterator[None]:
         )
 
 
+def _linker_cache_lookup() -> Callable[[str], str | None] | None:
+    """`ctypes.util.find_library` as its first step does it on Linux (the soname of
+    lib<name> in `ldconfig -p`'s list, for this machine's ABI), with the list read once;
+    None where there is no such list to read."""
+    import ctypes.util
+    import os
+    import re
+    import struct
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux") or not hasattr(ctypes.util, "_findSoname_ldconfig"):
+        return None
+    machine = os.uname().machine + ("-32" if struct.calcsize("l") == 4 else "-64")
+    abi = {
+        "x86_64-64": "libc6,x86-64",
+        "ppc64-64": "libc6,64bit",
+        "sparc64-64": "libc6,64bit",
+        "s390x-64": "libc6,64bit",
+        "ia64-64": "libc6,IA-64",
+    }.get(machine, "libc6")
+    try:
+        listing = subprocess.run(
+            ["/sbin/ldconfig", "-p"],
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            env={"LC_ALL": "C", "LANG": "C"},
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+    def lookup(name: str) -> str | None:
+        pattern = os.fsencode(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({abi}")
+        found = re.search(pattern, listing)
+        return os.fsdecode(found.group(1)) if found else None
+
+    return lookup
+
+
+def _import_weasyprint() -> None:
+    """Import WeasyPrint with the system's libraries looked up in the linker's list only.
+
+    WeasyPrint 70 (pinned) loads GObject, Pango, HarfBuzz (three of them) and fontconfig by
+    trying up to six names for each (Windows', macOS' and Linux's), and cffi hands every
+    name it cannot load directly to `ctypes.util.find_library`, which on Linux runs
+    `ldconfig -p`, then gcc, then ld for each: about 200 short programs (22 ldconfig, 16 gcc
+    with their linkers) before the engine is ready, a quarter of a second. While WeasyPrint
+    is imported, `find_library` answers from one reading of ldconfig's list, its own first
+    step. Nothing is lost by skipping gcc and ld: WeasyPrint also tries each library's Linux
+    file name (`libpango-1.0.so.0`), which the dynamic loader finds wherever it would load it
+    from (LD_LIBRARY_PATH included). Elsewhere, or if ldconfig cannot be run, nothing changes.
+    """
+    import sys
+
+    if "weasyprint" in sys.modules:
+        return
+    lookup = _linker_cache_lookup()
+    if lookup is None:
+        import weasyprint
+
+        return
+    import ctypes.util
+
+    original = ctypes.util.find_library
+    ctypes.util.find_library = lookup
+    try:
+        import weasyprint  # noqa: F401
+    finally:
+        ctypes.util.find_library = original
+
+
 def _fonts() -> Any:
     """One WeasyPrint FontConfiguration for the process (building one is costly)."""
     global _font_config
     if _font_config is None:
+        _import_weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
         _font_config = FontConfiguration()
