@@ -393,6 +393,25 @@ def test_run_signal_with_a_better_direction() -> None:
     )
 
 
+def test_a_signalled_chart_says_what_it_means_for_the_target_in_one_sentence() -> None:
+    # offers: eight months alternating 0.40/0.44, then seven alternating 0.56/0.60 (the
+    # series of test_run_signal_with_a_better_direction): mean 0.4933, limits 0.372 ..
+    # 0.615, all below a 100% target, so consistently fails; June 2026 ends a run of 7
+    # above the mean. One sentence gives the signal and the target's outlook; the separate
+    # "On the monthly figures, the target for offering interviews ..." is not written.
+    values = [0.40, 0.44] * 4 + [0.56, 0.60, 0.56, 0.60, 0.56, 0.60, 0.56]
+    offers = xmr(values, labels=MONTHS, improvement="up", target=1.0)
+    assert offers.assurance == "consistently_fails"
+    config = Config(targets={"rhi_offered_rate": 1.0})
+    got = messages(table(), config=config, spc={"rhi_offered_rate": offers})
+    assert got[-1] == (
+        "The monthly rate of return home interviews offered shows an improvement: the 7 "
+        "months from December 2025 to June 2026 were all above the average; even so, at this "
+        "level the target of 100% will keep being missed unless practice changes."
+    )
+    assert not any("the target for offering interviews" in s for s in got)
+
+
 def test_trend_signal_counts_the_trend() -> None:
     # episodes: alternating 40/60 for 8 months, then 50, 51, ... 56 rising for 7 months.
     # mean = (4 x 100 + 371) / 15 = 51.4; mR = (7 x 20 + 10 + 6 x 1) / 14 = 11.14;

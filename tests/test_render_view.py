@@ -542,3 +542,42 @@ def test_counts_taken_when_the_data_was_taken_are_not_compared_with_last_quarter
         "",
         "",
     )
+
+
+def test_a_change_is_judged_only_as_far_as_the_control_chart_backs_it() -> None:
+    # Face to face within 72 hours: 18/40 = 45% against 30/80 = 38%, up 7 points, which
+    # alone would be "better". With a control chart of the metric, the word follows the
+    # chart's reading of the latest month (Making Data Count: two quarters are not a trend).
+    import dataclasses
+
+    from pipeline.analysis.spc import xmr
+
+    # Three months of 40%, 45%, 50%: no rule fires on so few points; the reading is then set
+    # to each case by hand.
+    chart = xmr([0.40, 0.45, 0.50], improvement="up")
+
+    def face_change(reading: str | None) -> tuple[str, str]:
+        results = small_results("internal")
+        if reading is not None:
+            results.analysis.spc = {
+                "rhi_target_met_rate": dataclasses.replace(chart, variation=reading or None)
+            }
+        results = replace(results, disclosure=None)
+        tiles = {t.label: t for t in build_view(results).tiles}
+        tile = tiles["Return home interviews completed face to face within 72 hours"]
+        return tile.change, tile.judgement
+
+    rise = "Up 7 percentage points on last quarter (38%)"
+    # No control chart of the metric: judged from the two quarters, as before.
+    assert face_change(None) == (f"{rise}, better", "better")
+    # The chart signals an improvement in the latest month: better.
+    assert face_change("improvement") == (f"{rise}, better", "better")
+    # Only ordinary variation: the rise is not called better, and the tile says why.
+    assert face_change("common_cause") == (
+        f"{rise}; within the ordinary variation of the monthly control chart",
+        "",
+    )
+    # The chart signals a concern while the quarter rose: no judgement either way.
+    assert face_change("concern") == (rise, "")
+    # The chart's signals withheld (no reading): no judgement, and nothing said of the chart.
+    assert face_change("") == (rise, "")

@@ -324,6 +324,7 @@ def _signal_entries(
         "points": signal.points,
         "rising": signal.high,
         "latest": result.latest == end,
+        "assurance": result.assurance,
     }
 
 
@@ -462,6 +463,14 @@ def key_messages(
         for name, result in spc.items()
         if (s := _signal_entries(name, result, quarter.months, labels)) is not None
     ]
+    # A chart with a signal says what its limits mean for the target in the same sentence,
+    # so its assurance sentence is not written as well (one message per chart).
+    signalled = {s["series"] for s in signals}
+    for prefix, series in charts:
+        ctx[f"{prefix}_signal"] = series in signalled
+    for signal in signals:
+        prefix = next((p for p, series in charts if series == signal["series"]), "")
+        signal["target"] = ctx.get(f"{prefix}_target") if prefix else None
     ctx["signal_count"] = len(signals)
     ctx["trial_limits"] = any(r.trial_limits for r in spc.values())
     env = _environment()

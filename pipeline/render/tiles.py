@@ -58,12 +58,36 @@ HEADLINES: tuple[tuple[str, str, str], ...] = (
 AS_AT_COUNTS = frozenset({"episodes_ongoing", "rhi_pending"})
 
 
+# What the tile says when the metric's monthly control chart does not back a judgement.
+ORDINARY = "; within the ordinary variation of the monthly control chart"
+
+
+def spc_reading(results: Results, metric: str, cohort: str) -> str | None:
+    """The latest month's reading on the metric's control chart as the audience may see it
+    ("improvement", "concern", "common_cause", ...; "" when its signals are withheld), or None
+    when the paper has no control chart of that metric (charts are of all children)."""
+    spc = getattr(results.analysis, "spc", None) or {}
+    if cohort != "all" or metric not in spc:
+        return None
+    decisions = getattr(results, "disclosure", None)
+    shown = spc[metric] if decisions is None else decisions.spc_result(metric, spc[metric])
+    return str(getattr(shown, "variation", None) or "")
+
+
 def _change(
-    fig: Figures, quarter: Quarter, cohort: str, metric: str, below: int
+    fig: Figures,
+    quarter: Quarter,
+    cohort: str,
+    metric: str,
+    below: int,
+    reading: str | None = None,
 ) -> tuple[str, str, str]:
     """The change on last quarter in words, the arrow to draw and the judgement. A rate on
     fewer than `below` cases in either quarter is not judged better or worse: one child more
-    or less moves it by many points (1 of 5 against 0 of 4 is 20 points)."""
+    or less moves it by many points (1 of 5 against 0 of 4 is 20 points). Where the paper
+    has a control chart of the metric (`reading`, from `spc_reading`), two quarters are not
+    judged against it: the change is called better or worse only when the chart signals an
+    improvement or a concern the same way, as Making Data Count asks."""
     prev = quarter.previous()
     spec = fig.registry[metric]
     if fig.not_recorded(quarter, cohort, metric):
@@ -112,6 +136,11 @@ def _change(
     tail = f", {judgement}" if judgement else ""
     if few and spec.direction is not None:
         tail = "; too few cases to judge"
+    elif judgement and reading is not None:
+        signalled = {"better": "improvement", "worse": "concern"}[judgement]
+        if reading != signalled:
+            # Withheld signals ("") back no judgement and are not spoken of.
+            judgement, tail = "", ORDINARY if reading == "common_cause" else ""
 
     return f"{word} {amount} on last quarter ({before_text}){tail}", arrow, judgement
 
@@ -148,7 +177,9 @@ def tiles(
         metric = headline if name == HEADLINE else name
         if metric not in fig.registry or fig.row(results.quarter, cohort, metric) is None:
             continue
-        change, arrow, judgement = _change(fig, results.quarter, cohort, metric, below)
+        change, arrow, judgement = _change(
+            fig, results.quarter, cohort, metric, below, spc_reading(results, metric, cohort)
+        )
         status, word, symbol = _rag(results, fig, metric, cohort)
         if metric == "rhi_completed_rate":
             label = f"Return home interviews {_completed_word(results)}"
