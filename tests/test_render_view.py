@@ -581,3 +581,18 @@ def test_a_change_is_judged_only_as_far_as_the_control_chart_backs_it() -> None:
     assert face_change("concern") == (rise, "")
     # The chart's signals withheld (no reading): no judgement, and nothing said of the chart.
     assert face_change("") == (rise, "")
+
+
+def test_each_rate_tile_says_what_it_is_a_share_of() -> None:
+    # Rates of different bases sit side by side, so each names its base: declined 65 of
+    # 108 offers; within 72 hours 21 of 40 interviews that count towards the timescale.
+    # A count has no base; a withheld rate shows none (its base would go with it).
+    tiles = _tiles()
+    assert tiles["Offers declined by the child or family"].base == "of 108 offers"
+    assert (
+        tiles["Return home interviews completed within 72 hours"].base
+        == "of 40 interviews that count towards the timescale"
+    )
+    assert tiles["Missing and away episodes"].base == ""
+    # Out-of-county independence (3 of 12) is withheld in the fixture.
+    assert tiles["Out-of-county interviews held independently"].base == ""

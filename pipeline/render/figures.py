@@ -110,14 +110,22 @@ class Figures:
         den = _num(row["denominator"])
         return not math.isnan(den) and 0 < den < below
 
+    def base(self, quarter: Quarter, cohort: str, metric: str) -> str:
+        """A shown rate's base as a count ('184'), or "" for a count, a withheld rate or a
+        rate with no base (a shown rate's numerator and base are published with it)."""
+        row = self.row(quarter, cohort, metric)
+        spec = self.registry.get(metric)
+        if row is None or spec is None or _withheld(row) or spec.kind != "ratio":
+            return ""
+        den = _num(row["denominator"])
+        return "" if math.isnan(den) else present.count(den)
+
     def rate_text(self, quarter: Quarter, cohort: str, metric: str, below: int) -> str:
         """`text`, with the base added to a rate on few cases: '0% (of 3)'."""
         shown = self.text(quarter, cohort, metric)
         if not self.small_base(quarter, cohort, metric, below):
             return shown
-        row = self.row(quarter, cohort, metric)
-        assert row is not None
-        return f"{shown} (of {present.count(_num(row['denominator']))})"
+        return f"{shown} (of {self.base(quarter, cohort, metric)})"
 
     def text(self, quarter: Quarter, cohort: str, metric: str) -> str:
         """The figure as the reader sees it: '1,234', '60%', '36 hours', 'no cases' or '[c]'."""

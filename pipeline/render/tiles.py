@@ -32,6 +32,7 @@ class Tile:
     rag_symbol: str  # a glyph of the shipped font, e.g. "×"; hidden from screen readers
     suppressed: bool = False
     context: str = ""  # a related figure beside it, e.g. "In any mode: 51%"
+    base: str = ""  # what a rate is of, e.g. "of 184 returns" ("" for a count)
 
 
 HEADLINE = "headline"
@@ -51,6 +52,35 @@ HEADLINES: tuple[tuple[str, str, str], ...] = (
     ("rhi_independent_rate", OUT, "Out-of-county interviews held independently"),
     ("children_repeat", "all", ""),
 )
+
+
+# What each rate's base counts, so tiles of different bases side by side say so (e.g. 21% of
+# returns beside 46% of the interviews that count towards the timescale).
+BASES: dict[str, tuple[str, str]] = {
+    "rhi_due": ("return", "returns"),
+    "rhi_offered": ("offer", "offers"),
+    "rhi_completed": ("completed interview", "completed interviews"),
+    "children": ("child", "children"),
+}
+# The timeliness rates' base is described in words in the registry, not a metric of its own.
+TIMESCALE_BASE = (
+    "interview that counts towards the timescale",
+    "interviews that count towards the timescale",
+)
+
+
+def base_words(fig: Figures, quarter: Quarter, cohort: str, metric: str) -> str:
+    """'of 184 returns': a shown rate's base and what it counts ("" when not known)."""
+    count = fig.base(quarter, cohort, metric)
+    spec = fig.registry.get(metric)
+    if not count or spec is None:
+        return ""
+    nouns = BASES.get(spec.denominator or "")
+    if nouns is None and metric in ("rhi_timely_rate", "rhi_target_met_rate"):
+        nouns = TIMESCALE_BASE
+    if nouns is None:
+        return ""
+    return f"of {count} {nouns[0] if count == '1' else nouns[1]}"
 
 
 # Counts of what was still open when the extract was taken: they depend on the as-at date,
@@ -101,9 +131,7 @@ def _change(
     # A rate on few cases carries its base: "(0% of 4)".
     before_text = fig.text(prev, cohort, metric)
     if fig.small_base(prev, cohort, metric, below):
-        row = fig.row(prev, cohort, metric)
-        assert row is not None
-        before_text += f" of {present.count(float(row['denominator']))}"
+        before_text += f" of {fig.base(prev, cohort, metric)}"
 
     if fig.suppressed(quarter, cohort, metric) or fig.suppressed(prev, cohort, metric):
         return f"Change not shown (small numbers); last quarter {before_text}", "", ""
@@ -195,6 +223,7 @@ def tiles(
                 rag_symbol=symbol,
                 suppressed=fig.suppressed(results.quarter, cohort, metric),
                 context=_context(results, fig, metric) if name == HEADLINE else "",
+                base=base_words(fig, results.quarter, cohort, metric),
             )
         )
     return out
