@@ -485,6 +485,18 @@ PROSE: list[tuple[str, list[tuple[str, ...]]]] = [
         "towards the timescale",
         [("q", "looked_after_out_of_area", "in_timeliness")],
     ),
+    # A rate tile's base, on its own line under the rate.
+    (rf"^of {_N} returns?$", [("q", "all", "rhi_due")]),
+    (rf"^of {_N} offers?$", [("q", "all", "rhi_offered")]),
+    (rf"^of {_N} completed interviews?$", [("q", "all", "rhi_completed")]),
+    (
+        rf"^of {_N} completed interviews? \(out of county\)$",
+        [("q", "looked_after_out_of_area", "rhi_completed")],
+    ),
+    (
+        rf"^of {_N} interviews? that counts? towards the timescale$",
+        [("q", "all", "in_timeliness")],
+    ),
     (rf"placed in county \({_N}\)", [("q", "looked_after_in_area", "episodes")]),
     (rf"placed out of county \({_N}\)", [("q", "looked_after_out_of_area", "episodes")]),
     (rf"not looked after \({_N}\)", [("q", "not_looked_after", "episodes")]),

@@ -32,6 +32,7 @@ from pipeline.render.figures import (
     SUPPRESSED,
     Figures,
     _completed_word,
+    _num,
     _recorded_cohorts,
     _small_base,
 )
@@ -499,23 +500,63 @@ def trend_rates_chart(results: Results, fig: Figures, num: Numberer) -> list[Blo
     return [num.chart(line_chart("fig-trend-rates", title, xs, series, percent=True))]
 
 
+def _count_and_share(fig: Figures, quarter: Quarter, count: str, rate: str) -> str:
+    """'108 (59%)': a count with the rate it is the numerator of; the count alone when the
+    rate is withheld or not recorded, and the count's own text ("[c]") when it is withheld."""
+    shown = fig.text(quarter, "all", count)
+    share = fig.text(quarter, "all", rate) if rate in fig.registry else ""
+    if fig.suppressed(quarter, "all", count) or not share or fig.suppressed(quarter, "all", rate):
+        return shown
+    if fig.value(quarter, "all", rate) is None:
+        return shown
+    return f"{shown} ({share})"
+
+
+def _numerator_and_rate(fig: Figures, quarter: Quarter, rate: str) -> str:
+    """'16 (46%)': a shown rate with its numerator; the rate's own text when withheld."""
+    row = fig.row(quarter, "all", rate)
+    shown = fig.text(quarter, "all", rate)
+    if (
+        row is None
+        or fig.suppressed(quarter, "all", rate)
+        or fig.value(quarter, "all", rate) is None
+    ):
+        return shown
+    numerator = _num(row["numerator"])
+    return shown if math.isnan(numerator) else f"{present.count(numerator)} ({shown})"
+
+
 def trend_table(results: Results, fig: Figures, num: Numberer) -> list[Block]:
-    """The counts behind the trend, one row per quarter, for all children."""
-    counts = ["episodes", "children", "rhi_due", "rhi_offered", "rhi_completed"]
+    """The figures behind the trend, one row per quarter, for all children: the counts, and
+    the rates the trend chart draws beside the counts they are worked out from."""
+    face = results.config.headline_target_metric == "rhi_target_met_rate"
+    hours = f"{float(results.config.timeliness_hours):g}"
+    timely = "rhi_target_met_rate" if face else "rhi_timely_rate"
+    counts = ["episodes", "children", "rhi_due"]
+    shares = [("rhi_offered", "rhi_offered_rate"), ("rhi_completed", "rhi_completed_rate")]
+    headers = [
+        "Quarter",
+        *[fig.registry[m].label for m in counts],
+        "Offered (share of returns due)",
+        f"{_completed_word(results).capitalize()} (share of returns due)",
+        f"{'Face to face within' if face else 'Within'} {hours} hours (share of interviews "
+        "that count)",
+    ]
     # A non-breaking space keeps "Q1 2025-26" on one line in a narrow first column.
     rows = [
-        [q.short_label.replace(" ", "\u00a0"), *[fig.text(q, "all", m) for m in counts]]
+        [
+            q.short_label.replace(" ", "\u00a0"),
+            *[fig.text(q, "all", m) for m in counts],
+            *[_count_and_share(fig, q, c, r) for c, r in shares],
+            _numerator_and_rate(fig, q, timely) if fig.recorded(timely) else "not recorded",
+        ]
         for q in results.quarters
     ]
-    return [
-        num.table(
-            DataTable(
-                "Quarterly figures, all children",
-                ["Quarter", *[fig.registry[m].label for m in counts if m in fig.registry]],
-                rows,
-            )
-        )
-    ]
+    note = (
+        "Interviews that count towards the timescale are those held with no agreed exception "
+        "to it (Appendix A)."
+    )
+    return [num.table(DataTable("Quarterly figures, all children", headers, rows, note))]
 
 
 def timeliness_text(results: Results, fig: Figures) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pipeline.metrics import present
 from pipeline.periods import Quarter
 from pipeline.render.figures import (
+    COHORT_SHORT,
     OUT,
     Figures,
     _completed_word,
@@ -80,7 +81,8 @@ def base_words(fig: Figures, quarter: Quarter, cohort: str, metric: str) -> str:
         nouns = TIMESCALE_BASE
     if nouns is None:
         return ""
-    return f"of {count} {nouns[0] if count == '1' else nouns[1]}"
+    group = "" if cohort == "all" else f" ({COHORT_SHORT[cohort].lower()})"
+    return f"of {count} {nouns[0] if count == '1' else nouns[1]}{group}"
 
 
 # Counts of what was still open when the extract was taken: they depend on the as-at date,
