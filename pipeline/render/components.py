@@ -123,7 +123,7 @@ class Components:
         self._extra = extra or {}
         # "completed", or "accepted" when the RHI record is offered/accepted flags.
         self.completed_word = _completed_word(results)
-        self.funnel_labels = {**FUNNEL_LABELS, "rhi_completed": self.completed_word.capitalize()}
+        self.funnel_labels = {**FUNNEL_LABELS, "rhi_completed": f"Offered: {self.completed_word}"}
         self.public = bool(results.disclosure.public)
         self.commentary_placed = False
 

@@ -113,21 +113,23 @@ def episodes_by_cohort_chart(results: Results, fig: Figures, num: Numberer) -> l
     ]
 
 
+# Returns due split into offered and not offered; offers split into what came of them. The
+# labels say which is a part of which, so the bars are not read as one falling funnel.
 FUNNEL = (
     "rhi_due",
     "rhi_offered",
+    "rhi_not_offered",
     "rhi_completed",
     "rhi_declined",
     "rhi_pending",
-    "rhi_not_offered",
 )
 FUNNEL_LABELS = {
-    "rhi_due": "Returned: interview due",
+    "rhi_due": "Returns due an interview",
     "rhi_offered": "Offered",
-    "rhi_completed": "Completed",
-    "rhi_declined": "Declined",
-    "rhi_pending": "Pending",
     "rhi_not_offered": "Not offered",
+    "rhi_completed": "Offered: completed",
+    "rhi_declined": "Offered: declined",
+    "rhi_pending": "Offered: still pending",
 }
 
 
@@ -139,7 +141,7 @@ def funnel_chart(results: Results, fig: Figures, num: Numberer) -> list[Block]:
     shown = {m: not fig.suppressed(q, "all", m) for m in ("rhi_offered_rate", "rhi_decline_rate")}
     done = _completed_word(results)
     funnel = _series(fig, q, "all", FUNNEL, "Episodes")
-    stage_labels = {**FUNNEL_LABELS, "rhi_completed": done.capitalize()}
+    stage_labels = {**FUNNEL_LABELS, "rhi_completed": f"Offered: {done}"}
     labels = [stage_labels[m] for m in FUNNEL]
     if shown["rhi_offered_rate"] and shown["rhi_decline_rate"]:
         title = (
@@ -151,7 +153,11 @@ def funnel_chart(results: Results, fig: Figures, num: Numberer) -> list[Block]:
         title = f"{offered} of returns were offered an interview"
     else:
         title = "What happened after children returned"
-    return [num.chart(bar_chart("fig-funnel", title, labels, [funnel], first_header="Stage"))]
+    return [
+        num.chart(
+            bar_chart("fig-funnel", title, labels, [funnel], first_header="Returns and offers")
+        )
+    ]
 
 
 STEPS = (
