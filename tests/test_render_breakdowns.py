@@ -38,6 +38,36 @@ def test_chart_of_mostly_withheld_bars_becomes_a_table_and_a_sentence() -> None:
     assert [x.kind for x in internal] == ["h3", "chart", "table"]
 
 
+def test_a_table_of_nothing_but_withheld_figures_and_zeros_is_a_sentence() -> None:
+    import pandas as pd
+
+    from pipeline.metrics.breakdowns import Breakdown
+    from pipeline.render.blocks import ALL_WITHHELD, Numberer
+    from pipeline.render.breakdowns import breakdown_blocks
+
+    # Out of county: independent 1, social worker 1, other 0. Every figure above zero is
+    # under 5, so withheld: the table would show its total and nothing else. The internal
+    # paper shows the table.
+    frame = pd.DataFrame(
+        {
+            "category": ["independent", "social_worker", "other"],
+            "label": ["Independent practitioner", "Social worker", "Other"],
+            "looked_after_out_of_area": [1, 1, 0],
+        }
+    )
+    b = Breakdown("interviewer_role", "Completed interviews by role", "role", True, frame)
+    public = breakdown_blocks(
+        replace(small_results("public"), breakdowns=[b], disclosure=None), b, Numberer()
+    )
+    assert [x.kind for x in public][-1] == "text"
+    assert public[-1].text == ALL_WITHHELD
+    assert not any(x.kind in ("table", "chart") for x in public)
+    internal = breakdown_blocks(
+        replace(small_results("internal"), breakdowns=[b], disclosure=None), b, Numberer()
+    )
+    assert internal[-1].kind == "table"
+
+
 def test_categorical_tables_sort_by_count_with_catch_alls_last() -> None:
     import pandas as pd
 

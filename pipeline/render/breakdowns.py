@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipeline.disclosure import total_key
 from pipeline.metrics import present
-from pipeline.render.blocks import MOSTLY_WITHHELD, Block, Numberer, _slug
+from pipeline.render.blocks import ALL_WITHHELD, MOSTLY_WITHHELD, Block, Numberer, _slug
 from pipeline.render.charts import DataTable, Series, bar_chart
 from pipeline.render.figures import COHORT_SHORT
 from pipeline.render.titles import breakdown_title
@@ -111,6 +111,19 @@ def _by_count(frame: pd.DataFrame, mask: pd.DataFrame, column: str) -> list[int]
     return shown + withheld + zeros + last
 
 
+def _nothing_but_withheld_or_zero(series: list[Series]) -> bool:
+    """True when some category figure is withheld and every one is withheld or zero: the
+    table would publish its totals and nothing else."""
+    cells = [
+        (bool(s.suppressed[i]) if s.suppressed else False, s.values[i])
+        for s in series
+        for i in range(len(s.values))
+    ]
+    if not any(hidden for hidden, _ in cells):
+        return False
+    return all(hidden or not float(value or 0) for hidden, value in cells)
+
+
 def _first_header(breakdown: Any) -> str:
     dimension = str(getattr(breakdown, "dimension", "") or "Category")
     return dimension.replace("_", " ").capitalize()
@@ -132,6 +145,9 @@ def breakdown_blocks(
         blocks.append(Block("text", text=note))
     if not labels:
         blocks.append(Block("text", text="None this quarter."))
+        return blocks
+    if _nothing_but_withheld_or_zero(series):
+        blocks.append(Block("text", text=ALL_WITHHELD))
         return blocks
     if breakdown.id in compared:
         chosen = [s for s in series if s.name in ("In county", "Out of county")] or series[:1]
