@@ -21,12 +21,13 @@ def _tiles(audience: str = "public", **config: object) -> dict[str, object]:
 
 def test_headline_tile_uses_the_configured_target_metric() -> None:
     # By default the headline is the face-to-face rate: 18/40 = 45%, last quarter 30/80 =
-    # 37.5% -> 38%: up 7 points; the rate in any mode (21/40 = 52.5% -> 53%) is beside it.
+    # 37.5% -> 38%: up 7 points (not judged: the fixture has no control chart); the rate in
+    # any mode (21/40 = 52.5% -> 53%) is beside it.
     default = {t.label: t for t in build_view(small_results()).tiles}
     assert "Return home interviews completed within 72 hours" not in default
     face = default["Return home interviews completed face to face within 72 hours"]
     assert face.figure == "45%"
-    assert face.change == "Up 7 percentage points on last quarter (38%), better"
+    assert face.change == "Up 7 percentage points on last quarter (38%)"
     assert face.context == "In any mode, including telephone: 53%"
     # Configured the other way round, the tile is the rate in any mode, with the
     # face-to-face rate as its context.
@@ -56,11 +57,11 @@ def test_rates_change_in_percentage_points_between_shown_percentages() -> None:
     assert declined.change == "No change on last quarter (60%)"
     assert declined.arrow == "same"
     timely = tiles["Return home interviews completed within 72 hours"]
-    # 21/40 = 52.5% -> 53% (half away from zero); last quarter 40/80 = 50%: up 3 points,
-    # and higher is better for timeliness.
+    # 21/40 = 52.5% -> 53% (half away from zero); last quarter 40/80 = 50%: up 3 points.
+    # Higher is better for timeliness, but with no control chart two quarters are not judged.
     assert timely.figure == "53%"
-    assert timely.change == "Up 3 percentage points on last quarter (50%), better"
-    assert timely.judgement == "better"
+    assert timely.change == "Up 3 percentage points on last quarter (50%)"
+    assert timely.judgement == ""
 
 
 def test_target_status_has_words_and_a_symbol() -> None:
@@ -330,9 +331,10 @@ def test_a_rate_on_few_cases_is_not_judged_better_or_worse() -> None:
         "Up 20 percentage points on last quarter (0% of 4); too few cases to judge"
     )
     assert (tile.arrow, tile.judgement) == ("up", "")
-    # On 40 and 80 cases a rate is judged: face to face 18/40 = 45% against 30/80 = 38%.
+    # On 40 and 80 cases the rate's change is given without that caveat: face to face 18/40
+    # = 45% against 30/80 = 38% (and no control chart, so no judgement).
     face = tiles["Return home interviews completed face to face within 72 hours"]
-    assert face.change == "Up 7 percentage points on last quarter (38%), better"
+    assert face.change == "Up 7 percentage points on last quarter (38%)"
 
 
 def _xmr_3_2_15() -> object:
@@ -568,8 +570,8 @@ def test_a_change_is_judged_only_as_far_as_the_control_chart_backs_it() -> None:
         return tile.change, tile.judgement
 
     rise = "Up 7 percentage points on last quarter (38%)"
-    # No control chart of the metric: judged from the two quarters, as before.
-    assert face_change(None) == (f"{rise}, better", "better")
+    # No control chart of the metric: two quarters alone are not judged.
+    assert face_change(None) == (rise, "")
     # The chart signals an improvement in the latest month: better.
     assert face_change("improvement") == (f"{rise}, better", "better")
     # Only ordinary variation: the rise is not called better, and the tile says why.
@@ -596,3 +598,20 @@ def test_each_rate_tile_says_what_it_is_a_share_of() -> None:
     assert tiles["Missing and away episodes"].base == ""
     # Out-of-county independence (3 of 12) is withheld in the fixture.
     assert tiles["Out-of-county interviews held independently"].base == ""
+
+
+def test_a_count_with_no_better_direction_says_when_its_change_is_ordinary_variation() -> None:
+    # Episodes 189 against 177: up 12, with no better direction. The control chart of
+    # episodes reads common cause in the latest month, so the tile says the change is
+    # within its ordinary variation.
+    import dataclasses
+
+    from pipeline.analysis.spc import xmr
+
+    results = small_results("internal")
+    chart = xmr([60.0, 64.0, 65.0])
+    results.analysis.spc = {"episodes": dataclasses.replace(chart, variation="common_cause")}
+    tiles = {t.label: t for t in build_view(replace(results, disclosure=None)).tiles}
+    assert tiles["Missing and away episodes"].change == (
+        "Up 12 on last quarter (177); within the ordinary variation of the monthly control chart"
+    )

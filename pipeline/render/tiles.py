@@ -119,7 +119,8 @@ def _change(
     or less moves it by many points (1 of 5 against 0 of 4 is 20 points). Where the paper
     has a control chart of the metric (`reading`, from `spc_reading`), two quarters are not
     judged against it: the change is called better or worse only when the chart signals an
-    improvement or a concern the same way, as Making Data Count asks."""
+    improvement or a concern the same way, as Making Data Count asks; with no control chart
+    of the metric, two quarters are not judged at all."""
     prev = quarter.previous()
     spec = fig.registry[metric]
     if fig.not_recorded(quarter, cohort, metric):
@@ -161,16 +162,16 @@ def _change(
     few = fig.small_base(quarter, cohort, metric, below) or fig.small_base(
         prev, cohort, metric, below
     )
-    if spec.direction is not None and not few:
-        judgement = "better" if (diff > 0) == (spec.direction == "up") else "worse"
+    if spec.direction is not None and not few and reading is not None:
+        better = (diff > 0) == (spec.direction == "up")
+        if reading == ("improvement" if better else "concern"):
+            judgement = "better" if better else "worse"
     tail = f", {judgement}" if judgement else ""
     if few and spec.direction is not None:
         tail = "; too few cases to judge"
-    elif judgement and reading is not None:
-        signalled = {"better": "improvement", "worse": "concern"}[judgement]
-        if reading != signalled:
-            # Withheld signals ("") back no judgement and are not spoken of.
-            judgement, tail = "", ORDINARY if reading == "common_cause" else ""
+    elif not judgement and reading == "common_cause":
+        # Withheld signals ("") back nothing and are not spoken of.
+        tail = ORDINARY
 
     return f"{word} {amount} on last quarter ({before_text}){tail}", arrow, judgement
 
