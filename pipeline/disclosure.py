@@ -173,8 +173,8 @@ class Disclosure:
         if gone:
             names = " and ".join(LEFT_OUT_NAMES.get(c, c) for c in gone)
             text = (text + " " if text else "") + (
-                f"The figures for {names} are not published: there are too few to show "
-                "without risk of identifying a child."
+                f"The column for {names} is left out of this table: its figures are small, "
+                "or would let small numbers be worked out, and could identify a child."
             )
         return text
 

@@ -463,8 +463,21 @@ PROSE: list[tuple[str, list[tuple[str, ...]]]] = [
         "because of where the child was placed",
         [("cell", "not_offered_reasons", "out_of_area", "looked_after_out_of_area")],
     ),
-    (rf"interviews offered: {_N}", [("q", "looked_after_out_of_area", "rhi_offered")]),
-    (rf"interviews completed: {_N}", [("q", "looked_after_out_of_area", "rhi_completed")]),
+    (
+        rf"{_N} interviews were offered to children placed out of county and {_N} were",
+        [
+            ("q", "looked_after_out_of_area", "rhi_offered"),
+            ("q", "looked_after_out_of_area", "rhi_completed"),
+        ],
+    ),
+    (
+        rf"{_N} interviews were offered to children placed out of county\.",
+        [("q", "looked_after_out_of_area", "rhi_offered")],
+    ),
+    (
+        rf", {_N} interviews with children placed out of county were",
+        [("q", "looked_after_out_of_area", "rhi_completed")],
+    ),
     (rf"In total, {_N} return home interviews were completed", [("q", "all", "rhi_completed")]),
     (rf"^{_N} children had \d+ or more episodes", [("q", "all", "children_repeat")]),
     (

@@ -371,7 +371,7 @@ def test_special_cause_signal_sentence() -> None:
     got = messages(table(), spc={"episodes": episodes})
     assert got[-1] == (
         "The number of missing episodes each month shows an unusual change in June 2026: "
-        "the figure was above the range expected from past months."
+        "the figure was above the range expected from the months charted."
     )
 
 
@@ -516,10 +516,10 @@ def test_board_is_asked_to_note_targets_missed_and_met() -> None:
     assert got == [
         "note the performance on return home interviews for April to June 2026 set out in "
         "this report.",
-        "note that one target was not met: offering a return home interview after every "
-        "return (60% for all children, against 100%).",
-        "note that one target was met: holding interviews within the timescale (43% for all "
-        "children, against 40%).",
+        "note that one target for all children was not met: offering a return home interview "
+        "after every return (60% for all children, against 100%).",
+        "note that one target for all children was met: holding interviews within the "
+        "timescale (43% for all children, against 40%).",
     ]
 
 

@@ -114,14 +114,16 @@ def test_summary_is_one_short_paragraph_naming_the_best_option():
     # so no option does much better; the replay does better than the service did, so the
     # figures are upper bounds
     assert section.blocks[0].text == (
-        "A model that replays this quarter's returns suggests today's dedicated workers could "
-        "have held face to face, by an independent worker and within 72 hours, 80% of the "
-        "interviews children did not decline (85% in county or at home, [c] out of county). "
-        "For comparison, 50% of this quarter's completed interviews that count towards the "
-        "timescale were actually held that way. No option does much better: the most is 84%, "
-        "with 2 workers, also out of county. The replay leaves out much of the work, so read "
-        "these as upper bounds; the options and assumptions are on the Capacity sheet of "
-        "tables.xlsx."
+        "A model that replays this quarter's returns suggests today's 2 dedicated workers "
+        "could have held face to face, by an independent worker and within 72 hours, 80% of "
+        "the interviews wanted (returns whose offer was not declined): 85% for children in "
+        "county or living at home, [c] for children placed out of county. What actually "
+        "happened is measured on a different base: 50% of this quarter's completed interviews "
+        "that count towards the timescale were held that way. No option does much better: "
+        "the most is 84%, if the same 2 workers also visited children placed out of county. "
+        "The replay leaves out much of the work, so read these as upper bounds. The options "
+        "are on the Capacity sheet of tables.xlsx, and the model's assumptions on its "
+        "Capacity assumptions sheet."
     )
 
 

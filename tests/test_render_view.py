@@ -78,7 +78,7 @@ def test_suppressed_figures_show_c_and_no_change() -> None:
     tiles = _tiles()
     ooc = tiles["Out-of-county interviews held independently"]
     assert ooc.figure == "[c]"
-    assert ooc.change == "Change not shown (small numbers); last quarter [c]"
+    assert ooc.change == "Not shown, to protect small numbers; last quarter [c]"
     assert ooc.arrow == ""
     repeat = next(t for label, t in tiles.items() if label.startswith("Children with 3"))
     assert repeat.figure == "[c]"
@@ -406,20 +406,25 @@ def test_the_note_that_most_numbers_are_withheld_is_said_once_a_section() -> Non
 
 
 def test_the_out_of_county_story_speaks_of_publishing_only_in_a_public_paper() -> None:
-    # Internal: nothing is withheld, so the figures are simply given, each share on few
-    # cases with its base; public: it says which can be published and which cannot.
-    from pipeline.render.figures import Figures, _registry
+    # Internal: nothing is withheld, so the figures are simply given in sentences, each
+    # share on few cases with its base; public: it says plainly which cannot be published.
+    from pipeline.render.figures import OUT, Figures, _registry
     from pipeline.render.sections import out_of_county_story
 
     internal = random_results("internal")
-    story = out_of_county_story(internal, Figures(internal.metrics, _registry(internal)))
+    fig = Figures(internal.metrics, _registry(internal))
+    story = out_of_county_story(internal, fig)
+    offered = fig.text(internal.quarter, OUT, "rhi_offered")
+    completed = fig.text(internal.quarter, OUT, "rhi_completed")
     assert story.startswith(
-        "For children placed out of county in April to June 2026, the figures are "
+        f"In April to June 2026, {offered} interviews were offered to children placed out of "
+        f"county and {completed} were completed."
     )
+    assert "Of the completed interviews, " in story
     assert "published" not in story
     public = random_results("public")
     story = out_of_county_story(public, Figures(public.metrics, _registry(public)))
-    assert "the figures that can be published are" in story or story.startswith("Not published")
+    assert "Not published, because" in story or "published" not in story
 
 
 def test_the_trend_follows_the_councils_headline_target() -> None:
@@ -431,10 +436,12 @@ def test_the_trend_follows_the_councils_headline_target() -> None:
         view = build_view(results)
         return next(c for c in view.charts if c.id == "fig-trend-rates").table.headers
 
-    assert "Face to face within timescale" in headers()
-    assert "Within timescale" not in headers()
+    face = "Face to face within timescale (of interviews counted)"
+    any_mode = "Within timescale (of interviews counted)"
+    assert face in headers()
+    assert any_mode not in headers()
     timely = headers(headline_target_metric="rhi_timely_rate")
-    assert "Within timescale" in timely and "Face to face within timescale" not in timely
+    assert any_mode in timely and face not in timely
 
 
 def test_a_control_chart_with_few_months_published_is_one_sentence() -> None:

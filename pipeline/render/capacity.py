@@ -53,6 +53,23 @@ def _hidden(results: Any, result: Any, place: str) -> bool:
     return results.disclosure.withholds(capacity_key(_row_id(result), place))
 
 
+def _option_words(option: Any, current_workers: int) -> str:
+    """An option as a clause that cannot be read as extra workers when it has today's
+    number: "If the same 2 workers also visited children placed out of county"."""
+    same = option.workers == current_workers
+    who = f"the same {option.workers}" if same else f"{option.workers}"
+    noun = "worker" if option.workers == 1 else "workers"
+    if getattr(option, "host_share", 0) > 0:
+        return (
+            f"With {who} {noun} and interviews out of county commissioned from the host authorities"
+        )
+    if option.out_of_county_visits:
+        if same:
+            return f"If {who} {noun} also visited children placed out of county"
+        return f"With {who} {noun} who also visit children placed out of county"
+    return f"With {who} {noun}, in county only"
+
+
 def share_text(results: Any, result: Any, place: str) -> str:
     """A replayed or actual share as the paper shows it: "92%", "no cases" or "[c]"."""
     return present.percent(
@@ -278,35 +295,42 @@ def capacity_summary(results: Any, num: Numberer | None = None) -> Section | Non
         return share_text(results, r, place)
 
     # Short sentences, each with one figure and what it is of: the replay's share is of the
-    # interviews wanted, the service's of the completed interviews in the timeliness measure.
+    # interviews wanted, the service's of the completed interviews in the timeliness measure,
+    # and the two bases are said to differ.
+    workers = current.option.workers
     text = (
-        "A model that replays this quarter's returns suggests today's dedicated workers "
-        "could have held face to face, by an independent worker and within "
+        "A model that replays this quarter's returns suggests today's "
+        f"{workers} dedicated {'worker' if workers == 1 else 'workers'} could have "
+        "held face to face, by an independent worker and within "
         f"{_hours(capacity.timeliness_hours)}, {share(current, 'all')} of the interviews "
-        f"children did not decline ({share(current, 'in_county')} in county or at home, "
-        f"{share(current, 'out_of_county')} out of county). For comparison, "
+        "wanted (returns whose offer was not declined): "
+        f"{share(current, 'in_county')} for children in county or living at home, "
+        f"{share(current, 'out_of_county')} for children placed out of county. What actually "
+        "happened is measured on a different base: "
         f"{share(actual, 'all')} of this quarter's completed interviews that count towards the "
-        "timescale were actually held that way"
+        "timescale were held that way"
     )
     # The fewest workers that come close to the best, not only the best: a board choosing
     # between options should see the cheapest that does nearly as well.
     close = _smallest_close_to_best(results)
     if close.option.id != current.option.id:
-        text += f". With {close.option.label.lower()}, the model gives {share(close, 'all')}"
+        text += f". {_option_words(close.option, workers)}, the model gives {share(close, 'all')}"
         if close.option.id != best.option.id:
             text += f"; no option gives more than {share(best, 'all')}"
     elif best.option.id != current.option.id:
         text += (
-            f". No option does much better: the most is {share(best, 'all')}, with "
-            f"{best.option.label.lower()}"
+            f". No option does much better: the most is {share(best, 'all')}, "
+            f"{_option_words(best.option, workers).lower()}"
         )
     gap = capacity.gap("all")
     flattered = not (math.isnan(gap) or gap <= 0 or _hidden(results, actual, "all"))
     text += (
-        ". The replay leaves out much of the work, so read these as upper bounds; the options "
-        "and assumptions are on the Capacity sheet of tables.xlsx."
+        ". The replay leaves out much of the work, so read these as upper bounds. The options "
+        "are on the Capacity sheet of tables.xlsx, and the model's assumptions on its "
+        "Capacity assumptions sheet."
         if flattered
-        else ". The options and assumptions are on the Capacity sheet of tables.xlsx."
+        else ". The options are on the Capacity sheet of tables.xlsx, and the model's "
+        "assumptions on its Capacity assumptions sheet."
     )
     return Section(SECTION_ID, TITLE, [Block("text", text=text)])
 

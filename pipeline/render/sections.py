@@ -315,22 +315,26 @@ def hours_by_step_chart(results: Results, fig: Figures, num: Numberer) -> list[B
     ]
 
 
+# Each rate says what it is a share of: returns, completed interviews, or the completed
+# interviews that count towards the timescale (no agreed exception).
 COMPARE = (
-    ("rhi_offered_rate", "Offered"),
-    ("rhi_completed_rate", "Completed"),
-    ("rhi_independent_rate", "Independent"),
-    ("rhi_face_to_face_rate", "Face to face"),
-    ("rhi_timely_rate", "Within timescale"),
+    ("rhi_offered_rate", "Offered (of returns)"),
+    ("rhi_completed_rate", "Completed (of returns)"),
+    ("rhi_independent_rate", "Independent (of completed)"),
+    ("rhi_face_to_face_rate", "Face to face (of completed)"),
+    ("rhi_timely_rate", "Within timescale, any mode (of those counted)"),
 )
 
 
-# What the out-of-county section states for that group, in order: (metric, how it reads).
-OUT_OF_COUNTY_STORY = (
-    ("rhi_offered", "interviews offered"),
-    ("rhi_completed", "interviews completed"),
-    ("rhi_independent_rate", "the share held by an independent interviewer"),
-    ("rhi_timely_rate", "the share held within {hours} hours"),
-    ("rhi_face_to_face_rate", "the share held face to face"),
+# The shares the out-of-county section states for that group, in order: (metric, what it is).
+OUT_OF_COUNTY_SHARES = (
+    ("rhi_independent_rate", "held by an independent interviewer", "the completed interviews"),
+    ("rhi_face_to_face_rate", "held face to face", "the completed interviews"),
+    (
+        "rhi_timely_rate",
+        "held within {hours} hours",
+        "the completed interviews that count towards the timescale",
+    ),
 )
 
 
@@ -340,27 +344,42 @@ def out_of_county_story(results: Results, fig: Figures) -> str:
     q = results.quarter
     hours = f"{float(results.config.timeliness_hours):g}"
     below = _small_base(results)
-    shown, withheld = [], []
-    for metric, words in OUT_OF_COUNTY_STORY:
-        words = words.format(hours=hours)
+    done = _completed_word(results)
+
+    def shown(metric: str) -> bool:
+        return fig.row(q, OUT, metric) is not None and not fig.suppressed(q, OUT, metric)
+
+    offered, completed = fig.text(q, OUT, "rhi_offered"), fig.text(q, OUT, "rhi_completed")
+    parts = []
+    if shown("rhi_offered") and shown("rhi_completed"):
+        parts.append(
+            f"In {q.months_label}, {offered} interviews were offered to children placed out "
+            f"of county and {completed} were {done}."
+        )
+    elif shown("rhi_offered"):
+        parts.append(
+            f"In {q.months_label}, {offered} interviews were offered to children placed out "
+            "of county."
+        )
+    elif shown("rhi_completed"):
+        parts.append(
+            f"In {q.months_label}, {completed} interviews with children placed out of county "
+            f"were {done}."
+        )
+    withheld = []
+    for metric, what, base in OUT_OF_COUNTY_SHARES:
+        what = what.format(hours=hours)
         if fig.row(q, OUT, metric) is None:
             continue
-        if fig.suppressed(q, OUT, metric):
-            withheld.append(words)
+        if not shown(metric):
+            withheld.append(f"how many were {what}")
         else:
             # A share of a few interviews carries its base: "0% (of 5)".
-            shown.append(f"{words}: {fig.rate_text(q, OUT, metric, below)}")
-    parts = []
-    if shown:
-        # "That can be published" only where some are not: an internal report withholds none.
-        which = "the figures that can be published are" if withheld else "the figures are"
-        parts.append(
-            f"For children placed out of county in {q.months_label}, {which} {_listed(shown)}."
-        )
+            parts.append(f"Of {base}, {fig.rate_text(q, OUT, metric, below)} were {what}.")
     if withheld:
         parts.append(
-            f"Not published, because the numbers are small enough to identify children or "
-            f"could be worked out from other figures: {_listed(withheld)}."
+            f"Not published, because the numbers are small enough to identify a child or "
+            f"would let such a number be worked out: {_listed(withheld)}."
         )
     return " ".join(parts)
 
@@ -431,9 +450,13 @@ def out_of_county_chart(results: Results, fig: Figures, num: Numberer) -> list[B
     below = _small_base(results)
     done = _completed_word(results).capitalize()
     compare = [
-        (m, done if m == "rhi_completed_rate" else label)
+        (m, f"{done} (of returns)" if m == "rhi_completed_rate" else label)
         for m, label in COMPARE
-        if fig.recorded(m, IN) and fig.recorded(m, OUT)
+        if fig.recorded(m, IN)
+        and fig.recorded(m, OUT)
+        # A measure withheld for both groups would be a pair of empty bars; the section's
+        # words say what is withheld.
+        and not (fig.suppressed(q, IN, m) and fig.suppressed(q, OUT, m))
     ]
     metrics = [m for m, _ in compare]
     cats = [label for _, label in compare]
@@ -445,6 +468,18 @@ def out_of_county_chart(results: Results, fig: Figures, num: Numberer) -> list[B
         title = (
             f"Out-of-county interviews were {comparison} often independent "
             f"({said.out_of_county} against {said.in_county} in county)"
+        )
+    elif "rhi_offered_rate" in metrics and not (
+        ins.hidden(metrics.index("rhi_offered_rate"))
+        or outs.hidden(metrics.index("rhi_offered_rate"))
+    ):
+        i = metrics.index("rhi_offered_rate")
+        a, b = float(outs.values[i]), float(ins.values[i])  # type: ignore[arg-type]
+        comparison = "less" if a < b else "more" if a > b else "as"
+        title = (
+            f"Out-of-county returns were offered an interview {comparison} often"
+            f"{' as in county' if comparison == 'as' else ''} ({outs.labels[i]} against "
+            f"{ins.labels[i]} in county)"
         )
     else:
         title = "Interviews for children placed in and out of county"
@@ -462,9 +497,9 @@ def out_of_county_chart(results: Results, fig: Figures, num: Numberer) -> list[B
 
 
 TREND_RATES = (
-    ("rhi_offered_rate", "Offered"),
-    ("rhi_completed_rate", "Completed"),
-    ("rhi_timely_rate", "Within timescale"),
+    ("rhi_offered_rate", "Offered (of returns)"),
+    ("rhi_completed_rate", "Completed (of returns)"),
+    ("rhi_timely_rate", "Within timescale (of interviews counted)"),
 )
 
 
@@ -475,10 +510,12 @@ def trend_rates_chart(results: Results, fig: Figures, num: Numberer) -> list[Blo
     rates = list(TREND_RATES)
     if results.config.headline_target_metric == "rhi_target_met_rate":
         # The council's target is face to face within the timescale: its trend is that one.
-        rates[-1] = ("rhi_target_met_rate", "Face to face within timescale")
+        rates[-1] = ("rhi_target_met_rate", "Face to face within timescale (of interviews counted)")
     series = [
         Series(
-            _completed_word(results).capitalize() if m == "rhi_completed_rate" else label,
+            f"{_completed_word(results).capitalize()} (of returns)"
+            if m == "rhi_completed_rate"
+            else label,
             [fig.value(q, "all", m) for q in quarters],
             [fig.text(q, "all", m) for q in quarters],
             [fig.suppressed(q, "all", m) for q in quarters],

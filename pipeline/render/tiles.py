@@ -137,7 +137,7 @@ def _change(
         before_text += f" of {fig.base(prev, cohort, metric)}"
 
     if fig.suppressed(quarter, cohort, metric) or fig.suppressed(prev, cohort, metric):
-        return f"Change not shown (small numbers); last quarter {before_text}", "", ""
+        return f"Not shown, to protect small numbers; last quarter {before_text}", "", ""
     if now is None or before is None:
         return f"Not comparable; last quarter {before_text}", "", ""
     shown_as = getattr(spec, "shown_as", None) or _default_shown(spec.kind)
