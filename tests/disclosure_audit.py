@@ -526,6 +526,7 @@ NOT_COUNTS = [
     r"\d+ warnings?",
     r"\d+ percentage points?",
     r"\d+(?:\.\d+)? (?:hours?|days?|months?|quarters?|workers?|targets?)\b",
+    r"\d+ dedicated workers?",  # the replay's workforce, a configured number of staff
     r"\d+-hour",
     r"\b\d+ (?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December)\b",

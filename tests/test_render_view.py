@@ -523,11 +523,19 @@ def test_a_table_of_looked_after_groups_says_where_children_not_looked_after_are
     assert partial  # the interviews by mode, at least
     for table in partial:
         assert table.note == (
-            "In county and out of county are looked-after children; children not looked after "
-            "are counted in All children only."
+            "In county and out of county count looked-after children only; children not "
+            "looked after are counted in All children only."
         )
     full = [t for t in tables if "Not looked after" in t.headers]
     assert all("counted in All children only" not in t.note for t in full)
+    # With the out-of-county column left out (a public paper), the note names both groups
+    # counted in All children only.
+    from pipeline.render.breakdowns import _partial_note
+
+    assert _partial_note(["Mode", "All children", "In county"]) == (
+        "In county counts looked-after children only; children placed out of county and "
+        "children not looked after are counted in All children only."
+    )
 
 
 def test_counts_taken_when_the_data_was_taken_are_not_compared_with_last_quarter() -> None:
@@ -622,3 +630,19 @@ def test_a_count_with_no_better_direction_says_when_its_change_is_ordinary_varia
     assert tiles["Missing and away episodes"].change == (
         "Up 12 on last quarter (177); within the ordinary variation of the monthly control chart"
     )
+
+
+def test_the_methodology_lists_the_councils_targets_headline_first() -> None:
+    # The fixture's only target is 90% on the rate within 72 hours, amber within 0.1 (10
+    # points); made the headline, it is marked as such.
+    from pipeline.render.appendices import target_rows
+    from pipeline.render.figures import _registry
+
+    results = small_results(headline_target_metric="rhi_timely_rate")
+    assert target_rows(results, _registry(results)) == [
+        (
+            "Return home interviews completed within 72 hours",
+            "90%; a figure short of it by no more than 10 percentage points is rated amber "
+            "(the council's headline target)",
+        )
+    ]

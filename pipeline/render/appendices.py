@@ -151,6 +151,31 @@ def _rules(results: Results) -> list[str]:
     return list(meth.rules(results.config.timeliness_hours))
 
 
+def target_rows(results: Results, registry: dict[str, Any]) -> list[tuple[str, str]]:
+    """The council's targets as the methodology lists them: (measure, "100%; a figure short
+    of it by no more than 10 percentage points is rated amber"), the headline target first,
+    then in the configuration's order."""
+    headline = results.config.headline_target_metric
+    items = sorted(results.config.targets.items(), key=lambda item: item[0] != headline)
+    rows = []
+    for metric, target in items:
+        spec = registry.get(metric)
+        if spec is None:
+            continue
+        rate = spec.kind == "ratio" and (getattr(spec, "shown_as", "") or "percent") == "percent"
+        goal = present.rate_percent(target.target) if rate else f"{target.target:g}"
+        within = (
+            f"{present.round_half_away(target.amber_within * 100)} percentage points"
+            if rate
+            else f"{target.amber_within:g}"
+        )
+        words = f"{goal}; a figure short of it by no more than {within} is rated amber"
+        if metric == headline:
+            words += " (the council's headline target)"
+        rows.append((spec.label, words))
+    return rows
+
+
 def _cohort_definition(cohort: str) -> str:
     from pipeline.metrics import registry
 

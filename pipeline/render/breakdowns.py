@@ -124,6 +124,31 @@ def _nothing_but_withheld_or_zero(series: list[Series]) -> bool:
     return all(hidden or not float(value or 0) for hidden, value in cells)
 
 
+# Each group column's children, for the note on a table that leaves some group out.
+_GROUP_WORDS = {
+    "In county": "children placed in county",
+    "Out of county": "children placed out of county",
+    "Not looked after": "children not looked after",
+}
+
+
+def _partial_note(headers: list[str]) -> str:
+    """Where a table's group columns do not add up to its All children column: which of them
+    are looked-after children, and which children are counted in All children only ("" when
+    no group is missing)."""
+    shown = [g for g in _GROUP_WORDS if g in headers]
+    if "All children" not in headers or not shown or len(shown) == len(_GROUP_WORDS):
+        return ""
+    placed = [g.lower() for g in shown if g != "Not looked after"]
+    first = ""
+    if placed:
+        verb = "count" if len(placed) > 1 else "counts"
+        first = f"{' and '.join(placed)} {verb} looked-after children only; "
+    missing = " and ".join(_GROUP_WORDS[g] for g in _GROUP_WORDS if g not in headers)
+    sentence = f"{first}{missing} are counted in All children only."
+    return sentence[0].upper() + sentence[1:]
+
+
 def _first_header(breakdown: Any) -> str:
     dimension = str(getattr(breakdown, "dimension", "") or "Category")
     return dimension.replace("_", " ").capitalize()
@@ -167,16 +192,8 @@ def breakdown_blocks(
         chart_id = f"fig-{_slug(breakdown.id)}"
         chart = bar_chart(chart_id, title, labels, chosen, first_header=table.headers[0])
         blocks.append(num.chart(chart))
-    # Columns for children placed in and out of county without one for children not looked
-    # after would not add up to All children: say where those children are.
-    partial = {"In county", "Out of county"} <= set(table.headers) and (
-        "Not looked after" not in table.headers
-    )
-    note = (
-        "In county and out of county are looked-after children; children not looked after "
-        "are counted in All children only."
-        if partial and "All children" in table.headers
-        else ""
-    )
+    # Group columns that do not cover every child would not add up to All children: say
+    # which children are looked after and where the others are counted.
+    note = _partial_note(table.headers)
     blocks.append(num.table(replace(table, note=note)))
     return blocks

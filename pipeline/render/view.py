@@ -20,6 +20,7 @@ from pipeline.render.appendices import (
     methodology_rows,
     provenance_rows,
     quality_view,
+    target_rows,
 )
 from pipeline.render.blocks import Block, Numberer, Section
 from pipeline.render.capacity import assumptions as capacity_assumptions
@@ -109,6 +110,7 @@ def build_view(
         "board_asks": list(results.board_asks),
         "actions": list(cfg.board_actions),
         "rules": _rules(results),
+        "targets": target_rows(results, registry),
         "cohorts": [(COHORTS[c], _cohort_definition(c)) for c in COHORTS],
         "methodology": methodology_rows(results),
         "quality": quality,
