@@ -499,9 +499,9 @@ def test_the_timeliness_opening_explains_a_median_over_the_timescale() -> None:
     text = timeliness_text(results, Figures(rows, _registry(results)))
     assert text.endswith(
         "Interviews with an agreed exception to the timescale are left out of these rates, "
-        "but the median times below include them, so the median time from return to "
-        "interview (3.6 days) can be longer than 72 hours even though 51% of the interviews "
-        "counted were within it."
+        "but the median times below include them. That is how the median time from return "
+        "to interview (3.6 days) can be longer than 72 hours while 51% of the interviews "
+        "counted were held within 72 hours."
     )
     # a median within the timescale needs no explaining
     rows.loc[rows["metric"] == "median_hours_return_to_completion", "value"] = 50.0

@@ -291,15 +291,21 @@ class Components:
 
 
 def _said_once(blocks: list[Block]) -> list[Block]:
-    """The blocks with the note that most numbers are withheld kept only where it first
-    stands in the section: said again before each of its tables, it reads as padding."""
+    """The blocks with each sentence block kept only where it first stands in the section:
+    a note said again before each of its tables (that most numbers are withheld, that a
+    group's column is left out) reads as padding."""
     out: list[Block] = []
-    said = False
+    said: set[str] = set()
     for block in blocks:
-        repeat = block.kind == "text" and block.text == MOSTLY_WITHHELD
-        if repeat and said:
-            continue
-        said = said or repeat
+        # Only notes that stand before a table: a sentence that is all a heading has under
+        # it ("None this quarter.") is kept under every heading.
+        note = block.kind == "text" and (
+            block.text == MOSTLY_WITHHELD or str(block.text).startswith("The column for ")
+        )
+        if note:
+            if block.text in said:
+                continue
+            said.add(block.text)
         out.append(block)
     return out
 

@@ -212,9 +212,10 @@ def _timeliness_text(fig: Figures, q: Quarter, hours: str, face: bool) -> str:
     )
     if shown and median is not None and rate is not None and median > float(hours) and rate >= 0.5:
         text += (
-            ", so the median time from return to interview "
+            ". That is how the median time from return to interview "
             f"({fig.text(q, 'all', 'median_hours_return_to_completion')}) can be longer than "
-            f"{hours} hours even though {timely} of the interviews counted were within it"
+            f"{hours} hours while {timely} of the interviews counted were held within {hours} "
+            "hours"
         )
     return text + "."
 
@@ -759,7 +760,8 @@ def spc_blocks(results: Results, num: Numberer) -> list[Block]:
                         ),
                     )
                 )
-                if reading:
+                # With no chart, the reading of limits that are withheld says nothing more.
+                if reading and not results.disclosure.spc_withheld(key):
                     blocks.append(Block("text", text=reading))
                 continue
             blocks.append(

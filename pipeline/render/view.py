@@ -202,7 +202,8 @@ def build_view(
     )
     notes.append(
         "Percentages are whole numbers, rounded half away from zero; 'no cases' means there "
-        "was nothing to count. A percentage followed by '(of 5)' is of fewer than 10 cases."
+        "was nothing to count. A percentage followed by a number in brackets, such as '(of 5)', "
+        "is a share of fewer than 10 cases: the number says how many."
     )
     revised = revisions_note(results)
     if revised:
