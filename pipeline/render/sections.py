@@ -411,7 +411,8 @@ def not_offered_for_placement(results: Results) -> str:
     return (
         f" {present.count(n)} {returns} of children placed out of county {verb} not offered "
         "an interview because of where the child was placed (see 'Why return home interviews "
-        "were not offered')."
+        "were not offered'), although the statutory guidance says every child who returns "
+        "must be offered one, wherever they live."
     )
 
 
