@@ -125,6 +125,8 @@ class Components:
         self.completed_word = _completed_word(results)
         self.funnel_labels = {**FUNNEL_LABELS, "rhi_completed": f"Offered: {self.completed_word}"}
         self.public = bool(results.disclosure.public)
+        # The council's headline target is face to face within the timescale (the default).
+        self.headline_face = results.config.headline_target_metric == "rhi_target_met_rate"
         self.commentary_placed = False
 
     # -- markers -------------------------------------------------------------------------

@@ -498,10 +498,12 @@ def out_of_county_chart(results: Results, fig: Figures, num: Numberer) -> list[B
     ]
 
 
+# Short line labels (drawn at the lines' ends, where long ones squeeze the chart); the
+# section's words and the table say what each rate is a share of.
 TREND_RATES = (
-    ("rhi_offered_rate", "Offered (of returns)"),
-    ("rhi_completed_rate", "Completed (of returns)"),
-    ("rhi_timely_rate", "Within timescale (of interviews counted)"),
+    ("rhi_offered_rate", "Offered"),
+    ("rhi_completed_rate", "Completed"),
+    ("rhi_timely_rate", "Within timescale"),
 )
 
 
@@ -512,12 +514,10 @@ def trend_rates_chart(results: Results, fig: Figures, num: Numberer) -> list[Blo
     rates = list(TREND_RATES)
     if results.config.headline_target_metric == "rhi_target_met_rate":
         # The council's target is face to face within the timescale: its trend is that one.
-        rates[-1] = ("rhi_target_met_rate", "Face to face within timescale (of interviews counted)")
+        rates[-1] = ("rhi_target_met_rate", "Face to face within timescale")
     series = [
         Series(
-            f"{_completed_word(results).capitalize()} (of returns)"
-            if m == "rhi_completed_rate"
-            else label,
+            _completed_word(results).capitalize() if m == "rhi_completed_rate" else label,
             [fig.value(q, "all", m) for q in quarters],
             [fig.text(q, "all", m) for q in quarters],
             [fig.suppressed(q, "all", m) for q in quarters],
