@@ -761,8 +761,9 @@ def spc_blocks(results: Results, num: Numberer) -> list[Block]:
                         ),
                     )
                 )
-                # With no chart, the reading of limits that are withheld says nothing more.
-                if reading and not results.disclosure.spc_withheld(key):
+                if reading:
+                    # There is no chart here to speak of: the series is.
+                    reading = reading.replace("for this chart", "for this series")
                     blocks.append(Block("text", text=reading))
                 continue
             blocks.append(
