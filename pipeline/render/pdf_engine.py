@@ -235,7 +235,10 @@ def _engine_main(conn: Any, parent_end: Any) -> None:
         while job is None:
             job = _take(conn, fds)
             _fork_engines(conn, fds, engines)
-    except (EOFError, OSError):  # the main process has gone: nothing to render for
+    except (EOFError, OSError):
+        # The main process has gone or closed the engine: nothing to render for, here or in
+        # the engines forked here, which are stopped before this one ends.
+        _stop_engines(engines, end=False)
         return
     _render(conn, job)
     # The engines forked here end with this process (Linux ends them): each is let finish.
@@ -279,15 +282,16 @@ def _fork_engines(conn: Any, fds: list[int], engines: list[int]) -> None:
         os.close(fd)
 
 
-def _stop_engines(engines: list[int]) -> None:
-    """End the engines this one forked, wait for them, and end this one (its SIGTERM)."""
+def _stop_engines(engines: list[int], end: bool = True) -> None:
+    """End the engines this one forked, wait for them, and (its SIGTERM) end this one."""
     for pid in engines:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
     for pid in engines:
         with contextlib.suppress(OSError):
             os.waitpid(pid, 0)
-    os._exit(128 + signal.SIGTERM)
+    if end:
+        os._exit(128 + signal.SIGTERM)
 
 
 def _forked_engine_main(
