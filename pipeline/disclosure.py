@@ -303,6 +303,7 @@ def disclose(
         registry=specs,
         repeat_threshold=repeat_threshold,
         independent_roles=independent_roles,
+        capacity=capacity,
     )
     decided: set[Key] = set()
     if "suppressed" in metrics.columns:
@@ -322,7 +323,13 @@ def disclose(
     withheld.update(k for k in withheld_counts if k[0] == "cell")
     if monthly is not None and not monthly.empty:
         withheld.update(_monthly_decisions(monthly, withheld_counts))
+    withheld |= small_medians(metrics, threshold)
     if capacity is not None:
+        # A capacity share is withheld when a count it prints is (the linear programs
+        # protect the counts behind it like any other).
+        for place in model.places:
+            if place[0][0] == "capacity_n" and any(k in withheld_counts for k in place):
+                withheld.add(capacity_key(CAPACITY_SHARES[place[0][1]], place[0][2]))
         withheld |= capacity_withheld(capacity, withheld, quarter=quarter, threshold=threshold)
     notes = _public_notes(shown, hidden, quarter)
     return Disclosure(
@@ -333,6 +340,46 @@ def disclose(
         notes,
         frozenset(left_out),
     )
+
+
+# The capacity share (`capacity_key`'s row) that prints each count of the capacity replay.
+CAPACITY_SHARES = {
+    "actual_timely": "actual",
+    "actual_wanted": "actual",
+    "non_engagement": "non_engagement",
+}
+
+
+def median_minimum(threshold: int) -> int:
+    """The fewest values a published median may rest on: twice the threshold (10 by default).
+
+    A median of n values is the middle child's own time (or the mean of the middle two); on
+    a handful of interviews it says how long one identifiable child waited, and a reader
+    who knows some of the children narrows the rest. Output-checking practice asks for
+    medians, like means, to rest on at least 10 people (UK Longitudinal Linkage
+    Collaboration, statistical disclosure control rules, where 10 is also the count
+    threshold); here the count threshold is 5, and twice it keeps a median on fewer than 10
+    values out of print (docs/privacy.md)."""
+    return 2 * threshold
+
+
+def small_medians(metrics: pd.DataFrame, threshold: int) -> set[Key]:
+    """The median rows to withhold: those whose n is from 1 to `median_minimum` - 1.
+    Withholding a median row only hides figures (its n may be shown elsewhere), so no other
+    figure's protection changes: a median is in no relation."""
+    least = median_minimum(threshold)
+    out: set[Key] = set()
+    medians = metrics[metrics["metric"].astype("str").str.startswith("median_")]
+    for q, c, m, n in zip(
+        medians["quarter"].astype("str"),
+        medians["cohort"].astype("str"),
+        medians["metric"].astype("str"),
+        medians["denominator"].astype("float64"),
+        strict=True,
+    ):
+        if not np.isnan(n) and 0 < n < least:
+            out.add(metric_key(q, c, m))
+    return out
 
 
 def hidden_quantities(model: Any, withheld: Collection[Key]) -> set[Key]:
@@ -497,20 +544,21 @@ VALUED = frozenset(
     {
         "rhi_completed",
         "completed",
-        "timely",
         "in_timeliness",
         "target_met",
         "face_to_face",
         "independent",
         "independent_practitioner",
         "host_authority_practitioner",
-        "rhi_timely",
         "T",
         "rhi_target_met",
         # The out-of-county section quotes the returns not offered because of the placement.
         "out_of_area",
     }
 )
+# Interviews within the timescale in any mode are context for the council's face-to-face
+# target: when the two differ by a small count, the any-mode figure goes first (class 1).
+CONTEXT = frozenset({"timely", "rhi_timely"})
 HEADLINE = frozenset({"episodes", "children", "rhi_due", "rhi_offered", "rhi_completed"})
 
 
@@ -518,12 +566,18 @@ def loss_class(key: Key) -> int:
     """0 = withhold first (pending, other, unknown), 1 = ordinary, 2 = completed, timely,
     face to face, independent, 3 = headline counts for all children and the total rows."""
     name = key[-1] if key[0] != "cell" else key[2]
+    if key[0] == "capacity_n":
+        # The replay's non-engagement rate is an assumption's wording; its actual shares a
+        # calibration row: both go before the metrics' own figures.
+        return 0 if key[1] == "non_engagement" else 1
     if key[0] == "n" and key[2] == "all" and name in HEADLINE:
         return 3
     if key[0] == "cell" and name == TOTAL:
         return 3
     if name in LOW_LOSS:
         return 0
+    if name in CONTEXT or (key[0] == "month" and key[2] in CONTEXT):
+        return 1
     if name in VALUED or (key[0] == "month" and key[2] in VALUED):
         return 2
     return 1
@@ -611,6 +665,8 @@ def protection(
         if key in wanted:
             withheld[i] = True
     cost = figure_costs(model, problem)
+    made = getattr(model, "derived", set())
+    derived = [k in made for k in problem.keys]
     rank = sorted(range(n), key=lambda i: (cost[i], values[i], problem.keys[i]))
     order = [0] * n
     for position, i in enumerate(rank):
@@ -684,7 +740,7 @@ def protection(
                 ]
                 if not hid:
                     continue
-                need = _shortfall(hid, values, withheld, primary, threshold)
+                need = _shortfall(hid, values, withheld, primary, threshold, cells)
                 if need <= 0:
                     continue
                 shown = [i for i in idx if not hidden[i] and values[i] > 0]
@@ -718,7 +774,7 @@ def protection(
     risen: set[int] = set()
     for _ in range(MAX_ROUNDS):
         picks: list[tuple[str, Any]] = []
-        unsafe = _unsafe(problem, withheld, hidden, primary, cells, threshold, safe, risen)
+        unsafe = _unsafe(problem, withheld, hidden, primary, cells, threshold, safe, risen, derived)
         risen.clear()
         for group, failures in unsafe:
             # One complementary figure for each unsafe figure (the same one may serve two).
@@ -789,6 +845,7 @@ def _unsafe(
     threshold: int,
     safe: set[int],
     risen: set[int],
+    derived: Sequence[bool],
 ) -> list[tuple[list[int], list[tuple[int, list[int], float]]]]:
     """Each linked group with withheld figures an attacker can still pin down: the figures,
     with the relations that hold each one (where a complementary figure would help).
@@ -805,8 +862,12 @@ def _unsafe(
         floors = [1.0 if withheld[i] and cells[i] and values[i] >= 1 else 0.0 for i in members]
         # A figure whose floor rose (hidden, now withheld) narrows its group: check it all.
         again = not risen.isdisjoint(members)
+        # Checked: every figure shown as [c] on its own, and every small count printed
+        # nowhere that a reader would work out by subtraction (`Model.differ`).
         checked = [
-            k for k, i in enumerate(members) if floors[k] == 1.0 and (again or i not in safe)
+            k
+            for k, i in enumerate(members)
+            if (floors[k] == 1.0 or (primary[i] and derived[i])) and (again or i not in safe)
         ]
         if not checked:
             continue
@@ -909,6 +970,10 @@ HEADLINE_ROWS = frozenset(
         "rhi_independent_rate",
     }
 )
+# Headline rows given as context to another: the rate in any mode beside the council's
+# face-to-face target. When the two differ by a small count (interviews within the
+# timescale by telephone or video), this one goes first.
+CONTEXT_ROWS = frozenset({"rhi_timely_rate"})
 # The out-of-county story (issue #12): what the public section states for children placed
 # out of county is kept before other cohorts' figures.
 STORY_COHORT = "looked_after_out_of_area"
@@ -931,6 +996,8 @@ def row_class(row: tuple[str, str, str]) -> int:
     the decline rate for all children and the out-of-county story's rows, else 0 (the
     figures it prints decide)."""
     _, cohort, metric = row
+    if cohort == "all" and metric in CONTEXT_ROWS:
+        return 3
     if cohort == "all" and metric in HEADLINE_ROWS:
         return 4
     if cohort == "all" and metric == "rhi_decline_rate":
@@ -966,29 +1033,30 @@ def figure_costs(model: Any, problem: _Problem) -> list[int]:
 
 
 def _shortfall(
-    cells: Sequence[tuple[int, float]],
+    terms: Sequence[tuple[int, float]],
     values: Sequence[float],
     withheld: Sequence[bool],
     primary: Sequence[bool],
     threshold: int,
+    alone: Sequence[bool],
 ) -> float:
     """How much more room the hidden figures of one relation need (0 = enough).
 
     Hidden figures on both sides of a sum can grow together without limit; on one side they
-    share what is left, each at least its floor (1 if withheld, 0 if hidden only beside a
-    withheld figure). Their room is what is left above the floors: it must be at least 1
-    for any withheld figure, and at least `threshold` around a primary one, so that it can
-    be anywhere in a range `threshold` wide.
+    share what is left, each at least its floor (1 if shown as [c] on its own, 0 if hidden
+    only beside a withheld figure or printed nowhere). Their room is what is left above the
+    floors: it must be at least 1 for any withheld figure, and at least `threshold` around
+    a primary one, so that it can be anywhere in a range `threshold` wide.
     """
-    if len(cells) == 1:
-        return 1.0 if withheld[cells[0][0]] else 0.0
-    if len({c > 0 for _, c in cells}) > 1:
+    if len(terms) == 1:
+        return 1.0 if withheld[terms[0][0]] else 0.0
+    if len({c > 0 for _, c in terms}) > 1:
         return 0.0
-    room = sum(abs(c) * (values[i] - (1.0 if withheld[i] else 0.0)) for i, c in cells)
+    room = sum(abs(c) * (values[i] - (1.0 if withheld[i] and alone[i] else 0.0)) for i, c in terms)
     want = 1.0
-    if any(primary[i] for i, _ in cells):
+    if any(primary[i] for i, _ in terms):
         want = float(threshold)
-    if not any(withheld[i] for i, _ in cells):
+    if not any(withheld[i] for i, _ in terms):
         return 0.0
     return max(0.0, want - room)
 

@@ -65,6 +65,8 @@ class Observations:
         self.seen_withheld: set[Key] = set()
         self.floor_one: set[Key] = set()  # shown alone as [c]: at least 1
         self.unread: list[str] = []  # prose lines with a number no reader accounts for
+        # Shares printed without their counts: (numerator, denominator, share).
+        self.shares: list[tuple[Key, Key, float]] = []
 
     def shown(self, key: Key, value: float) -> None:
         self.known[key] = value
@@ -253,9 +255,16 @@ def attack(
     repeat_threshold: int,
     independent_roles: list[str],
     extra: list = (),
+    capacity: Any = None,
 ) -> list[Finding]:
     """The withheld quantities the attacker can pin down: exactly, or (primary cells) to an
-    interval narrower than `threshold`."""
+    interval narrower than `threshold`; and the small counts printed nowhere that the
+    attacker works out by subtraction (the model's `derived` differences: completed less
+    independent, within 72 hours less face to face within 72 hours, ...), which must also lie
+    in an interval at least `threshold` wide.
+
+    `extra` holds further relations read from the files, as (terms, total) for an equation
+    or (terms, total, ">=") and (terms, total, "<=") for bounds."""
     from scipy.optimize import linprog
 
     model = build_model(
@@ -266,6 +275,7 @@ def attack(
         registry=REGISTRY,
         repeat_threshold=repeat_threshold,
         independent_roles=independent_roles,
+        capacity=capacity,
     )
     unknown = sorted(k for k in model.values if k not in obs.known)
     column = {k: i for i, k in enumerate(unknown)}
@@ -287,7 +297,9 @@ def attack(
         else:  # sum >= 0  ->  -row . y <= -rhs
             rows_ub.append(-row)
             rhs_ub.append(-rhs)
-    for terms, total in extra:
+    # A share printed without its counts: numerator = share x denominator.
+    extra = [*extra, *(([(num, 1.0), (den, -share)], 0.0) for num, den, share in obs.shares)]
+    for terms, total, *sense in extra:
         row = np.zeros(n)
         rhs = total
         for key, coef in terms:
@@ -295,9 +307,17 @@ def attack(
                 row[column[key]] += coef
             elif key in obs.known:
                 rhs -= coef * obs.known[key]
-        if row.any():
+        if not row.any():
+            continue
+        if not sense:
             rows_eq.append(row)
             rhs_eq.append(rhs)
+        elif sense[0] == "<=":
+            rows_ub.append(row)
+            rhs_ub.append(rhs)
+        else:
+            rows_ub.append(-row)
+            rhs_ub.append(-rhs)
     bounds = [(1.0 if k in obs.floor_one else 0.0, None) for k in unknown]
     a_eq = np.array(rows_eq) if rows_eq else np.zeros((0, n))
     a_ub = np.array(rows_ub) if rows_ub else np.zeros((0, n))
@@ -306,7 +326,9 @@ def attack(
     findings = []
     # Withheld cells: counts printed [c] in their own place (a count row, a breakdown cell, a
     # month). A rate's numerator printed only beside a withheld base is not a cell of its own.
-    for key in sorted(obs.floor_one - set(obs.known)):
+    # And every small difference printed nowhere (a rate's complement, a nested count).
+    small = {k for k in model.derived if 1 <= model.values[k] < threshold}
+    for key in sorted((obs.floor_one | small) - set(obs.known)):
         if key not in column:
             continue
         # Only the unknowns linked to this one matter: a smaller program, the same answer.
@@ -379,6 +401,10 @@ def read_outputs(
             read_breakdown_table(obs, by_sheet[name], rows, header)
         elif name in spc_by_sheet:
             extra += read_spc_table(obs, spc_by_sheet[name], months, rows)
+        elif name == CAPACITY_SHEET:
+            read_capacity_table(obs, header, rows)
+        elif name == CAPACITY_ASSUMPTIONS_SHEET:
+            extra += read_capacity_assumptions(rows, quarter=max(metrics["quarter"].astype(str)))
     titles = {b.title: b for b in breakdowns}
     paper = (out_dir / "board-report.html").read_text(encoding="utf-8")
     quarters = sorted(set(metrics["quarter"].astype("str")))
@@ -389,6 +415,64 @@ def read_outputs(
         if breakdown is not None and table["rows"]:
             read_html_table(obs, breakdown, table["rows"][0], table["rows"][1:])
     return obs, extra
+
+
+# ---------------------------------------------------------------------------------------
+# The capacity replay's sheets
+
+CAPACITY_SHEET = "Capacity"
+CAPACITY_ASSUMPTIONS_SHEET = "Capacity assumptions"
+# The Capacity sheet's share columns and the replay's places.
+CAPACITY_COLUMNS = {
+    "In county or at home": "in_county",
+    "Out of county": "out_of_county",
+    "All": "all",
+}
+ACTUAL_ROW = "What actually happened"
+
+
+def read_capacity_table(obs: Observations, header: list[Any], rows: list[list[Any]]) -> None:
+    """The "what actually happened" row: per place, the share of interviews in the
+    timeliness measure held face to face by an independent worker in time. With its base
+    (the timeliness measure's denominator, published) a share gives its numerator: the
+    attacker records share x base, exactly when the base is known."""
+    from pipeline.metrics.relations import capacity_count_key
+
+    for row in rows:
+        if str(row[0]) != ACTUAL_ROW:
+            continue
+        for head, cell in zip(header, row, strict=False):
+            place = CAPACITY_COLUMNS.get(str(head))
+            share = _number(cell)
+            if place is None or share is None:
+                continue
+            obs.shares.append(
+                (
+                    capacity_count_key("actual_timely", place),
+                    capacity_count_key("actual_wanted", place),
+                    share,
+                )
+            )
+
+
+def read_capacity_assumptions(rows: list[list[Any]], *, quarter: str) -> list:
+    """Assumption 5's non-engagement rate, printed to a whole percent of the quarter's
+    returns: bounds on the count of returns not offered because the child could not be
+    contacted or went missing again (p% is from p - 0.5% up to p + 0.5% of returns)."""
+    from pipeline.metrics.relations import capacity_count_key
+
+    out = []
+    due = ("n", quarter, "all", "rhi_due")
+    key = capacity_count_key("non_engagement", "all")
+    for row in rows:
+        text = " ".join(str(c) for c in row if c is not None)
+        match = re.search(r"(\d+)% of returns not offered because the child could not", text)
+        if match:
+            p = int(match.group(1))
+            low, high = max(p - 0.5, 0) / 100, (p + 0.5) / 100
+            out.append(([(key, 1.0), (due, -low)], 0.0, ">="))
+            out.append(([(key, 1.0), (due, -high)], 0.0, "<="))
+    return out
 
 
 # ---------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ AUDIT = settings(
 def sample_run(tmp_path_factory):
     """The sample's public outputs, and the undisclosed figures behind them (structure and
     truth, for the attacker's relations and for judging what they recover)."""
+    from pipeline.analysis.capacity import replay_quarter
     from pipeline.config import load_config
     from pipeline.metrics.breakdowns import breakdowns
     from pipeline.metrics.table import metric_table, monthly_series
@@ -73,6 +74,7 @@ def sample_run(tmp_path_factory):
     parts = breakdowns(
         dataset.episodes, quarter, labels=config.labels, repeat_threshold=config.repeat_threshold
     )
+    capacity = replay_quarter(dataset.episodes, quarter, config)
     obs, extra = read_outputs(out, metrics=metrics, breakdowns=parts, months=months)
     findings = attack(
         obs,
@@ -84,6 +86,7 @@ def sample_run(tmp_path_factory):
         repeat_threshold=config.repeat_threshold,
         independent_roles=list(config.independent_roles),
         extra=extra,
+        capacity=capacity,
     )
     return obs, findings
 

@@ -106,6 +106,32 @@ SUBSETS: tuple[tuple[str, str], ...] = (
     ("children_repeat", "children"),
 )
 
+# Containments whose difference is not protected (docs/privacy.md, "What a reader may still
+# infer"): completed less the timeliness base is the interviews with an agreed exception
+# (or left out for a missing time). Protecting it when it is 1 to 4, as it is in most
+# quarters, withholds the timeliness rates of every cohort of the quarter, the council's
+# target among them; the lead decides (issue #12).
+UNPROTECTED: tuple[tuple[str, str], ...] = (("in_timeliness", "rhi_completed"),)
+
+# (part, whole): counts of which one contains the other, within a quarter and cohort. A
+# reader who sees both works out their difference by subtraction (independent of completed:
+# the completed interviews not held by an independent worker), so the difference is a count
+# of its own (`difference_name`), protected like any other: it must be 0 or at least the
+# threshold, or one of the two withheld. Children and episodes are not such a pair (the
+# difference is no count of children or episodes).
+CONTAINS: tuple[tuple[str, str], ...] = (
+    *(pair for pair in SUBSETS if pair not in (("children", "episodes"), *UNPROTECTED)),
+    # Rate complements not written as subsets above.
+    ("rhi_completed", "rhi_due"),
+    ("rhi_declined", "rhi_offered"),
+)
+
+
+def difference_name(whole: str, part: str) -> str:
+    """The name of the count `whole` less `part` (e.g. `rhi_completed-independent`)."""
+    return f"{whole}-{part}"
+
+
 # ---------------------------------------------------------------------------------------
 # Relations between breakdowns (reported quarter) and the metrics
 
@@ -193,13 +219,15 @@ class Model:
     `values` maps each quantity to its true value; `places` lists the groups of quantities
     printed together (a rate's numerator and denominator share a row, so withholding one
     hides both there); `rows` names the metrics-table row of each place; `relations` are the
-    relations that hold.
+    relations that hold; `derived` the counts no output prints that a reader works out by
+    subtraction (`differ`).
     """
 
     values: dict[Key, float] = field(default_factory=dict)
     places: list[tuple[Key, ...]] = field(default_factory=list)
     rows: dict[int, tuple[str, str, str]] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
+    derived: set[Key] = field(default_factory=set)
 
     def add(self, key: Key, value: Any) -> None:
         """Record a quantity (the first value seen for a key is kept)."""
@@ -218,6 +246,21 @@ class Model:
             return
         terms = ((total, 1.0), *((p, -1.0) for p in parts))
         self.relations.append(Relation(tuple(terms), exact=gap == 0 and not at_most))
+
+    def differ(self, name: Key, wholes: Sequence[Key], parts: Sequence[Key]) -> None:
+        """Record `name` = sum(wholes) - sum(parts), a count no output prints but a reader
+        works out by subtraction, with the equation that defines it. Skipped when a key has
+        no value or the difference is negative (then the parts are not contained)."""
+        keys = [*wholes, *parts]
+        if any(k not in self.values for k in keys):
+            return
+        gap = sum(self.values[w] for w in wholes) - sum(self.values[p] for p in parts)
+        if gap < 0:
+            return
+        self.add(name, gap)
+        self.derived.add(name)
+        terms = (*((w, 1.0) for w in wholes), *((p, -1.0) for p in parts), (name, -1.0))
+        self.relations.append(Relation(tuple(terms), exact=True))
 
     def relate_if_equal(self, total: Key, parts: Sequence[Key]) -> None:
         """total = sum(parts), only when it holds in this run's figures (child counts, which
@@ -288,8 +331,10 @@ def build_model(
     registry: Mapping[str, Any],
     repeat_threshold: int = 3,
     independent_roles: Sequence[str] = (),
+    capacity: Any = None,
 ) -> Model:
-    """Every quantity the outputs publish, and every relation above that holds among them."""
+    """Every quantity the outputs publish, and every relation above that holds among them
+    (with the capacity replay's real counts, `capacity_relations`, when it is given)."""
     model = Model()
     for row, counted in metric_places(metrics, registry):
         for key, figure in counted:
@@ -310,6 +355,10 @@ def build_model(
                 model.relate(n(q, c, total), [n(q, c, p) for p in parts])
             for subset, superset in SUBSETS:
                 model.relate(n(q, c, superset), [n(q, c, subset)], at_most=True)
+            for part, whole in CONTAINS:
+                model.differ(
+                    n(q, c, difference_name(whole, part)), [n(q, c, whole)], [n(q, c, part)]
+                )
         for name in names:
             if name in EPISODE_COUNTS:
                 for total, parts in COHORT_SUMS:
@@ -331,7 +380,78 @@ def build_model(
         _breakdown_relations(model, breakdown, quarter, repeat_threshold, independent_roles)
     if monthly is not None and not monthly.empty:
         _monthly_relations(model, monthly, quarters)
+    if capacity is not None:
+        capacity_relations(model, capacity, quarter)
     return model
+
+
+# ---------------------------------------------------------------------------------------
+# The capacity replay's real counts (pipeline.analysis.capacity)
+
+# The replay's places and the cohort whose counts each one is (in county or at home is all
+# less out of county).
+CAPACITY_COHORTS: dict[str, str] = {"all": "all", "out_of_county": "looked_after_out_of_area"}
+# The not-offered reasons the replay's non-engagement rate counts (of all returns).
+NON_ENGAGEMENT_REASONS = ("unable_to_contact", "missing_again")
+
+
+def capacity_count_key(name: str, place: str) -> Key:
+    """A real count behind the capacity replay's published shares: `actual_timely` and
+    `actual_wanted` (the "what actually happened" row, per place) or `non_engagement`
+    (place `all`: returns not offered because the child could not be contacted or went
+    missing again, published as a percentage of returns)."""
+    return ("capacity_n", name, place)
+
+
+def capacity_relations(model: Model, capacity: Any, quarter: str) -> None:
+    """The replay's "what actually happened" shares and its non-engagement rate, as counts
+    linked to the metrics.
+
+    The actual share is interviews held face to face by an independent worker within the
+    timescale over interviews in the timeliness measure, per place: its base is
+    `in_timeliness`, so the share gives its numerator away, and that numerator sits inside
+    both `target_met` and `independent` (differences written with `Model.differ`). The
+    non-engagement rate is printed to a whole percent; the model takes its count as shown
+    exactly, which is more than a reader learns (the audit reads the interval).
+    """
+
+    def n(cohort: str, name: str) -> Key:
+        return ("n", quarter, cohort, name)
+
+    def cap(name: str, place: str) -> Key:
+        return capacity_count_key(name, place)
+
+    actual = capacity.actual
+    places = ("in_county", "out_of_county", "all")
+    for place in places:
+        timely, wanted = cap("actual_timely", place), cap("actual_wanted", place)
+        model.add(timely, actual.timely[place])
+        model.add(wanted, actual.wanted[place])
+        model.places.append((timely, wanted))
+    for name in ("actual_timely", "actual_wanted"):
+        model.relate(cap(name, "all"), [cap(name, "in_county"), cap(name, "out_of_county")])
+    for place, cohort in CAPACITY_COHORTS.items():
+        model.relate(n(cohort, "in_timeliness"), [cap("actual_wanted", place)])
+        for whole in ("target_met", "independent"):
+            model.relate(n(cohort, whole), [cap("actual_timely", place)], at_most=True)
+            model.differ(
+                n(cohort, difference_name(whole, "capacity_actual")),
+                [n(cohort, whole)],
+                [cap("actual_timely", place)],
+            )
+    # In county or at home: all less out of county.
+    for whole in ("target_met", "independent"):
+        parts = [n("looked_after_out_of_area", whole), cap("actual_timely", "in_county")]
+        model.relate(n("all", whole), parts, at_most=True)
+        model.differ(
+            cap(difference_name(whole, "actual_timely"), "in_county"), [n("all", whole)], parts
+        )
+    returns = capacity.returns
+    key = cap("non_engagement", "all")
+    model.add(key, round(returns.non_engagement_rate * returns.due))
+    model.places.append((key,))
+    reasons = [("cell", "not_offered_reasons", r, "all") for r in NON_ENGAGEMENT_REASONS]
+    model.relate(key, [r for r in reasons if r in model.values])
 
 
 def _breakdown_relations(
@@ -435,16 +555,22 @@ def _monthly_relations(model: Model, monthly: pd.DataFrame, quarters: Sequence[s
 
 __all__ = [
     "BREAKDOWN_TOTALS",
+    "CAPACITY_COHORTS",
     "CELL_IS",
     "COHORT_SUMS",
+    "CONTAINS",
     "EPISODE_COUNTS",
     "FUNNEL",
     "MONTH_SUMS",
+    "NON_ENGAGEMENT_REASONS",
     "RATE_PARTS",
     "SUBSETS",
     "Model",
     "Relation",
     "build_model",
+    "capacity_count_key",
+    "capacity_relations",
     "count_name",
+    "difference_name",
     "metric_places",
 ]
