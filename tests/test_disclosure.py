@@ -308,3 +308,50 @@ def test_no_renderer_or_narrative_calls_a_suppression_function():
         str(path.relative_to(root)): sorted(_names_used(path) & DECIDING) for path in modules
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_a_small_difference_of_two_shown_counts_is_protected():
+    # Issue #12: completed 16 and independent 15 (not looked after) both shown publish
+    # 16 - 15 = 1 interview not held by an independent worker. The difference is a count of
+    # its own (printed nowhere, at least 0): primary, so one of the two is withheld. Both are
+    # class 2; each makes up the shortfall alone, so the smaller goes: independent (15).
+    # Then the difference lies in 0..16 (16 - independent, independent 0..16): wide enough.
+    completed = ("n", Q, "not_looked_after", "rhi_completed")
+    independent = ("n", Q, "not_looked_after", "independent")
+    gap = ("n", Q, "not_looked_after", "rhi_completed-independent")
+    model = model_of({completed: 16, independent: 15}, [])
+    model.differ(gap, [completed], [independent])
+    assert model.values[gap] == 1 and gap in model.derived
+    assert protect(model, 5) == {independent, gap}
+
+
+def test_a_difference_of_zero_or_at_least_the_threshold_is_left_alone():
+    # 16 - 16 = 0 (every interview independent) and 16 - 11 = 5: nothing to protect.
+    completed = ("n", Q, "all", "rhi_completed")
+    all_of = ("n", Q, "all", "independent")
+    some = ("n", Q, "all", "face_to_face")
+    model = model_of({completed: 16, all_of: 16, some: 11}, [])
+    model.differ(("n", Q, "all", "d1"), [completed], [all_of])
+    model.differ(("n", Q, "all", "d2"), [completed], [some])
+    assert protect(model, 5) == set()
+
+
+def test_medians_on_fewer_than_twice_the_threshold_are_withheld():
+    # n = 5 and n = 9 are under 2 x 5 = 10; n = 10 is not; n = 0 has no median to show.
+    from pipeline.disclosure import median_minimum, small_medians
+
+    metrics = pd.DataFrame(
+        {
+            "quarter": [Q] * 4,
+            "cohort": ["looked_after_out_of_area", "all", "not_looked_after", "looked_after"],
+            "metric": ["median_hours_return_to_completion"] * 4,
+            "numerator": [np.nan] * 4,
+            "denominator": [5.0, 10.0, 9.0, 0.0],
+            "value": [194.65, 86.74, 50.0, np.nan],
+        }
+    )
+    assert median_minimum(5) == 10
+    assert small_medians(metrics, 5) == {
+        metric_key(Q, "looked_after_out_of_area", "median_hours_return_to_completion"),
+        metric_key(Q, "not_looked_after", "median_hours_return_to_completion"),
+    }

@@ -109,3 +109,59 @@ def test_child_counts_add_up_across_cohorts_only_when_no_child_is_in_two():
     assert sums == {(n("looked_after"), (n("looked_after_in_area"), n("looked_after_out_of_area")))}
     bounds = {(r.terms[0][0], r.terms[1][0]) for r in model.relations if not r.exact}
     assert (n("all"), n("not_looked_after")) in bounds
+
+
+def test_a_difference_is_a_count_with_the_equation_that_defines_it():
+    # within 72 hours 18, face to face within 72 hours 16: the reader works out 2 by
+    # telephone or video. Recorded as its own count, 18 - 16 - d = 0 exact; a part larger
+    # than its whole (no containment) gives no difference.
+    model = Model()
+    timely, met = ("n", "q", "all", "timely"), ("n", "q", "all", "target_met")
+    model.add(timely, 18)
+    model.add(met, 16)
+    model.differ(("n", "q", "all", "timely-target_met"), [timely], [met])
+    model.differ(("n", "q", "all", "odd"), [met], [timely])
+    assert model.values[("n", "q", "all", "timely-target_met")] == 2
+    assert ("n", "q", "all", "odd") not in model.values
+    (relation,) = model.relations
+    assert relation.exact
+    assert dict(relation.terms) == {
+        timely: 1.0,
+        met: -1.0,
+        ("n", "q", "all", "timely-target_met"): -1.0,
+    }
+
+
+def test_the_capacity_replays_actual_counts_sit_inside_face_to_face_within_72_hours():
+    # The sample's figures: of 35 interviews in the timeliness base (5 out of county), 15 were
+    # independent, face to face and within 72 hours (0 out of county); face to face within
+    # 72 hours 16 for all children, 0 out of county. Differences: all 16 - 15 = 1; out of
+    # county 0 - 0 = 0; in county or at home (16 - 0) - 15 = 1. Non-engagement: 28 of 184
+    # returns = unable to make contact 12 + missing again 16.
+    from types import SimpleNamespace
+
+    from pipeline.metrics.relations import capacity_count_key, capacity_relations
+
+    model = Model()
+    for cohort, met, base, ind in (("all", 16, 35, 29), ("looked_after_out_of_area", 0, 5, 1)):
+        model.add(("n", "q", cohort, "target_met"), met)
+        model.add(("n", "q", cohort, "in_timeliness"), base)
+        model.add(("n", "q", cohort, "independent"), ind)
+    model.add(("cell", "not_offered_reasons", "unable_to_contact", "all"), 12)
+    model.add(("cell", "not_offered_reasons", "missing_again", "all"), 16)
+    actual = SimpleNamespace(
+        timely={"in_county": 15, "out_of_county": 0, "all": 15},
+        wanted={"in_county": 30, "out_of_county": 5, "all": 35},
+    )
+    returns = SimpleNamespace(non_engagement_rate=28 / 184, due=184)
+    capacity_relations(model, SimpleNamespace(actual=actual, returns=returns), "q")
+    assert model.values[("n", "q", "all", "target_met-capacity_actual")] == 1
+    assert model.values[("n", "q", "looked_after_out_of_area", "target_met-capacity_actual")] == 0
+    assert model.values[capacity_count_key("target_met-actual_timely", "in_county")] == 1
+    assert model.values[capacity_count_key("non_engagement", "all")] == 28
+    exact = [dict(r.terms) for r in model.relations if r.exact]
+    assert {
+        capacity_count_key("non_engagement", "all"): 1.0,
+        ("cell", "not_offered_reasons", "unable_to_contact", "all"): -1.0,
+        ("cell", "not_offered_reasons", "missing_again", "all"): -1.0,
+    } in exact
