@@ -16,11 +16,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from disclosure_audit import (
     Observations,
     attack,
     read_breakdown_table,
+    read_capacity_assumptions,
     read_metrics_csv,
     read_outputs,
     read_spc_table,
@@ -225,3 +227,65 @@ def test_internal_outputs_hide_nothing():
     obs, _, _, shown, _, _ = _public_views(episodes, audience="internal")
     assert obs.seen_withheld == set()
     assert "interviews_per_practitioner" in {b.id for b in shown}
+
+
+def _row(cohort: str, metric: str, num: float, den: float, value: float) -> dict:
+    return {
+        "quarter": Q1.id,
+        "cohort": cohort,
+        "metric": metric,
+        "numerator": num,
+        "denominator": den,
+        "value": value,
+    }
+
+
+def test_the_attack_finds_a_rate_complement_that_no_cell_shows():
+    # Issue #12's cold reader: the Trends sheet showed, for children not looked after,
+    # completed 16 and the independence rate 15 of 16, and Table 11 left that column out. No
+    # [c] is involved, yet 16 - 15 = 1 interview was not held by an independent worker: the
+    # attack must pin that difference down (1 to 1) and report it as a primary figure.
+    nan = float("nan")
+    metrics = pd.DataFrame(
+        [
+            _row("not_looked_after", "rhi_completed", nan, nan, 16),
+            _row("not_looked_after", "rhi_independent_rate", 15, 16, 15 / 16),
+        ]
+    )
+    text = (
+        "quarter,cohort,metric,numerator,denominator,value\n"
+        f"{Q1.id},not_looked_after,rhi_completed,,,16\n"
+        f"{Q1.id},not_looked_after,rhi_independent_rate,15,16,0.937500\n"
+    )
+    obs = Observations()
+    read_metrics_csv(obs, text, metrics)
+    findings = attack(
+        obs,
+        metrics=metrics,
+        breakdowns=[],
+        monthly=None,
+        quarter=Q1.id,
+        threshold=5,
+        repeat_threshold=3,
+        independent_roles=[],
+    )
+    key = ("n", Q1.id, "not_looked_after", "rhi_completed-independent")
+    assert [(f.key, f.low, f.high, f.primary) for f in findings] == [(key, 1, 1, True)]
+
+
+def test_a_whole_percentage_bounds_the_count_behind_it():
+    # "15% of returns not offered because the child could not be contacted": 15% of 184 is
+    # from 14.5% (26.68) to 15.5% (28.52) of returns, so the count is 27 or 28; with missing
+    # again 16 shown, unable to make contact is 11 or 12 (the cold reader's finding).
+    rows = [
+        [
+            5,
+            "Declines and non-engagement at this quarter's rates: [c] of offers declined, "
+            "15% of returns not offered because the child could not be contacted or went "
+            "missing again; which returns ...",
+        ],
+    ]
+    (low, high) = read_capacity_assumptions(rows, quarter=Q1.id)
+    due = ("n", Q1.id, "all", "rhi_due")
+    assert low[2] == ">=" and dict(low[0])[due] == pytest.approx(-0.145)
+    assert high[2] == "<=" and dict(high[0])[due] == pytest.approx(-0.155)
