@@ -21,7 +21,11 @@ docs/privacy.md):
 3. Secondary (`protect`): against every relation of `pipeline.metrics.relations` (sums,
    equalities between tables, bounds), complementary figures are withheld, cheapest first
    (`loss_class`), until no relation gives a withheld figure away on its own.
-4. Per-practitioner workload is internal only (`INTERNAL_ONLY`); a control chart publishes
+4. A difference of two published counts of which one contains the other (completed less
+   independent, within 72 hours less face to face within 72 hours: `Model.differ`) is a
+   count too, printed nowhere: one from 1 to threshold - 1 is protected like a primary
+   count. A median on fewer than `median_minimum` values is withheld.
+5. Per-practitioner workload is internal only (`INTERNAL_ONLY`); a control chart publishes
    no mean, limits or signals worked out from a withheld month (`spc_key`); a breakdown note
    that quotes a figure the reader may not see is replaced (`Disclosure.note`).
 
@@ -281,12 +285,15 @@ def disclose(
     capacity: Any = None,
     repeat_threshold: int = 3,
     independent_roles: Sequence[str] = ("independent_practitioner", "host_authority_practitioner"),
+    headline_target: str = "rhi_target_met_rate",
 ) -> Disclosure:
     """The disclosure stage: one decision for every quantity any output publishes.
 
     `metrics` is the metrics table (a `suppressed` column it carries, e.g. in tests, is kept
     as decided and protected further); `breakdowns` are the reported `quarter`'s; `monthly`
-    is the monthly series behind the control charts (or None). The relations are
+    is the monthly series behind the control charts (or None); `headline_target` is the
+    config's `headline_target_metric` (the other timeliness rate is withheld first). The
+    relations are
     `pipeline.metrics.relations`'; `protect` chooses what to withhold.
     """
     if not is_public(audience, threshold):
@@ -312,7 +319,9 @@ def disclose(
         for p, row in model.rows.items():
             if row in wanted:
                 decided.update(model.places[p])
-    withheld_counts, left_out = protection(model, threshold, decided=decided)
+    withheld_counts, left_out = protection(
+        model, threshold, decided=decided, headline_target=headline_target
+    )
     hidden = hidden_quantities(model, withheld_counts)
     withheld: set[Key] = set()
     for p, row in model.rows.items():
@@ -554,17 +563,34 @@ VALUED = frozenset(
         "rhi_target_met",
         # The out-of-county section quotes the returns not offered because of the placement.
         "out_of_area",
+        "timely",
+        "rhi_timely",
     }
 )
-# Interviews within the timescale in any mode are context for the council's face-to-face
-# target: when the two differ by a small count, the any-mode figure goes first (class 1).
-CONTEXT = frozenset({"timely", "rhi_timely"})
+# The two timeliness rates: whichever is not the council's headline target
+# (`headline_target_metric`) is context for the other. When the two differ by a small count
+# (interviews within the timescale by telephone or video), the context one goes first: its
+# counts (quarter, month) are class 1, and its row for all children class 3.
+TIMELINESS = {
+    "rhi_target_met_rate": ("target_met", "rhi_target_met"),
+    "rhi_timely_rate": ("timely", "rhi_timely"),
+}
+
+
+def context_of(headline_target: str) -> tuple[str, frozenset[str]]:
+    """The timeliness rate that is context for the headline target, and its counts' names."""
+    other = "rhi_timely_rate" if headline_target != "rhi_timely_rate" else "rhi_target_met_rate"
+    return other, frozenset(TIMELINESS[other])
+
+
 HEADLINE = frozenset({"episodes", "children", "rhi_due", "rhi_offered", "rhi_completed"})
 
 
-def loss_class(key: Key) -> int:
-    """0 = withhold first (pending, other, unknown), 1 = ordinary, 2 = completed, timely,
-    face to face, independent, 3 = headline counts for all children and the total rows."""
+def loss_class(key: Key, headline_target: str = "rhi_target_met_rate") -> int:
+    """0 = withhold first (pending, other, unknown), 1 = ordinary and the context
+    timeliness counts (`context_of`), 2 = completed, timely, face to face, independent,
+    3 = headline counts for all children and the total rows."""
+    _, context = context_of(headline_target)
     name = key[-1] if key[0] != "cell" else key[2]
     if key[0] == "capacity_n":
         # The replay's non-engagement rate is an assumption's wording; its actual shares a
@@ -576,7 +602,7 @@ def loss_class(key: Key) -> int:
         return 3
     if name in LOW_LOSS:
         return 0
-    if name in CONTEXT or (key[0] == "month" and key[2] in CONTEXT):
+    if name in context or (key[0] == "month" and key[2] in context):
         return 1
     if name in VALUED or (key[0] == "month" and key[2] in VALUED):
         return 2
@@ -623,14 +649,24 @@ def _hidden(problem: _Problem, withheld: np.ndarray) -> np.ndarray:
     return ~visible
 
 
-def protect(model: Any, threshold: int, *, decided: Collection[Key] = ()) -> set[Key]:
+def protect(
+    model: Any,
+    threshold: int,
+    *,
+    decided: Collection[Key] = (),
+    headline_target: str = "rhi_target_met_rate",
+) -> set[Key]:
     """The quantities to withhold (see `protection`, which also gives the breakdown
     columns left out)."""
-    return protection(model, threshold, decided=decided)[0]
+    return protection(model, threshold, decided=decided, headline_target=headline_target)[0]
 
 
 def protection(
-    model: Any, threshold: int, *, decided: Collection[Key] = ()
+    model: Any,
+    threshold: int,
+    *,
+    decided: Collection[Key] = (),
+    headline_target: str = "rhi_target_met_rate",
 ) -> tuple[set[Key], set[tuple[str, str]]]:
     """The quantities to withhold, and the breakdown columns (breakdown ID, cohort column)
     left out of the public outputs altogether.
@@ -664,7 +700,7 @@ def protection(
     for i, key in enumerate(problem.keys):
         if key in wanted:
             withheld[i] = True
-    cost = figure_costs(model, problem)
+    cost = figure_costs(model, problem, headline_target)
     made = getattr(model, "derived", set())
     derived = [k in made for k in problem.keys]
     rank = sorted(range(n), key=lambda i: (cost[i], values[i], problem.keys[i]))
@@ -970,10 +1006,6 @@ HEADLINE_ROWS = frozenset(
         "rhi_independent_rate",
     }
 )
-# Headline rows given as context to another: the rate in any mode beside the council's
-# face-to-face target. When the two differ by a small count (interviews within the
-# timescale by telephone or video), this one goes first.
-CONTEXT_ROWS = frozenset({"rhi_timely_rate"})
 # The out-of-county story (issue #12): what the public section states for children placed
 # out of county is kept before other cohorts' figures.
 STORY_COHORT = "looked_after_out_of_area"
@@ -991,12 +1023,12 @@ STORY_ROWS = frozenset(
 )
 
 
-def row_class(row: tuple[str, str, str]) -> int:
+def row_class(row: tuple[str, str, str], headline_target: str = "rhi_target_met_rate") -> int:
     """What withholding a metrics row costs: 4 for a headline row for all children, 3 for
-    the decline rate for all children and the out-of-county story's rows, else 0 (the
-    figures it prints decide)."""
+    the decline rate and the context timeliness rate (`context_of`) for all children and
+    the out-of-county story's rows, else 0 (the figures it prints decide)."""
     _, cohort, metric = row
-    if cohort == "all" and metric in CONTEXT_ROWS:
+    if cohort == "all" and metric == context_of(headline_target)[0]:
         return 3
     if cohort == "all" and metric in HEADLINE_ROWS:
         return 4
@@ -1007,12 +1039,14 @@ def row_class(row: tuple[str, str, str]) -> int:
     return 0
 
 
-def figure_costs(model: Any, problem: _Problem) -> list[int]:
+def figure_costs(
+    model: Any, problem: _Problem, headline_target: str = "rhi_target_met_rate"
+) -> list[int]:
     """Each figure's cost class: its own (`loss_class`), or more when withholding it would
     blank a row that costs more (a rate's numerator blanks the rate)."""
-    cost = [loss_class(k) for k in problem.keys]
+    cost = [loss_class(k, headline_target) for k in problem.keys]
     for p, row in model.rows.items():
-        weight = row_class(row)
+        weight = row_class(row, headline_target)
         if weight:
             for i in problem.places[p]:
                 cost[i] = max(cost[i], weight)

@@ -76,6 +76,7 @@ class Results:
                 capacity=self.capacity,
                 repeat_threshold=self.config.repeat_threshold,
                 independent_roles=self.config.independent_roles,
+                headline_target=self.config.headline_target_metric,
             )
         self.metrics = self.disclosure.flags(self.metrics)
         if self.ratings is None:

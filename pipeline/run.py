@@ -291,6 +291,7 @@ def _run(
         capacity=capacity,
         repeat_threshold=config.repeat_threshold,
         independent_roles=config.independent_roles,
+        headline_target=config.headline_target_metric,
     )
     disclosed = decisions.flags(metrics)
     published_spc = {name: decisions.spc_result(name, r) for name, r in analysis.spc.items()}
@@ -410,6 +411,7 @@ def _editions(results, profiles, metrics, parts, monthly) -> Iterator[tuple[Any,
                 capacity=results.capacity,
                 repeat_threshold=results.config.repeat_threshold,
                 independent_roles=results.config.independent_roles,
+                headline_target=results.config.headline_target_metric,
             )
             internal = replace(
                 results,
