@@ -29,13 +29,18 @@ def test_headline_tile_uses_the_configured_target_metric() -> None:
     assert face.figure == "45%"
     assert face.change == "Up 7 percentage points on last quarter (38%)"
     # The two rates together would publish 21 - 18 = 3 interviews within 72 hours by
-    # telephone or video (1 to 4), so the rate beside the headline is withheld (issue #12).
-    assert face.context == "In any mode, including telephone: [c]"
+    # telephone or video (1 to 4), so the rate beside the headline is withheld (issue #12),
+    # and the tile leaves it out rather than print "[c]" as its context.
+    assert face.context == ""
     # Configured the other way round, the tile is the rate in any mode, with the
     # face-to-face rate as its context (withheld for the same reason).
     timely = _tiles()["Return home interviews completed within 72 hours"]
-    assert timely.context == "Face to face only: [c]"
+    assert timely.context == ""
     assert "Return home interviews completed face to face within 72 hours" not in _tiles()
+    # The internal paper withholds nothing: the context rate is beside the headline.
+    internal = {t.label: t for t in build_view(small_results("internal")).tiles}
+    face = internal["Return home interviews completed face to face within 72 hours"]
+    assert face.context == "In any mode, including telephone: 53%"
 
 
 def test_counts_and_their_change_on_last_quarter() -> None:

@@ -322,15 +322,12 @@ def capacity_summary(results: Any, num: Numberer | None = None) -> Section | Non
             f". No option does much better: the most is {share(best, 'all')}, "
             f"{_option_words(best.option, workers).lower()}"
         )
-    gap = capacity.gap("all")
-    flattered = not (math.isnan(gap) or gap <= 0 or _hidden(results, actual, "all"))
+    # The replay leaves out much of the work whatever the service's own figure, so the
+    # caveat stands even when that figure is withheld.
     text += (
         ". The replay leaves out much of the work, so read these as upper bounds. The options "
         "are on the Capacity sheet of tables.xlsx, and the model's assumptions on its "
         "Capacity assumptions sheet."
-        if flattered
-        else ". The options are on the Capacity sheet of tables.xlsx, and the model's "
-        "assumptions on its Capacity assumptions sheet."
     )
     return Section(SECTION_ID, TITLE, [Block("text", text=text)])
 

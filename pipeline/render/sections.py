@@ -185,20 +185,28 @@ def _timeliness_text(fig: Figures, q: Quarter, hours: str, face: bool) -> str:
     """The section's opening: the council's target first, the rate in any mode as context,
     and which interviews each figure counts."""
     met, timely = fig.text(q, "all", "rhi_target_met_rate"), fig.text(q, "all", "rhi_timely_rate")
+    # The context rate is left out of the sentence when it is withheld ("[c] were held"
+    # reads as a figure); the table below shows it as [c].
     if face:
         lead = (
             f"The council's target is an interview held face to face within {hours} hours of "
             f"the child's return. This quarter {met} of the completed interviews that count "
-            "towards the timescale met it; counting "
-            f"interviews in any mode, including by telephone, {timely} were held within "
-            f"{hours} hours."
+            "towards the timescale met it"
         )
+        if not fig.suppressed(q, "all", "rhi_timely_rate"):
+            lead += (
+                f"; counting interviews in any mode, including by telephone, {timely} were "
+                f"held within {hours} hours"
+            )
+        lead += "."
     else:
         lead = (
             f"An interview should be held within {hours} hours of the child's return. This "
-            f"quarter {timely} of completed interviews were held within {hours} hours, and "
-            f"{met} were both within the timescale and face to face."
+            f"quarter {timely} of completed interviews were held within {hours} hours"
         )
+        if not fig.suppressed(q, "all", "rhi_target_met_rate"):
+            lead += f", and {met} were both within the timescale and face to face"
+        lead += "."
     text = (
         f"{lead} Interviews with an agreed exception to the timescale are left out of these "
         "rates, but the median times below include them"

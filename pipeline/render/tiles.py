@@ -237,4 +237,6 @@ def _context(results: Results, fig: Figures, metric: str) -> str:
     other, words = _CONTEXT.get(metric, ("", ""))
     if not other or other not in fig.registry or fig.row(results.quarter, "all", other) is None:
         return ""
+    if fig.suppressed(results.quarter, "all", other):
+        return ""  # a withheld context figure adds nothing to the tile
     return words.format(figure=fig.text(results.quarter, "all", other))
