@@ -507,8 +507,8 @@ PROSE: list[tuple[str, list[tuple[str, ...]]]] = [
     ),
     (
         rf"recorded {_N} missing and away episodes involving {_N} children, \d+ (?:more|fewer) "
-        rf"than in the previous quarter \({_N}\) and \d+ (?:more|fewer) than a year earlier "
-        rf"\({_N}\)",
+        rf"episodes than in the previous quarter \({_N}\) and \d+ (?:more|fewer) than a year "
+        rf"earlier \({_N}\)",
         [
             ("q", "all", "episodes"),
             ("q", "all", "children"),

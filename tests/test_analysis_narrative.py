@@ -268,7 +268,9 @@ def test_rising_and_falling_volume_and_timeliness() -> None:
     )
     timely = Config(headline_target_metric="rhi_timely_rate")
     got = messages(rising, config=timely)
-    assert _volume(got).endswith("105 children, 12 more than in the previous quarter (177).")
+    assert _volume(got).endswith(
+        "105 children, 12 more episodes than in the previous quarter (177)."
+    )
     # the change is part of the timeliness sentence, not a fragment of its own
     assert got[0].endswith("child's return, up from 40% in the previous quarter.")
     # previous quarter 200 episodes, 25 of 50 timely (50%): now 11 fewer, and down
@@ -279,7 +281,9 @@ def test_rising_and_falling_volume_and_timeliness() -> None:
         }
     )
     got = messages(falling, config=timely)
-    assert _volume(got).endswith("105 children, 11 fewer than in the previous quarter (200).")
+    assert _volume(got).endswith(
+        "105 children, 11 fewer episodes than in the previous quarter (200)."
+    )
     assert got[0].endswith("child's return, down from 50% in the previous quarter.")
     # 12/28 and 43/100 both show as 43%: the same
     same = table(
@@ -499,7 +503,7 @@ def test_volume_changes_join_into_one_sentence() -> None:
     )
     assert _volume(got) == (
         "Between April and June 2026 the council recorded 189 missing and away episodes "
-        "involving 105 children, 28 more than in the previous quarter (161) and 16 more "
+        "involving 105 children, 28 more episodes than in the previous quarter (161) and 16 more "
         "than a year earlier (173)."
     )
     assert not any(s.startswith(("That is", "It is")) for s in got)

@@ -10,8 +10,9 @@ from pipeline.render.charts import Chart, DataTable
 # Said instead of a table in which every category's figure is withheld or zero: it would
 # show the totals and nothing else.
 ALL_WITHHELD = (
-    "Every figure in this breakdown is too small to publish without risk of identifying a "
-    "child, or is zero, so its table is not shown. The internal edition of this paper gives it."
+    "Every figure in this breakdown is either zero or withheld, because it is small or would "
+    "let a small number be worked out, so its table is not shown. The internal edition of "
+    "this paper gives it."
 )
 MOSTLY_WITHHELD = (
     "Most of these numbers are too small to publish without risk of identifying a child, so "

@@ -386,9 +386,11 @@ def out_of_county_story(results: Results, fig: Figures) -> str:
             # A share of a few interviews carries its base: "0% (of 5)".
             parts.append(f"Of {base}, {fig.rate_text(q, OUT, metric, below)} were {what}.")
     if withheld:
+        listed = _listed(withheld)
         parts.append(
-            f"Not published, because the numbers are small enough to identify a child or "
-            f"would let such a number be worked out: {_listed(withheld)}."
+            f"{listed[0].upper()}{listed[1:]} {'is' if len(withheld) == 1 else 'are'} not "
+            "published, because the numbers are small enough to identify a child or would let "
+            "such a number be worked out."
         )
     return " ".join(parts)
 

@@ -95,6 +95,7 @@ SPC_SHEETS = {
     "episodes": "Episodes control chart",
     "rhi_offered_rate": "Offered control chart",
     "rhi_timely_rate": "Timely interviews control chart",
+    "rhi_target_met_rate": "Face to face in time chart",
 }
 LANGUAGE = "en-GB"
 _SHEET_LIMIT = 31
