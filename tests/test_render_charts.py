@@ -444,3 +444,20 @@ def test_matplotlib_without_set_docstrings_draws_the_same_charts() -> None:
     assert (documented, skipped) == ("False", "True")
     assert svgs == full
     assert svgs.count("<svg") == 3
+
+
+def test_special_cause_colours_follow_making_data_count() -> None:
+    # Improvement blue, concern orange, a change with no better direction purple; a flag
+    # whose kind is not known stays orange, as before kinds were passed.
+    from pipeline.render.charts import NEUTRAL, SIGNAL_COLOURS, _signal_colour
+
+    kinds = ["improvement", "concern", "neutral_high", "neutral_low", "common_cause"]
+    assert [_signal_colour(kinds, i) for i in range(5)] == [
+        SIGNAL_COLOURS["improvement"],
+        SIGNAL_COLOURS["concern"],
+        NEUTRAL,
+        NEUTRAL,
+        SIGNAL_COLOURS["concern"],
+    ]
+    assert _signal_colour([], 3) == SIGNAL_COLOURS["concern"]
+    assert len({SIGNAL_COLOURS["improvement"], SIGNAL_COLOURS["concern"], NEUTRAL}) == 3

@@ -852,6 +852,20 @@ def stacked_bar_chart(
     return Chart(chart_id, title, alt, draw, _table(title, first_header, categories, segments))
 
 
+# Special-cause colours of NHS England's Making Data Count icons: orange for concern, blue for
+# improvement, purple for a change where neither direction is better.
+SIGNAL_COLOURS = {"concern": PALETTE[3], "improvement": "#2B8CC4"}
+NEUTRAL = PALETTE[5]
+
+
+def _signal_colour(kinds: Sequence[str], i: int) -> str:
+    """The marker colour of flagged point i (orange when its kind is not known)."""
+    kind = kinds[i] if i < len(kinds) else ""
+    if kind in SIGNAL_COLOURS:
+        return SIGNAL_COLOURS[kind]
+    return NEUTRAL if kind.startswith("neutral") else SIGNAL_COLOURS["concern"]
+
+
 @_drawn_once
 def spc_chart(
     chart_id: str,
@@ -871,13 +885,17 @@ def spc_chart(
     limit_texts: Sequence[Sequence[str]] = (),
     target: float | None = None,
     target_label: str = "",
+    kinds: Sequence[str] = (),
 ) -> Chart:
     """An XmR control chart: the monthly values, their mean and process limits.
 
-    Points flagged as special cause are drawn larger, as squares and in a second colour, so the
-    signal does not depend on colour. `summary` (the SPC result's plain-English text) is added
-    to the alt text. A `suppressed` point (disclosure control) is not drawn, its label says
-    why (e.g. `[c]`) and its special-cause flag is not shown either. A percent axis runs from
+    Points flagged as special cause are drawn larger, as squares, so the signal does not
+    depend on colour; their colour follows Making Data Count by each point's `kinds` entry
+    (its SPC point type): blue for an improvement, orange for a concern, purple where neither
+    direction is better (orange for every flag when no kinds are given). `summary` (the SPC
+    result's plain-English text) is added to the alt text. A `suppressed` point (disclosure
+    control) is not drawn, its label says why (e.g. `[c]`) and its special-cause flag is not
+    shown either. A percent axis runs from
     0%: a lower limit below it is clipped at the axis, and its real value stays in
     `limit_labels` and `limit_texts` (one (mean, lower, upper) text triple per point, shown
     in the data table). `target` draws a dotted line labelled `target_label`.
@@ -910,14 +928,18 @@ def spc_chart(
             if target is not None:
                 ax.axhline(target, color=PALETTE[2], linestyle=":", linewidth=1.6)
             ax.plot(xs, ys, color=PALETTE[0], marker="o", markersize=4, linewidth=1.8)
-            if sx:
+            # One marker set per colour, in a fixed order, so the SVG is the same every run.
+            for colour in (SIGNAL_COLOURS["concern"], SIGNAL_COLOURS["improvement"], NEUTRAL):
+                points = [x for x in sx if _signal_colour(kinds, x) == colour]
+                if not points:
+                    continue
                 ax.plot(
-                    sx,
-                    [ys[x] for x in sx],
+                    points,
+                    [ys[x] for x in points],
                     linestyle="none",
                     marker="s",
                     markersize=8,
-                    color=PALETTE[3],
+                    color=colour,
                     markeredgecolor=TEXT,
                     markeredgewidth=0.8,
                 )

@@ -822,6 +822,7 @@ def spc_blocks(results: Results, num: Numberer) -> list[Block]:
             limit_texts=limit_texts,
             target=target,
             target_label=target_label,
+            kinds=[str(k) for k in getattr(result, "point_type", ()) or ()],
         )
         blocks.append(num.chart(chart))
         if summary:
