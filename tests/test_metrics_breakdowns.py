@@ -331,8 +331,13 @@ def test_declines(result: dict[str, Breakdown]) -> None:
     assert counts(b) == {"no_contact_wanted": 1, "other": 1}
     assert b.frame["label"].tolist() == ["Did not want contact", "Something else"]
     assert "just didn" not in b.frame.to_string()
-    # The free text made an 'Other' row (1), so the note says what 'Other' holds.
-    assert b.note == "Reasons not on the council's list of decline reasons are counted as 'Other'."
+    # The reason is recorded apart from who declined, so the note says they need not match;
+    # the free text made an 'Other' row (1), so the note also says what 'Other' holds.
+    assert b.note == (
+        "The reason is recorded apart from who declined, so a reason such as a parent or "
+        "carer refusing need not match the declines by a parent or carer. "
+        "Reasons not on the council's list of decline reasons are counted as 'Other'."
+    )
 
 
 def test_mode_and_role(result: dict[str, Breakdown]) -> None:

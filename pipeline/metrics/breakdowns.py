@@ -396,6 +396,10 @@ def breakdowns(
         declined,
         ALL,
         [],
+        note=(
+            "The reason is recorded apart from who declined, so a reason such as a parent or "
+            "carer refusing need not match the declines by a parent or carer."
+        ),
         other_note="Reasons not on the council's list of decline reasons are counted as 'Other'.",
     )
     add(
