@@ -72,7 +72,9 @@ def _spc_reading(result: Any, target: str) -> str:
     )
     latest = {
         None: "",
-        "common_cause": "The latest month is within the range the months charted lead us to expect.",
+        "common_cause": (
+            "The latest month is within the range the months charted lead us to expect."
+        ),
         # The latest month may be one point of a run or trend, not a one-month event, so
         # the sentence says it is part of the signal the title describes.
         "improvement": f"The latest month is part of a signal of improvement{better}.",
