@@ -384,23 +384,21 @@ def _display_path(path: Path, base: Path) -> str:
 
 
 def _editions(results, profiles, metrics, parts, monthly) -> Iterator[tuple[Any, Any]]:
-    """Each report's profile with the results it is written from: the run's, or for an
-    internal report in a public run the same figures decided again for the internal audience
-    (the disclosure stage decides; no figure is computed twice) with its own key messages and
-    board asks written from them, and with the child-level worklists only an internal report
-    may show. Each is worked out when asked for, so the first report's PDF can go to the
-    engine before the others' figures are decided."""
+    """Each report's profile, in order, with a function giving the results it is written
+    from: the run's, or for an internal report in a public run the same figures decided again
+    for the internal audience (the disclosure stage decides; no figure is computed twice) with
+    its own key messages and board asks written from them, and with the child-level worklists
+    only an internal report may show. The internal edition is worked out when first asked
+    for (once, however many internal reports), so a report's PDF can go to its engine before
+    the other reports' figures are decided."""
     from dataclasses import replace
 
     from pipeline.disclosure import disclose
 
-    internal = None
-    for profile in profiles:
-        audience = profile.audience_for(results.audience)
-        if audience == results.audience and audience != "internal":
-            yield profile, results
-            continue
-        if internal is None:
+    internal: list[Any] = []
+
+    def internal_edition() -> Any:
+        if not internal:
             decisions = disclose(
                 metrics,
                 parts,
@@ -413,7 +411,7 @@ def _editions(results, profiles, metrics, parts, monthly) -> Iterator[tuple[Any,
                 independent_roles=results.config.independent_roles,
                 headline_target=results.config.headline_target_metric,
             )
-            internal = replace(
+            edition = replace(
                 results,
                 audience="internal",
                 metrics=metrics,
@@ -421,8 +419,16 @@ def _editions(results, profiles, metrics, parts, monthly) -> Iterator[tuple[Any,
                 ratings=None,
                 worklists=_worklists(results),
             )
-            _narrate_internal(internal, decisions.flags(metrics))
-        yield profile, internal
+            _narrate_internal(edition, decisions.flags(metrics))
+            internal.append(edition)
+        return internal[0]
+
+    for profile in profiles:
+        audience = profile.audience_for(results.audience)
+        if audience == results.audience and audience != "internal":
+            yield profile, lambda: results
+        else:
+            yield profile, internal_edition
 
 
 def _narrate_internal(internal, disclosed: Any) -> None:
@@ -479,9 +485,10 @@ def write_outputs(
     that process while this one writes the HTML and the analyst's tables. `protected` are the
     run's input files (extracts, config, commentary): an output that would overwrite one is
     refused before anything is replaced. `editions` gives the reports to write from the
-    results with their revisions, each a (profile, results) pair (the board paper alone when
-    None): each report's PDF goes to an engine reserved for it (`PdfEngine.reserve`), the
-    first to the engine itself; a report without one is laid out here.
+    results with their revisions, each a (profile, function giving its results) pair (the board
+    paper alone when None): each report's PDF goes to an engine reserved for it
+    (`PdfEngine.reserve`), the first sent to the engine itself; a report without one is laid
+    out here.
     """
     from pipeline.outdir import OutFolder, storage_problem
     from pipeline.render.csvs import write_data_quality_csv, write_metrics_csv
@@ -524,29 +531,41 @@ def _render_reports(results, staging: Path, engine, editions) -> tuple[list[str]
     """Write each report's HTML and PDF (and an internal report's workbook) into `staging`;
     the file names, and each report's profile, audience and files for the manifest.
 
-    Every report's PDF is handed to its engine first, then their charts are drawn and sent,
-    and only then are the HTML pages and workbooks written: the engines, which take longest,
-    start as early as they can."""
+    Every report's PDF is handed to its engine first (the longest report first), then their
+    charts are drawn and sent, and only then are the HTML pages and workbooks written: the
+    engines, which take longest, start as early as they can."""
     from pipeline.render.report import PendingReport, render
     from pipeline.render.workbook import WORKBOOK, write_workbook
     from pipeline.render.worklists import worklist_sheets
 
     if editions is None:
         return render(results, staging, engine), None
-    pending = []
-    for number, (profile, edition) in enumerate(editions):
+    chosen = list(editions)
+    # The run ends when the longest PDF does, so the report with the most sections is worked
+    # out and sent first (and its charts drawn first): the board paper, shorter, can wait
+    # for the director's report's figures and template, not the other way round.
+    by_length = sorted(range(len(chosen)), key=lambda i: -len(chosen[i][0].sections))
+    pending: dict[int, tuple[Any, Any, str, PendingReport]] = {}
+    for number, index in enumerate(by_length):
+        profile, make_edition = chosen[index]
+        edition = make_edition()
         book = f"{profile.file}.xlsx" if profile.worklist_workbook else WORKBOOK
         job = engine.job(number) if engine is not None else None
-        pending.append(
-            (profile, edition, book, PendingReport(edition, staging, job, profile, book))
+        pending[index] = (
+            profile,
+            edition,
+            book,
+            PendingReport(edition, staging, job, profile, book),
         )
     if engine is not None:
         engine.favour_the_longest()
-    for *_, report in pending:
-        report.send_charts()
+    for index in by_length:
+        pending[index][3].send_charts()
     names: list[str] = []
     reports = []
-    for profile, edition, book, report in pending:
+    # Written and listed in the profiles' order, as the manifest gives them.
+    for index in range(len(chosen)):
+        profile, edition, book, report = pending[index]
         files = report.finish()
         if profile.worklist_workbook:
             files.append(write_workbook(edition, staging, book, worklist_sheets(edition.worklists)))
