@@ -482,6 +482,26 @@ def test_manifest_lists_each_report_with_its_audience(public):
     ]
 
 
+def test_the_longest_report_goes_to_its_engine_first(tmp_path, monkeypatch):
+    # The director's report has more sections in its profile than the board paper: the run ends
+    # when the longest PDF does, so it is submitted first; files and manifest keep the
+    # profiles' order (board_paper, director_quarterly, as config.yaml lists them).
+    from pipeline.render import pdf_engine
+
+    sent: list[str] = []
+    submit = pdf_engine.PdfJob.submit
+
+    def recording(self, html, chart_ids, path):
+        sent.append(Path(path).name)
+        submit(self, html, chart_ids, path)
+
+    monkeypatch.setattr(pdf_engine.PdfJob, "submit", recording)
+    assert _run("--out", str(tmp_path)) == 0
+    assert sent == ["director-quarterly.pdf", "board-report.pdf"]
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert [r["profile"] for r in manifest["reports"]] == ["board_paper", "director_quarterly"]
+
+
 def test_report_flag_writes_that_report_only(tmp_path):
     assert _run("--out", str(tmp_path), "--report", "board_paper") == 0
     assert {p.name for p in tmp_path.iterdir()} == PUBLIC
