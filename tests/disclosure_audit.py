@@ -542,6 +542,9 @@ PROSE: list[tuple[str, list[tuple[str, ...]]]] = [
     ),
     (rf"{_N} offers were declined", [("q", "all", "rhi_declined")]),
     (rf"\. {_N} interviews were completed", [("q", "all", "rhi_completed")]),
+    (rf"{_N} of them \(\d+%\)(?= face to face)", [("q", "all", "face_to_face")]),
+    (rf"{_N} of them \(\d+%\) by an independent", [("q", "all", "independent")]),
+    (rf", and {_N} \(\d+%\) by an independent", [("q", "all", "independent")]),
     (
         rf"{_N} returns? of children placed out of county (?:was|were) not offered an interview "
         "because of where the child was placed",

@@ -120,6 +120,23 @@ def test_hours(value: float, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.2, "less than 1 hour"),
+        (1.4, "1 hour"),
+        (48.5, "49 hours"),  # past 48 still in hours, unlike present.hours
+        (85.5, "86 hours"),  # half away from zero
+        (24 * 1500, "36,000 hours"),
+        (math.nan, "no cases"),
+    ],
+)
+def test_whole_hours(value: float, expected: str) -> None:
+    assert present.whole_hours(value) == expected
+    assert present.whole_hours(value, suppressed=True) == "[c]"
+    assert present.whole_hours(value, not_recorded=True) == "[x]"
+
+
+@pytest.mark.parametrize(
     ("value", "expected"), [(1.8, "1.8"), (12 / 4, "3.0"), (1.25, "1.3"), (math.nan, "no cases")]
 )
 def test_number(value: float, expected: str) -> None:

@@ -51,6 +51,51 @@ def test_spc_reading_is_plain_english() -> None:
     assert "Special cause" not in _spc_reading(calm, "")
 
 
+def _one_old_spike(months_since: int, *, withheld: bool = False) -> tuple[Any, list[bool]]:
+    """A fake XmR result: 12 months from April 2025, one point above the upper limit with
+    `months_since` ordinary months after it; `withheld` hides the unusual month."""
+    from types import SimpleNamespace
+
+    from pipeline.analysis.spc import Signal
+
+    n = 12
+    spike = n - 1 - months_since
+    labels = [f"2025-{m:02d}" for m in range(4, 13)] + [f"2026-{m:02d}" for m in range(1, 4)]
+    signal = Signal("outside", spike, spike, 1, True, "concern")
+    result = SimpleNamespace(
+        special=[i == spike for i in range(n)],
+        signal_at=lambda i: signal if i == spike else None,
+        latest=n - 1,
+        labels=labels,
+    )
+    return result, [withheld and i == spike for i in range(n)]
+
+
+def test_spc_title_of_an_old_single_month_says_the_months_since_are_ordinary() -> None:
+    from pipeline.render.titles import spc_past_signal, spc_title
+
+    # 12 months, April 2025 (index 0) to March 2026 (index 11); 7 months after the spike
+    # means it is at index 11 - 7 = 4, August 2025.
+    result, hidden = _one_old_spike(7)
+    title = spc_title(result, "Missing episodes each month", result.special, hidden)
+    assert title == (
+        "Missing episodes each month: within the expected range in the 7 months since an "
+        "unusually high August 2025"
+    )
+    assert spc_past_signal(result, hidden).startswith("August 2025 was a single unusual month")
+    # The spike in the latest month is the news: index 11, no months since, so not "past".
+    latest, hidden = _one_old_spike(0)
+    assert spc_past_signal(latest, hidden) == ""
+    assert "within the expected range" not in spc_title(
+        latest, "Missing episodes each month", latest.special, hidden
+    )
+    # A withheld unusual month is never named.
+    secret, hidden = _one_old_spike(7, withheld=True)
+    assert spc_past_signal(secret, hidden) == ""
+    shown = [s and not h for s, h in zip(secret.special, hidden, strict=True)]
+    assert "August" not in spc_title(secret, "Missing episodes each month", shown, hidden)
+
+
 # --- every title holds for every bar shown ---------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[1]

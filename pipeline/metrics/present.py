@@ -10,7 +10,9 @@ Rules (metrics.md, Presentation rules):
 - Counts have thousands separators: 1,234.
 - Times: under 48 hours (after rounding to the whole hour) are shown in whole hours
   ("36 hours", "1 hour", "less than 1 hour" below half an hour); longer times are shown in
-  days to one decimal place ("3.5 days"), because "100 hours" is harder to picture.
+  days to one decimal place ("3.5 days"), because "100 hours" is harder to picture. Tables
+  and charts of times read against an hours axis or the 72-hour timescale use whole hours
+  throughout (`whole_hours`), so "2.2 days" never sits beside "37 hours".
 """
 
 from __future__ import annotations
@@ -124,6 +126,23 @@ def number(
     if _missing(value):
         return NO_CASES
     return f"{round_half_away(value, places):,}"  # type: ignore[arg-type]
+
+
+def whole_hours(
+    value: float | None, suppressed: bool = False, *, not_recorded: bool = False
+) -> str:
+    """A duration in whole hours however long ("86 hours"), for tables and charts read against
+    an hours axis or the 72-hour timescale. Blank -> "no cases"."""
+    if not_recorded:
+        return NOT_RECORDED
+    if suppressed:
+        return SUPPRESSED
+    if _missing(value):
+        return NO_CASES
+    whole = round_half_away(value)  # type: ignore[arg-type]
+    if whole == 0:
+        return "less than 1 hour"
+    return "1 hour" if whole == 1 else f"{whole:,} hours"
 
 
 def hours(value: float | None, suppressed: bool = False, *, not_recorded: bool = False) -> str:

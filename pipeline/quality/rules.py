@@ -65,7 +65,7 @@ RULES: dict[str, Rule] = {
             "blank_required",
             "fatal",
             "A required value is blank: episode ID, child ID, start or looked-after status of "
-            "an episode; episode ID or outcome of an RHI row.",
+            "an episode; episode ID or outcome of an interview record.",
             "The run stops.",
             "564 (start blank)",
         ),
@@ -86,7 +86,7 @@ RULES: dict[str, Rule] = {
             "unknown_code",
             "fatal",
             "A coded value is not one of the canonical values after the config's mapping: "
-            "episode type, placement area (of a looked-after child), RHI outcome, mode, "
+            "episode type, placement area (of a looked-after child), interview outcome, mode, "
             "interviewer role, declined by.",
             "The run stops: add the local code to the config's value mapping, or correct the cell.",
             "1006 (invalid missing type)",
@@ -100,16 +100,16 @@ RULES: dict[str, Rule] = {
         Rule(
             "duplicate_rhi",
             "fatal",
-            "An episode has more than one RHI row.",
-            "The run stops: an episode can have only one RHI outcome.",
+            "An episode has more than one interview record.",
+            "The run stops: an episode can have only one interview outcome.",
         ),
         Rule(
             "date_after_as_at",
             "fatal",
-            "A start, end or RHI date is after the as-at date (given with --as-at; by default "
-            "the as-at date is the latest date in either extract that is at most a year after "
-            "95% of the episode starts, so only a date far outside the extract's span, such "
-            "as 2100 for 2026, can be after it).",
+            "A start, end or interview date is after the as-at date (given with --as-at; by "
+            "default the as-at date is the latest date in either extract that is at most a "
+            "year after 95% of the episode starts, so only a date far outside the extract's "
+            "span, such as 2100 for 2026, can be after it).",
             "The run stops: nothing can be dated after the extract was taken, so the date is a "
             "typo or the as-at date is wrong.",
         ),
@@ -117,15 +117,15 @@ RULES: dict[str, Rule] = {
             "rhi_unknown_episode",
             "warning",
             "An interview record names an episode ID that is not in the episodes extract.",
-            "The RHI row is dropped: it counts in no figure.",
+            "The interview record is dropped: it counts in no figure.",
         ),
         Rule(
             "end_before_start",
             "warning",
             "An episode ends before it starts.",
             "The episode is counted (in the quarter of its start) and as returned, so it is "
-            "owed an RHI; it leaves the duration bands, and its RHI leaves the 72-hour "
-            "timeliness measure, because one of its two dates is wrong.",
+            "owed a return home interview; it leaves the duration bands, and its interview "
+            "leaves the 72-hour timeliness measure, because one of its two dates is wrong.",
             "567",
         ),
         Rule(
@@ -162,32 +162,33 @@ RULES: dict[str, Rule] = {
             "warning",
             "An interview record says completed, declined or pending for an episode that has "
             "no end date (the child is recorded as still missing).",
-            "The episode is counted as ongoing, which is not yet owed an RHI; its RHI row is "
-            "treated as not offered and leaves every RHI figure until the end date is entered.",
+            "The episode is counted as ongoing, which is not yet owed a return home interview; "
+            "its interview record is treated as not offered and leaves every interview figure "
+            "until the end date is entered.",
         ),
         Rule(
             "completed_without_date",
             "warning",
-            "A completed RHI has no completed date.",
+            "A completed interview record has no completed date.",
             "Counted as completed; it leaves the 72-hour timeliness measure (and the "
             "target-met and process-time measures that need the date).",
         ),
         Rule(
             "completed_without_mode",
             "warning",
-            "A completed RHI has no mode (face to face, telephone, video).",
+            "A completed interview record has no mode (face to face, telephone, video).",
             "Counted as completed; not counted as face to face (the mode is not recorded).",
         ),
         Rule(
             "completed_without_role",
             "warning",
-            "A completed RHI has no interviewer role.",
+            "A completed interview record has no interviewer role.",
             "Counted as completed; not counted as independent (the role is not recorded).",
         ),
         Rule(
             "completed_before_end",
             "warning",
-            "An RHI's completed date is before the child returned (the episode's end).",
+            "An interview's completed date is before the child returned (the episode's end).",
             "Counted as completed; it leaves the 72-hour timeliness measure.",
         ),
         Rule(
@@ -204,15 +205,15 @@ RULES: dict[str, Rule] = {
             "An interview record's episode ID is not in the episodes extract as written, but "
             "is the same number as exactly one episode ID there that has leading zeros (123 for "
             "000123): Excel stores such an ID as a number and drops the zeros.",
-            "The RHI row is matched to that episode.",
+            "The interview record is matched to that episode.",
         ),
         Rule(
             "rhi_mostly_unmatched",
             "fatal",
-            f"More than {UNMATCHED_SHARE:.0%} of the RHI rows (and at least "
+            f"More than {UNMATCHED_SHARE:.0%} of the interview records (and at least "
             f"{UNMATCHED_ROWS}) name episode IDs that are not in the episodes extract.",
             "The run stops: the extracts are from different systems or periods, or write the "
-            "IDs differently, and every RHI figure would be wrong.",
+            "IDs differently, and every interview figure would be wrong.",
         ),
         Rule(
             "time_did_not_happen",
@@ -235,7 +236,7 @@ RULES: dict[str, Rule] = {
             "column_not_held",
             "warning",
             "A column some measures need is not in the extract, or is blank in every row (one "
-            "finding for the column, not one per row); with no interviews extract, no RHI "
+            "finding for the column, not one per row); with no interviews extract, no interview "
             "column is held.",
             "Every measure that needs the column is not recorded: blank in metrics.csv, [x] in "
             "the paper and workbook, never counted as 0.",

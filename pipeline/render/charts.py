@@ -592,6 +592,9 @@ def bar_chart(
                     overhangs.append((x / xmax, text_width_pt(s.labels[i]) / 72))
             ax.set_yticks(range(n), list(reversed(list(categories))))
             ax.set_xlim(0, xmax)
+            # Every category gets a full band, drawn or not: a withheld last category's label
+            # would otherwise sit on the axis line, the band being sized by drawn bars only.
+            ax.set_ylim(-0.5, n - 0.5)
             ax.tick_params(axis="y", length=0)
             ax.xaxis.grid(True, color=GRID, linewidth=0.6)
             ax.set_axisbelow(True)
@@ -993,6 +996,8 @@ def spc_chart(
                             va="center",
                             color=MUTED,
                             fontsize=SMALL_SIZE,
+                            # A grid line at the same height would strike the label through.
+                            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
                         )
                         fraction = (last - span[0]) / (span[1] - span[0])
                         overhangs.append((fraction, (8 + text_width_pt(text, SMALL_SIZE)) / 72))

@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from pipeline.metrics import present
 from pipeline.periods import month_label
 from pipeline.render.blocks import MOSTLY_WITHHELD, Block, Numberer
 from pipeline.render.breakdowns import breakdown_blocks
@@ -23,6 +24,7 @@ from pipeline.render.figures import Figures, _completed_word, _recorded_cohorts,
 from pipeline.render.sections import (
     FUNNEL_LABELS,
     NAMED,
+    RATE_LABELS,
     _between,
     compared_metrics,
     independence,
@@ -90,6 +92,14 @@ class QuarterFigures:
         below = _small_base(self._results)
         return self._fig.rate_text(self._results.quarter, cohort, metric, below)
 
+    def numerator(self, metric: str, cohort: str = "all") -> str:
+        """A shown rate's numerator as a count ('31' of 38 face to face), published with the
+        rate; '[c]' when the rate is withheld."""
+        row = self._fig.row(self._results.quarter, cohort, metric)
+        if row is None or not self.shown(metric, cohort):
+            return present.SUPPRESSED
+        return present.count(float(row["numerator"]))
+
     def shown(self, metric: str, cohort: str = "all") -> bool:
         """Whether the figure is published (not withheld as [c])."""
         return not self._fig.suppressed(self._results.quarter, cohort, metric)
@@ -124,6 +134,8 @@ class Components:
         # "completed", or "accepted" when the RHI record is offered/accepted flags.
         self.completed_word = _completed_word(results)
         self.funnel_labels = {**FUNNEL_LABELS, "rhi_completed": f"Offered: {self.completed_word}"}
+        hours = f"{float(results.config.timeliness_hours):g}"
+        self.rate_labels = {m: label.format(hours=hours) for m, label in RATE_LABELS.items()}
         self.public = bool(results.disclosure.public)
         # The council's headline target is face to face within the timescale (the default).
         self.headline_face = results.config.headline_target_metric == "rhi_target_met_rate"

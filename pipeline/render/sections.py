@@ -36,7 +36,7 @@ from pipeline.render.figures import (
     _recorded_cohorts,
     _small_base,
 )
-from pipeline.render.tables import _series
+from pipeline.render.tables import _hours_row, _series
 from pipeline.render.titles import _lowest, _spc_reading, _top, spc_past_signal, spc_title
 from pipeline.results import Results
 
@@ -123,6 +123,19 @@ FUNNEL = (
     "rhi_declined",
     "rhi_pending",
 )
+# Table rows of the rates whose base is not returns, each naming its base, as tables of
+# timeliness and of children in and out of county show them ({hours}: the timescale).
+RATE_LABELS = {
+    "rhi_timely_rate": (
+        "Held within {hours} hours, any mode (% of interviews that count towards the timescale)"
+    ),
+    "rhi_target_met_rate": (
+        "Held face to face within {hours} hours (% of interviews that count towards the timescale)"
+    ),
+    "rhi_face_to_face_rate": "Held face to face (% of completed interviews)",
+    "rhi_independent_rate": "Held by an independent worker (% of completed interviews)",
+}
+
 FUNNEL_LABELS = {
     "rhi_due": "Returns due an interview",
     "rhi_offered": "Offered",
@@ -289,11 +302,12 @@ def hours_by_step_chart(results: Results, fig: Figures, num: Numberer) -> list[B
     hours = f"{float(results.config.timeliness_hours):g}"
     # Every group the timeliness table beside it shows, so the chart leaves none out.
     step_cohorts = COHORTS4
+    # The labels are in whole hours, as the axis and the table beside the chart are.
     segments = [
         Series(
             label,
             [fig.value(q, c, m) for c in step_cohorts],
-            [fig.text(q, c, m) for c in step_cohorts],
+            _hours_row(fig, q, step_cohorts, m),
             [fig.suppressed(q, c, m) for c in step_cohorts],
         )
         for m, label in STEPS
@@ -302,8 +316,11 @@ def hours_by_step_chart(results: Results, fig: Figures, num: Numberer) -> list[B
         range(len(STEPS)),
         key=lambda j: (segments[j].values[0] or 0) if not segments[j].hidden(0) else -1,
     )
+    median = segments[longest].labels[0]
+    if present.hours(segments[longest].values[0]).endswith("days"):
+        median = f"{median}, {present.hours(segments[longest].values[0])}"
     title = (
-        f"The longest step was {STEPS[longest][1].lower()} (median {segments[longest].labels[0]})"
+        f"The longest step was {STEPS[longest][1].lower()} (median {median})"
         if not segments[longest].hidden(0)
         else "Where the time goes between return and interview"
     )
@@ -316,7 +333,6 @@ def hours_by_step_chart(results: Results, fig: Figures, num: Numberer) -> list[B
                 segments,
                 reference=float(results.config.timeliness_hours),
                 reference_label=f"{hours} hours",
-                # The bars' labels and the table say "2.2 days" past two days.
                 axis_label="Median time in hours (24 hours = 1 day)",
                 first_header="Group of children",
             )

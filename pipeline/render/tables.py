@@ -33,22 +33,36 @@ def metric_table(
         else:
             cells = [fig.rate_text(quarter, c, m, small_below) for c in cohorts]
         rows.append([labels.get(m, fig.registry[m].label), *cells])
-    return DataTable(caption, ["Measure", *[COHORT_SHORT[c] for c in cohorts]], rows)
+    # A row withheld in every column tells the reader nothing the note cannot: it is named
+    # in the note instead (the table keeps at least one row).
+    withheld = [r for r in rows if all(c == present.SUPPRESSED for c in r[1:])]
+    note = ""
+    if withheld and len(withheld) < len(rows):
+        rows = [r for r in rows if r not in withheld]
+        quoted = [f"'{r[0]}'" for r in withheld]
+        names = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        rows_word = "The row" if len(quoted) == 1 else "The rows"
+        one = len(quoted) == 1
+        note = (
+            f"{rows_word} {names} {'is' if one else 'are'} not shown: every figure in "
+            f"{'it' if one else 'them'} is withheld."
+        )
+    return DataTable(caption, ["Measure", *[COHORT_SHORT[c] for c in cohorts]], rows, note)
 
 
 def _hours_row(fig: Figures, quarter: Quarter, cohorts: Sequence[str], metric: str) -> list[str]:
-    """A row of durations in one unit: hours, or days to one decimal place when any shown
-    figure is over 48 hours (so '2.2 days' never sits beside '37 hours')."""
-    values = [fig.value(quarter, c, metric) for c in cohorts]
-    shown = [v for v in values if v is not None and not math.isnan(v)]
-    if not any(present.round_half_away(v) > present.HOURS_SHOWN_UP_TO for v in shown):
-        return [fig.text(quarter, c, metric) for c in cohorts]
+    """A row of durations in whole hours, as the chart of the steps beside it reads them (its
+    axis is in hours, the timescale is 72 hours), so '2.2 days' never sits beside '37 hours'."""
     return [
         fig.text(quarter, c, metric)
-        if v is None or math.isnan(v)
-        else f"{present.number(v / 24, 1)} days"
-        for c, v in zip(cohorts, values, strict=True)
+        if fig.suppressed(quarter, c, metric) or _missing(fig.value(quarter, c, metric))
+        else present.whole_hours(fig.value(quarter, c, metric))
+        for c in cohorts
     ]
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or math.isnan(value)
 
 
 def _series(

@@ -106,6 +106,16 @@ def spc_title(
     named by its last month only, so the title says nothing about the withheld one.
     """
     flagged = [i for i, s in enumerate(shown_special) if s]
+    past = _past_single_month(result, hidden)
+    if past is not None:
+        # An old one-month signal is not the chart's news: every month since is ordinary.
+        last, high, since = past
+        side = "high" if high else "low"
+        months = "month" if since == 1 else f"{since} months"
+        return (
+            f"{title_base}: within the expected range in the {months} since an unusually "
+            f"{side} {_point_month(result, last)}"
+        )
     if not flagged:
         if any(hidden):
             return f"{title_base}: no special cause in the months shown"
@@ -122,24 +132,33 @@ def _point_month(result: Any, index: int) -> str:
     return month_label(labels[index]) if index < len(labels) else f"point {index + 1}"
 
 
+def _past_single_month(result: Any, hidden: Sequence[bool]) -> tuple[int, bool, int] | None:
+    """(index, whether high, months since) of a single unusual month in the past outside the
+    process limits, when every month since it is ordinary and it is published; else None."""
+    special = [bool(s) for s in getattr(result, "special", ())]
+    flagged = [i for i, s in enumerate(special) if s]
+    if not flagged or not hasattr(result, "signal_at"):
+        return None
+    last = flagged[-1]
+    signal = result.signal_at(last)
+    latest = getattr(result, "latest", None)
+    if signal is None or signal.rule != "outside" or latest is None or last >= latest:
+        return None
+    if hidden[last] or (len(flagged) > 1 and flagged[-2] == last - 1):
+        return None
+    return last, bool(signal.high), latest - last
+
+
 def spc_past_signal(result: Any, hidden: Sequence[bool]) -> str:
     """A sentence on a single unusual month in the past, when every month since it is
     ordinary: "August 2025 (88) was a single unusual month, above the upper process limit;
     the 10 months since have all been within the range expected." Empty otherwise, or
     when that month is withheld."""
-    special = [bool(s) for s in getattr(result, "special", ())]
-    flagged = [i for i, s in enumerate(special) if s]
-    if not flagged or not hasattr(result, "signal_at"):
+    past = _past_single_month(result, hidden)
+    if past is None:
         return ""
-    last = flagged[-1]
-    signal = result.signal_at(last)
-    latest = getattr(result, "latest", None)
-    if signal is None or signal.rule != "outside" or latest is None or last >= latest:
-        return ""
-    if hidden[last] or (len(flagged) > 1 and flagged[-2] == last - 1):
-        return ""
-    since = latest - last
-    side = "above the upper" if signal.high else "below the lower"
+    last, high, since = past
+    side = "above the upper" if high else "below the lower"
     return (
         f"{_point_month(result, last)} was a single unusual month, {side} process limit; "
         f"the {since} {'month' if since == 1 else 'months'} since "
