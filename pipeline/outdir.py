@@ -9,8 +9,13 @@ A run's outputs replace the previous set as a whole or not at all (docs/reliabil
    moves never cross file systems, even when the out folder is a mount point of its own.
 3. `commit` refuses to replace an input, the config, the commentary or a folder, flushes the
    staged files to disk, renames the staging folder to `.rhi-report-commit` (one atomic step
-   that marks the new set complete), then moves each file into place and removes the folder.
-   A run killed between those moves is completed by the next run on the folder (step 1).
+   that marks the new set complete), then moves each file into place, removes the files an
+   earlier run wrote that this set does not hold (its manifest's outputs) and removes the
+   folder. A run killed between those steps is completed by the next run on the folder (step 1).
+
+Outputs are named by their path in the out folder: a file directly in it, or one in its
+`internal/` subfolder (INTERNAL_DIR), where a public run puts its internal-only reports so that
+publishing the folder's own files never publishes a case ID.
 
 Any failure before step 3's rename leaves the earlier outputs exactly as they were; the
 staging folder is removed, and so is an out folder this run created and left empty.
@@ -34,6 +39,10 @@ from pipeline.files import kind_of
 
 STAGING_PREFIX = ".rhi-report-staging-"
 COMMIT_NAME = ".rhi-report-commit"
+# The subfolder of the out folder for a public run's internal-only reports.
+INTERNAL_DIR = "internal"
+# In a staging or commit folder: the earlier outputs to remove once the new set is in place.
+REMOVALS_NAME = ".rhi-report-remove"
 # Tests only (tests/test_faults.py): the run stops at the named point, says so on stderr and
 # waits there to be killed, so a kill can be aimed at each step of writing.
 PAUSE_VARIABLE = "RHI_REPORT_TEST_PAUSE_AT"
@@ -129,8 +138,59 @@ def _lock(out_dir: Path) -> int | None:
 
 
 def _files_in(folder: Path) -> list[str]:
-    """The names of the regular files directly in a folder, sorted."""
-    return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+    """The regular files directly in a folder and in its `internal/` subfolder, as output
+    names ("metrics.csv", "internal/director-quarterly.pdf"), sorted; not the removals list."""
+    names = [p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink()]
+    sub = folder / INTERNAL_DIR
+    if sub.is_dir() and not sub.is_symlink():
+        names += [
+            f"{INTERNAL_DIR}/{p.name}" for p in sub.iterdir() if p.is_file() and not p.is_symlink()
+        ]
+    return sorted(n for n in names if n != REMOVALS_NAME)
+
+
+def is_output_name(name: str) -> bool:
+    """True for a name an output can have: a plain file name, directly in the out folder or
+    in its `internal/` subfolder. Anything else (an absolute path, "..", a hidden name, a
+    deeper folder) is never written or removed, whatever an earlier manifest says."""
+    parts = name.split("/")
+    if len(parts) == 2 and parts[0] == INTERNAL_DIR:
+        parts = parts[1:]
+    return (
+        len(parts) == 1
+        and bool(parts[0])
+        and not parts[0].startswith(".")
+        and "\\" not in parts[0]
+        and parts[0] != INTERNAL_DIR
+    )
+
+
+def _place(source: Path, out_dir: Path, name: str) -> None:
+    """Move one committed file into place, creating the `internal/` subfolder if needed."""
+    target = out_dir / name
+    if "/" in name:
+        target.parent.mkdir(exist_ok=True)
+    os.replace(source, target)
+
+
+def _remove_listed(commit: Path, out_dir: Path) -> None:
+    """Remove the earlier outputs the commit folder's removals list names (each a regular
+    file or link, never a folder), then an `internal/` subfolder left empty."""
+    listed = commit / REMOVALS_NAME
+    if not listed.is_file():
+        return
+    for name in listed.read_text(encoding="utf-8").splitlines():
+        if not is_output_name(name):
+            continue
+        target = out_dir / name
+        with contextlib.suppress(FileNotFoundError):
+            if os.path.islink(target) or target.is_file():
+                os.unlink(target)
+    with contextlib.suppress(OSError):  # only if empty (and a real folder)
+        sub = out_dir / INTERNAL_DIR
+        if sub.is_dir() and not sub.is_symlink():
+            sub.rmdir()
+    listed.unlink()
 
 
 def recover(out_dir: Path) -> None:
@@ -143,8 +203,9 @@ def recover(out_dir: Path) -> None:
     commit = out_dir / COMMIT_NAME
     if commit.is_dir() and not commit.is_symlink():
         for name in _files_in(commit):
-            if not (out_dir / name).is_dir():
-                os.replace(commit / name, out_dir / name)
+            if not (out_dir / name).is_dir() and _subfolder_ok(out_dir, name):
+                _place(commit / name, out_dir, name)
+        _remove_listed(commit, out_dir)
         shutil.rmtree(commit, ignore_errors=True)
     for entry in out_dir.iterdir():
         if entry.name.startswith(STAGING_PREFIX) and entry.is_dir() and not entry.is_symlink():
@@ -161,16 +222,40 @@ def _identity(path: Path) -> tuple[Path, tuple[int, int] | None]:
     return path.resolve(), ident
 
 
-def check_targets(out_dir: Path, names: Iterable[str], protected: Iterable[Path]) -> None:
-    """Refuse, before anything is replaced, an output that would overwrite an input (by
-    resolved path or by being the same file) or land on something that is not a file."""
-    guarded = {}
+def _subfolder_ok(out_dir: Path, name: str) -> bool:
+    """False when `name` goes into a subfolder whose name is taken by something other than
+    a real folder (a file, or a link that could lead the file out of the out folder)."""
+    if "/" not in name:
+        return True
+    sub = out_dir / name.split("/")[0]
+    return not os.path.lexists(sub) or (sub.is_dir() and not sub.is_symlink())
+
+
+def _guarded(protected: Iterable[Path]) -> dict:
+    """The protected files, keyed by resolved path and by (device, inode)."""
+    guarded: dict = {}
     for path in protected:
         resolved, ident = _identity(path)
         guarded[resolved] = path
         if ident is not None:
             guarded[ident] = path
+    return guarded
+
+
+def check_targets(out_dir: Path, names: Iterable[str], protected: Iterable[Path]) -> None:
+    """Refuse, before anything is replaced, an output that would overwrite an input (by
+    resolved path or by being the same file) or land on something that is not a file, or
+    in an `internal/` that is not a real folder."""
+    guarded = _guarded(protected)
     for name in names:
+        if not _subfolder_ok(out_dir, name):
+            sub = out_dir / name.split("/")[0]
+            mode = os.lstat(sub).st_mode
+            raise UsageError(
+                f"{sub}: is {kind_of(mode)}, where the folder for the internal reports goes. "
+                "Move it away, or give another folder with --out; the earlier outputs were "
+                "left as they were."
+            )
         target = out_dir / name
         if not os.path.lexists(target):
             continue
@@ -232,21 +317,47 @@ class OutFolder:
             raise
         return self
 
-    def commit(self, names: list[str], protected: Iterable[Path]) -> None:
-        """Replace the out folder's set of outputs with the staged `names`, as described above."""
+    def commit(
+        self, names: list[str], protected: Iterable[Path], earlier: Iterable[str] = ()
+    ) -> None:
+        """Replace the out folder's set of outputs with the staged `names`, as described
+        above. `earlier` are the outputs the earlier run wrote (its manifest's): those this
+        set does not hold are removed, so a report no longer asked for leaves no stale file
+        (an input among them is kept)."""
         assert self.staging is not None
         out_dir = self.out_dir
+        protected = list(protected)
         check_targets(out_dir, names, protected)
-        _flush([self.staging / name for name in names])
+        guarded = _guarded(protected)
+        # An internal report directly in the out folder (where runs before internal/ put
+        # it, or an internal-audience run) is stale once this set puts it in internal/.
+        moved = {n.split("/", 1)[1] for n in names if n.startswith(f"{INTERNAL_DIR}/")}
+        stale = sorted(
+            name
+            for name in (set(earlier) | {n for n in moved if os.path.lexists(out_dir / n)})
+            - set(names)
+            if is_output_name(name) and not any(key in guarded for key in _identity(out_dir / name))
+        )
+        flushed = [self.staging / name for name in names]
+        if stale:
+            removals = self.staging / REMOVALS_NAME
+            removals.write_text("".join(f"{n}\n" for n in stale), encoding="utf-8")
+            flushed.append(removals)
+        if any("/" in name for name in names):
+            flushed.append(self.staging / INTERNAL_DIR)
+        _flush(flushed)
         pause_point("staged")
         commit = out_dir / COMMIT_NAME
         os.rename(self.staging, commit)
         self.staging = None
         try:
             for number, name in enumerate(names):
-                os.replace(commit / name, out_dir / name)
+                _place(commit / name, out_dir, name)
                 if number == 0:
                     pause_point("committing")
+            _remove_listed(commit, out_dir)
+            with contextlib.suppress(FileNotFoundError):
+                os.rmdir(commit / INTERNAL_DIR)
             os.rmdir(commit)
         except BaseException:
             # The set is complete in the commit folder: finish it now if possible, else the
@@ -276,10 +387,13 @@ class OutFolder:
 
 __all__ = [
     "COMMIT_NAME",
+    "INTERNAL_DIR",
     "PAUSE_VARIABLE",
+    "REMOVALS_NAME",
     "STAGING_PREFIX",
     "OutFolder",
     "check_targets",
+    "is_output_name",
     "pause_point",
     "recover",
     "storage_problem",

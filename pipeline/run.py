@@ -349,6 +349,12 @@ def _run(
         ),
         file=sys.stderr,
     )
+    if any(name.startswith("internal/") for name in files):
+        print(
+            f"The internal reports are in {out_dir / 'internal'} (OFFICIAL-SENSITIVE, with "
+            "case IDs): never publish that folder.",
+            file=sys.stderr,
+        )
     for notice in analysis.notices:
         print(notice, file=sys.stderr)
     return summary
@@ -518,7 +524,7 @@ def write_outputs(
                 if engine is not None:
                     engine.close()
                 raise
-            folder.commit(names, protected)
+            folder.commit(names, protected, _earlier_outputs(out_dir))
             return names
     except OSError as exc:
         problem = storage_problem(out_dir, exc)
@@ -527,13 +533,29 @@ def write_outputs(
         raise problem from None
 
 
+def _earlier_outputs(out_dir: Path) -> list[str]:
+    """The outputs the earlier run's manifest.json lists (none if it is missing or not a
+    manifest): those this run does not write are removed when its set is committed."""
+    import json
+
+    try:
+        data = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        return [str(item["name"]) for item in data["outputs"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def _render_reports(results, staging: Path, engine, editions) -> tuple[list[str], Any]:
     """Write each report's HTML and PDF (and an internal report's workbook) into `staging`;
     the file names, and each report's profile, audience and files for the manifest.
 
     Every report's PDF is handed to its engine first (the longest report first), then their
     charts are drawn and sent, and only then are the HTML pages and workbooks written: the
-    engines, which take longest, start as early as they can."""
+    engines, which take longest, start as early as they can.
+
+    In a public run an internal report (the director's) goes into the `internal/` subfolder,
+    so that the files directly in the out folder can all be published."""
+    from pipeline.outdir import INTERNAL_DIR
     from pipeline.render.report import PendingReport, render
     from pipeline.render.workbook import WORKBOOK, write_workbook
     from pipeline.render.worklists import worklist_sheets
@@ -545,32 +567,39 @@ def _render_reports(results, staging: Path, engine, editions) -> tuple[list[str]
     # out and sent first (and its charts drawn first): the board paper, shorter, can wait
     # for the director's report's figures and template, not the other way round.
     by_length = sorted(range(len(chosen)), key=lambda i: -len(chosen[i][0].sections))
-    pending: dict[int, tuple[Any, Any, str, PendingReport]] = {}
+    pending: dict[int, tuple[Any, Any, str, Path, str, PendingReport]] = {}
     for number, index in enumerate(by_length):
         profile, make_edition = chosen[index]
         edition = make_edition()
         book = f"{profile.file}.xlsx" if profile.worklist_workbook else WORKBOOK
         job = engine.job(number) if engine is not None else None
+        apart = edition.audience == "internal" and results.audience != "internal"
+        folder = staging / INTERNAL_DIR if apart else staging
+        prefix = f"{INTERNAL_DIR}/" if apart else ""
         pending[index] = (
             profile,
             edition,
             book,
-            PendingReport(edition, staging, job, profile, book),
+            folder,
+            prefix,
+            PendingReport(edition, folder, job, profile, book),
         )
     if engine is not None:
         engine.favour_the_longest()
     for index in by_length:
-        pending[index][3].send_charts()
+        pending[index][5].send_charts()
     names: list[str] = []
     reports = []
     # Written and listed in the profiles' order, as the manifest gives them.
     for index in range(len(chosen)):
-        profile, edition, book, report = pending[index]
+        profile, edition, book, folder, prefix, report = pending[index]
         files = report.finish()
         if profile.worklist_workbook:
-            files.append(write_workbook(edition, staging, book, worklist_sheets(edition.worklists)))
+            files.append(write_workbook(edition, folder, book, worklist_sheets(edition.worklists)))
+        files = [prefix + name for name in files]
         names += files
-        reports.append(
-            {"audience": edition.audience, "files": sorted(files), "profile": profile.id}
-        )
+        entry = {"audience": edition.audience, "files": sorted(files), "profile": profile.id}
+        if prefix:
+            entry["folder"] = INTERNAL_DIR  # internal only: never published with the rest
+        reports.append(entry)
     return names, reports

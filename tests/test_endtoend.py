@@ -24,10 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = {
     "board-report.pdf",
     "board-report.html",
-    # The director's quarterly report (internal, with worklists): config.yaml asks for both.
-    "director-quarterly.pdf",
-    "director-quarterly.html",
-    "director-quarterly.xlsx",
+    # The director's quarterly report (internal, with worklists): config.yaml asks for both;
+    # a public run puts it in the internal/ subfolder, apart from the files it publishes.
+    "internal/director-quarterly.pdf",
+    "internal/director-quarterly.html",
+    "internal/director-quarterly.xlsx",
     "metrics.csv",
     "tables.xlsx",
     "data-quality.csv",
@@ -66,8 +67,18 @@ def _pdf_text(path: Path) -> str:
     return done.stdout
 
 
+def _files(folder: Path) -> set[str]:
+    """Every file under `folder`, by its path relative to it ("internal/x.pdf")."""
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
 def test_every_file_is_written(public):
-    assert {p.name for p in public.iterdir()} == FILES
+    assert _files(public) == FILES
+
+
+def test_an_internal_run_writes_its_reports_directly_in_the_out_folder(internal):
+    # Every file of an internal run is internal: no subfolder to keep them apart.
+    assert _files(internal) == {n.removeprefix("internal/") for n in FILES}
 
 
 def test_metrics_csv_has_the_articles_figures(public):
@@ -181,7 +192,7 @@ def test_default_out_folder_is_reports_quarter(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "inputs", tmp_path / "inputs")
     monkeypatch.chdir(tmp_path)
     assert main(["run"]) == 0
-    assert {p.name for p in (tmp_path / "reports" / "2026-27-Q1").iterdir()} == FILES
+    assert _files(tmp_path / "reports" / "2026-27-Q1") == FILES
 
 
 def test_validate_imports_neither_matplotlib_nor_weasyprint():
@@ -328,7 +339,8 @@ def test_sample_paper_is_tagged_pdf_ua(public):
 
 # --- Child identifiers: in the director's (internal) report only -------------------------------
 
-PUBLIC = FILES - {"director-quarterly.pdf", "director-quarterly.html", "director-quarterly.xlsx"}
+INTERNAL = {n for n in FILES if n.startswith("internal/")}
+PUBLIC = FILES - INTERNAL
 
 
 def _child_ids() -> set[str]:
@@ -355,12 +367,43 @@ def test_no_child_id_in_any_public_output(public):
         assert not found, (name, found[:3])
 
 
+def test_no_file_directly_in_a_public_out_folder_names_a_child(public):
+    # "Publish the folder" must be safe: whatever sits directly in the out folder (not only
+    # the files this test expects) holds no case ID; the director's report is in internal/.
+    ids = _child_ids()
+    direct = sorted(p for p in public.iterdir() if p.is_file())
+    assert {p.name for p in direct} == PUBLIC
+    for path in direct:
+        text = _text_of(path)
+        assert not any(i in text for i in ids), path.name
+    assert {p.name for p in (public / "internal").iterdir()} == {
+        n.removeprefix("internal/") for n in INTERNAL
+    }
+    assert sum(i in _text_of(public / "internal" / "director-quarterly.pdf") for i in ids) >= 10
+
+
+def test_a_rerun_without_the_director_report_leaves_no_internal_file(public, tmp_path):
+    # The earlier run's set, plus a director's report where runs before internal/ put it.
+    out = tmp_path / "out"
+    shutil.copytree(public, out)
+    shutil.copy(public / "internal" / "director-quarterly.pdf", out / "director-quarterly.pdf")
+    mine = out / "notes.txt"  # not an output: never removed
+    mine.write_text("the analyst's own file", encoding="utf-8")
+    assert _run("--out", str(out), "--report", "board_paper") == 0
+    # The manifest of the earlier run listed internal/*; this run writes none, so they go,
+    # and the folder with them; the stray top-level copy is gone too (the next full run
+    # would remove it, as it would any output the manifest listed that a run does not write).
+    assert _files(out) == PUBLIC | {"notes.txt", "director-quarterly.pdf"}
+    assert _run("--out", str(out)) == 0
+    assert _files(out) == FILES | {"notes.txt"}
+
+
 def test_director_report_names_children_for_follow_up(public):
     ids = _child_ids()
-    for name in ("director-quarterly.html", "director-quarterly.pdf", "director-quarterly.xlsx"):
+    for name in sorted(INTERNAL):
         text = _text_of(public / name)
         assert sum(i in text for i in ids) >= 10, name
-    html = (public / "director-quarterly.html").read_text(encoding="utf-8")
+    html = (public / "internal" / "director-quarterly.html").read_text(encoding="utf-8")
     assert "OFFICIAL-SENSITIVE" in html and "Children still missing" in html
 
 
@@ -376,7 +419,7 @@ def test_director_report_speaks_from_its_own_unsuppressed_figures(public):
     board = " ".join(_pdf_text(public / "board-report.pdf").split())
     assert "the number held by an independent worker is too small to publish" in board
     assert "The monthly figures say" not in board
-    director = " ".join(_pdf_text(public / "director-quarterly.pdf").split())
+    director = " ".join(_pdf_text(public / "internal" / "director-quarterly.pdf").split())
     assert "1 of the 5 completed interviews with children placed out of county (20%)" in director
     assert "The monthly figures say" in director
     assert "too small to publish" not in director and "Too few interviews" not in director
@@ -386,11 +429,11 @@ def test_director_report_speaks_from_its_own_unsuppressed_figures(public):
 def test_director_page_two_carries_this_weeks_actions_from_the_worklists(public, internal):
     import re
 
-    pages = _pdf_text(public / "director-quarterly.pdf").split("\f")
+    pages = _pdf_text(public / "internal" / "director-quarterly.pdf").split("\f")
     box = " ".join(pages[1].split())
     assert "This week: actions from the worklists" in box
     # Each count in the box is the number of rows of the list it names.
-    html = (public / "director-quarterly.html").read_text(encoding="utf-8")
+    html = (public / "internal" / "director-quarterly.html").read_text(encoding="utf-8")
     missing = _table_rows(html, "Children still missing</caption>")
     children = len({row[0] for row in missing})
     assert f"{children} children are recorded as still missing ({len(missing)} episodes)" in box
@@ -435,7 +478,9 @@ def test_director_report_shows_the_workforce_options_and_the_calibration_row(pub
         "Interviews that could be held face to face by an independent worker within the "
         "timescale, by workforce"
     )
-    rows = _table_rows((public / "director-quarterly.html").read_text(encoding="utf-8"), caption)
+    rows = _table_rows(
+        (public / "internal" / "director-quarterly.html").read_text(encoding="utf-8"), caption
+    )
     config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     options = config["capacity"]["options"]
     # The sample's options: 2, 3 and 4 workers, each in county only and also out of county.
@@ -450,7 +495,7 @@ def test_director_report_shows_the_workforce_options_and_the_calibration_row(pub
             # Workers who never travel out of county hold no out-of-county interview.
             assert row[2] == "0%", row
     assert all(cell.endswith("%") for cell in rows[-1][1:4])
-    director = " ".join(_pdf_text(public / "director-quarterly.pdf").split())
+    director = " ".join(_pdf_text(public / "internal" / "director-quarterly.pdf").split())
     assert caption in director and "Calibration: replayed, today's workforce" in director
     # The board paper has the one-paragraph summary, not the table.
     board = " ".join(_pdf_text(public / "board-report.pdf").split())
@@ -460,7 +505,7 @@ def test_director_report_shows_the_workforce_options_and_the_calibration_row(pub
 def test_no_page_of_either_report_holds_only_a_heading(public):
     # A worklist longer than a page runs on under its heading; a kept-whole table once
     # left its heading alone on a page and started on the next.
-    for name in ("board-report.pdf", "director-quarterly.pdf"):
+    for name in ("board-report.pdf", "internal/director-quarterly.pdf"):
         pages = _pdf_text(public / name).split("\f")
         for number, page in enumerate(pages[1:], start=2):
             lines = [line.strip() for line in page.splitlines() if line.strip()]
@@ -476,10 +521,13 @@ def test_manifest_lists_each_report_with_its_audience(public):
     assert reports["board_paper"]["files"] == ["board-report.html", "board-report.pdf"]
     assert reports["director_quarterly"]["audience"] == "internal"
     assert reports["director_quarterly"]["files"] == [
-        "director-quarterly.html",
-        "director-quarterly.pdf",
-        "director-quarterly.xlsx",
+        "internal/director-quarterly.html",
+        "internal/director-quarterly.pdf",
+        "internal/director-quarterly.xlsx",
     ]
+    assert reports["director_quarterly"]["folder"] == "internal"
+    audiences = {e["name"]: e.get("audience") for e in manifest["outputs"]}
+    assert {n for n, a in audiences.items() if a == "internal"} == INTERNAL
 
 
 def test_the_longest_report_goes_to_its_engine_first(tmp_path, monkeypatch):
@@ -504,7 +552,7 @@ def test_the_longest_report_goes_to_its_engine_first(tmp_path, monkeypatch):
 
 def test_report_flag_writes_that_report_only(tmp_path):
     assert _run("--out", str(tmp_path), "--report", "board_paper") == 0
-    assert {p.name for p in tmp_path.iterdir()} == PUBLIC
+    assert _files(tmp_path) == PUBLIC
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert [r["profile"] for r in manifest["reports"]] == ["board_paper"]
 

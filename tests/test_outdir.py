@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import UsageError
-from pipeline.outdir import COMMIT_NAME, STAGING_PREFIX, OutFolder, check_targets, recover
+from pipeline.outdir import (
+    COMMIT_NAME,
+    REMOVALS_NAME,
+    STAGING_PREFIX,
+    OutFolder,
+    check_targets,
+    recover,
+)
 
 NAMES = ["a.csv", "b.csv"]
 
@@ -177,3 +184,86 @@ def test_a_symlinked_staging_name_is_not_followed(tmp_path):
     (out / f"{STAGING_PREFIX}link").symlink_to(keep)
     recover(out)
     assert (keep / "precious.txt").read_text() == "x"
+
+
+# --- The internal/ subfolder and outputs an earlier run wrote that this one does not --------
+
+
+def _commit(out: Path, files: dict[str, str], earlier: list[str], protected=()) -> None:
+    with OutFolder(out) as folder:
+        assert folder.staging is not None
+        for name, text in files.items():
+            (folder.staging / name).parent.mkdir(exist_ok=True)
+            (folder.staging / name).write_text(text)
+        folder.commit(list(files), list(protected), earlier)
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_text() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_internal_outputs_land_in_their_subfolder(tmp_path):
+    out = tmp_path / "out"
+    _commit(out, {"a.csv": "a", "internal/d.pdf": "d"}, [])
+    assert _tree(out) == {"a.csv": "a", "internal/d.pdf": "d"}
+    assert not (out / COMMIT_NAME).exists()
+
+
+def test_outputs_the_earlier_manifest_listed_and_this_set_lacks_are_removed(tmp_path):
+    out = tmp_path / "out"
+    _commit(out, {"a.csv": "a", "b.csv": "b", "internal/d.pdf": "d"}, [])
+    (out / "mine.txt").write_text("not an output")
+    _commit(out, {"a.csv": "a2"}, ["a.csv", "b.csv", "internal/d.pdf"])
+    # b.csv and internal/d.pdf were the earlier run's and are not this one's: removed, and
+    # internal/ with them, left empty; a file no run wrote stays.
+    assert _tree(out) == {"a.csv": "a2", "mine.txt": "not an output"}
+    assert not (out / "internal").exists()
+
+
+def test_an_internal_report_left_directly_in_the_folder_is_removed(tmp_path):
+    # Written there by a run before internal/ existed (or by an internal-audience run).
+    out = tmp_path / "out"
+    _commit(out, {"a.csv": "a", "d.pdf": "case IDs"}, [])
+    _commit(out, {"a.csv": "a", "internal/d.pdf": "d"}, [])
+    assert _tree(out) == {"a.csv": "a", "internal/d.pdf": "d"}
+
+
+def test_removal_never_leaves_the_out_folder_nor_touches_an_input(tmp_path):
+    out = tmp_path / "out"
+    _commit(out, {"a.csv": "a"}, [])
+    outside = tmp_path / "precious.txt"
+    outside.write_text("x")
+    extract = out / "episodes.csv"
+    extract.write_text("the input")
+    (out / "sub").mkdir()
+    (out / "sub" / "f.txt").write_text("y")
+    earlier = ["../precious.txt", str(outside), "episodes.csv", "sub/f.txt", "sub", ".hidden"]
+    _commit(out, {"a.csv": "a"}, earlier, protected=[extract])
+    assert outside.read_text() == "x" and extract.read_text() == "the input"
+    assert (out / "sub" / "f.txt").read_text() == "y"
+
+
+def test_an_internal_name_that_is_a_link_or_file_is_refused(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    elsewhere = tmp_path / "published"
+    elsewhere.mkdir()
+    (out / "internal").symlink_to(elsewhere)
+    with pytest.raises(UsageError, match="where the folder for the internal reports goes"):
+        _commit(out, {"a.csv": "a", "internal/d.pdf": "d"}, [])
+    assert not any(elsewhere.iterdir()) and not (out / "a.csv").exists()
+
+
+def test_a_commit_cut_short_finishes_its_internal_files_and_removals(tmp_path):
+    # Killed after the rename to the commit folder, before anything was moved.
+    out = tmp_path / "out"
+    _commit(out, {"a.csv": "old", "b.csv": "old"}, [])
+    commit = out / COMMIT_NAME
+    (commit / "internal").mkdir(parents=True)
+    (commit / "a.csv").write_text("new")
+    (commit / "internal" / "d.pdf").write_text("d")
+    (commit / REMOVALS_NAME).write_text("b.csv\n")
+    recover(out)
+    assert _tree(out) == {"a.csv": "new", "internal/d.pdf": "d"}

@@ -67,6 +67,15 @@ def relative_path(path: str) -> str:
     return posix
 
 
+def _output(out_dir: Path, name: str) -> dict[str, str]:
+    """One output's entry: its path in the out folder and SHA-256; a file in the internal/
+    subfolder (a public run's internal-only report) is marked internal."""
+    entry = {"name": name, "sha256": sha256_file(out_dir / name)}
+    if name.startswith("internal/"):
+        entry["audience"] = "internal"
+    return entry
+
+
 def manifest_data(
     results: Any,
     out_dir: Path,
@@ -89,10 +98,7 @@ def manifest_data(
             }
             for item in results.inputs
         ],
-        "outputs": [
-            {"name": name, "sha256": sha256_file(out_dir / name)}
-            for name in sorted(set(output_names) - {MANIFEST})
-        ],
+        "outputs": [_output(out_dir, name) for name in sorted(set(output_names) - {MANIFEST})],
         "package": {"name": PACKAGE, "version": package_version()},
         "quarter": results.quarter.id,
         "quarter_label": results.quarter.label,
